@@ -1,0 +1,104 @@
+"""Every reply, whatever its platform, becomes one `Submission`, checked and stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from collectors.validation import FieldErrors, check_text, check_unusual, parse_value
+from perfbot.config import Config
+from perfbot.model import Return, RoundState, Value
+from perfbot.periods import Period
+from perfbot.rag import RagResult
+from perfbot.rating import rate_in_context
+from perfbot.store import SaveOutcome, Store
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    measure_id: str
+    period: Period
+    value: object
+    commentary: str = ""
+    action: str = ""
+    submitted_by: str | None = None  # None: a trusted operator (CLI, bulk import)
+    channel: str = "cli"
+    idempotency_key: str | None = None  # one delivery (a Slack view id, a Teams activity id…)
+    confirmed: bool = False  # the person confirmed a figure that looks like missing data
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionResult:
+    errors: dict[str, str] = field(default_factory=dict)
+    outcome: SaveOutcome | None = None
+    rag: RagResult | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.outcome is not None
+
+
+class Collector:
+    """Validates submissions against the register and stores them durably with an audit record."""
+
+    def __init__(self, store: Store, config: Config) -> None:
+        self._store = store
+        self._config = config
+
+    def may_submit(self, person: str, measure_id: str) -> bool:
+        measure = self._store.register.measure(measure_id)
+        if measure is None:
+            return False
+        allowed = {measure.owner_email, measure.head_of_service_email, *self._config.performance_officers}
+        return person.lower() in {a.lower() for a in allowed}
+
+    def check(
+        self, submission: Submission, *, staged: dict[tuple[str, Period], Value] | None = None
+    ) -> tuple[FieldErrors, object, RagResult | None]:
+        """Validate without storing: (errors by field, parsed value, RAG of that value).
+
+        `staged` are returns about to be stored with this one (a bulk import's earlier rows).
+        """
+        measure = self._store.register.measure(submission.measure_id)
+        if measure is None:
+            return FieldErrors({"measure": f"There is no measure '{submission.measure_id}'"}), None, None
+        problem = self._period_problem(submission.period)
+        if problem:
+            return FieldErrors({"period": problem}), None, None
+        who = submission.submitted_by
+        if who is not None and not self.may_submit(who, measure.measure_id):
+            return FieldErrors({"measure": f"{who} is not the owner of {measure.measure_id}"}), None, None
+        value, error = parse_value(measure, submission.value)
+        if error:
+            return FieldErrors({"value": error}), None, None
+        rag = rate_in_context(
+            self._store, self._config.rag, measure, submission.period, value, staged=staged
+        )
+        unusual = check_unusual(rag, confirmed=submission.confirmed)
+        if unusual:
+            return unusual, value, rag
+        return check_text(submission.commentary, submission.action, rag), value, rag
+
+    def submit(self, submission: Submission) -> SubmissionResult:
+        """Check and, when valid, store; the result is durable before this returns."""
+        errors, value, rag = self.check(submission)
+        if errors:
+            return SubmissionResult(errors=errors.errors, rag=rag)
+        stored = Return(
+            measure_id=submission.measure_id,
+            period=submission.period,
+            value=value,  # type: ignore[arg-type]
+            commentary=submission.commentary.strip(),
+            action=submission.action.strip(),
+            submitted_by=submission.submitted_by or "performance officer",
+            channel=submission.channel,
+        )
+        outcome = self._store.returns.save(stored, idempotency_key=submission.idempotency_key)
+        return SubmissionResult(outcome=outcome, rag=rag)
+
+    def _period_problem(self, period: Period) -> str | None:
+        if period.end >= self._store.clock.now().date():
+            return f"{period} has not ended yet"
+        found = self._store.rounds.get(period)
+        if found is not None and found.state is RoundState.CLOSED:
+            return f"The round for {period} is closed; ask the performance officer to reopen it"
+        return None

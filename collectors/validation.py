@@ -1,0 +1,77 @@
+"""Check a submitted figure against its measure; errors are keyed by the field to fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from perfbot.model import Measure, Rag, Unit, Value
+from perfbot.rag import RagResult
+from perfbot.values import InvalidValue, parse_number
+
+MAX_TEXT = 3000  # Slack's and Teams' input limits; long enough for a paragraph of commentary
+MAX_VALUE_TEXT = 500
+
+
+@dataclass(frozen=True, slots=True)
+class FieldErrors:
+    """Problems keyed by field: "value", "commentary", "action" (or "measure", "period")."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+
+def parse_value(measure: Measure, raw: object) -> tuple[Value, str | None]:
+    """The value in the measure's unit, or an error message fit to show the owner."""
+    text = "" if raw is None else str(raw).strip()
+    if text == "":
+        return None, "Enter a value"
+    if measure.unit is Unit.TEXT:
+        if len(text) > MAX_VALUE_TEXT:
+            return None, f"Keep the value to {MAX_VALUE_TEXT} characters"
+        return text, None
+    try:
+        number = parse_number(raw)
+    except InvalidValue:
+        return None, f"Enter a number for {measure.title} (you entered '{_shorten(text)}')"
+    return number, _range_problem(measure, number)
+
+
+def _range_problem(measure: Measure, number: float) -> str | None:
+    if measure.unit is Unit.PERCENT and not 0 <= number <= 100:
+        return f"A percentage must be between 0 and 100 (you entered {number:g})"
+    if measure.unit is Unit.DAYS and number < 0:
+        return f"A number of days cannot be negative (you entered {number:g})"
+    if measure.plausible_min is not None and number < measure.plausible_min:
+        return f"{number:g} is below the lowest plausible value, {measure.plausible_min:g}"
+    if measure.plausible_max is not None and number > measure.plausible_max:
+        return f"{number:g} is above the highest plausible value, {measure.plausible_max:g}"
+    return None
+
+
+def check_text(commentary: str, action: str, rag: RagResult | None) -> FieldErrors:
+    """Commentary is required off target; a remedial action when red."""
+    errors: dict[str, str] = {}
+    if len(commentary) > MAX_TEXT:
+        errors["commentary"] = f"Keep the commentary to {MAX_TEXT} characters"
+    if len(action) > MAX_TEXT:
+        errors["action"] = f"Keep the remedial action to {MAX_TEXT} characters"
+    if rag is None:
+        return FieldErrors(errors)
+    if rag.rag in (Rag.AMBER, Rag.RED) and not commentary.strip():
+        errors.setdefault("commentary", f"This is off target ({rag.rag.value}): explain why")
+    if rag.rag is Rag.RED and not action.strip():
+        errors.setdefault("action", "This is red: say what is being done to recover it")
+    return FieldErrors(errors)
+
+
+def check_unusual(rag: RagResult | None, *, confirmed: bool) -> FieldErrors:
+    """A value that looks like missing data (a 0 far outside history) needs confirming."""
+    if rag is None or not rag.flags or confirmed:
+        return FieldErrors()
+    return FieldErrors({"value": f"Check this figure — {rag.flags[0]}. If it is right, confirm it"})
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

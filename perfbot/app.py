@@ -1,0 +1,72 @@
+"""Wiring: the store, config, channels, collector and cycle for one data directory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.channel import Channel
+from bot.dispatch import Dispatcher
+from bot.local import LocalChannel
+from collectors.submissions import Collector
+from perfbot import config as config_module
+from perfbot.clock import Clock
+from perfbot.config import Config
+from perfbot.links import FormLinks
+from perfbot.periods import Period
+from perfbot.store import Store
+from reports.digest import Digest, digest_for
+from schedules.cycle import Cycle
+
+SECRET_FILE = "secret.key"
+
+
+@dataclass
+class App:
+    data_dir: Path
+    store: Store
+    config: Config
+    collector: Collector
+    cycle: Cycle
+    links: FormLinks
+
+    def digest(self, period: Period) -> Digest:
+        return digest_for(self.store, self.config, period)
+
+
+def secret_for(data_dir: Path) -> str:
+    """`PERFBOT_SECRET_KEY`, else a random key kept (0600) in the data dir."""
+    from_env = os.environ.get("PERFBOT_SECRET_KEY")
+    if from_env:
+        return from_env
+    path = data_dir / SECRET_FILE
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()
+
+
+def build(
+    data_dir: Path,
+    *,
+    clock: Clock | None = None,
+    show: Callable[[str, str], None] | None = None,
+    channels: list[Channel] | None = None,
+) -> App:
+    """Assemble perfbot on a data directory; the local channel is always last in line."""
+    config = config_module.load(data_dir)
+    store = Store.open(data_dir, clock=clock)
+    links = FormLinks(secret=secret_for(data_dir), base_url=config.public_url)
+    collector = Collector(store, config)
+    dispatcher = Dispatcher(
+        store,
+        [*(channels or []), LocalChannel(show)],
+        digest_for=lambda period: digest_for(store, config, period),
+    )
+    cycle = Cycle(store, config, dispatcher, links)
+    return App(data_dir, store, config, collector, cycle, links)

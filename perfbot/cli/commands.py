@@ -1,0 +1,203 @@
+"""The sub-commands: each parses its arguments, calls the domain, prints the outcome."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from collectors.bulk import import_returns
+from collectors.submissions import Submission
+from perfbot import app as app_module
+from perfbot.cli.errors import UserError
+from perfbot.config import CONFIG_NAME, DEFAULT_TOML
+from perfbot.formatting import format_value, rag_label
+from perfbot.register_import import load_register
+from perfbot.tables import render
+from reports.analysis import analyse
+from reports.render_text import render_text
+from schedules.status import OWNER_COLUMNS, SERVICE_COLUMNS, owner_status, service_status
+
+MEASURE_COLUMNS = ["measure_id", "title", "theme", "service", "owner_email", "unit", "polarity",
+                   "target", "tolerance", "frequency", "rag_rule"]  # fmt: skip
+ANALYSE_COLUMNS = ["measure_id", "period", "value", "target", "rag", "dot_previous",
+                   "dot_last_year", "exceptions"]  # fmt: skip
+
+
+def _app(args: argparse.Namespace) -> app_module.App:
+    if not (args.data / "core.json").exists() and not (args.data / CONFIG_NAME).exists():
+        raise UserError(f"no perfbot data in {args.data}: run 'perfbot init' first")
+    return app_module.build(args.data, show=_show)
+
+
+def _show(recipient: str, text: str) -> None:
+    print(f"\n── to {recipient} (local channel) ──\n{text}")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    args.data.mkdir(parents=True, exist_ok=True)
+    config_path = args.data / CONFIG_NAME
+    if not config_path.exists():
+        config_path.write_text(DEFAULT_TOML, encoding="utf-8")
+    app_module.build(args.data)
+    print(f"perfbot data directory ready: {args.data} (settings in {config_path})")
+    return 0
+
+
+def cmd_register_import(args: argparse.Namespace) -> int:
+    app = _app(args)
+    parsed = load_register(args.file)
+    changes = app.store.register.apply(parsed.measures, parsed.targets, actor=args.actor)
+    print(f"Imported {len(parsed.measures)} measures from {args.file.name}: {len(changes.added)} "
+          f"added, {len(changes.updated)} updated, {len(changes.unchanged)} unchanged, "
+          f"{len(changes.retired)} retired; {changes.targets_set} period targets.")  # fmt: skip
+    return 0
+
+
+def cmd_register_show(args: argparse.Namespace) -> int:
+    rows = [m.to_doc() for m in _app(args).store.register.measures()]
+    print(render(rows, MEASURE_COLUMNS, args.format))
+    return 0
+
+
+def cmd_round_open(args: argparse.Namespace) -> int:
+    app = _app(args)
+    if args.dry_run:
+        owners = {m.owner_email for m in app.store.register.measures()}
+        state = app.store.rounds.get(args.period)
+        print(f"{args.period}: would {'re-send any unsent requests' if state else 'open the round'}"
+              f" for {len(owners)} owners; deadline {app.cycle.dates(args.period).deadline:%A %-d %B %Y}.")  # fmt: skip
+        return 0
+    opened, report = app.cycle.open_round(args.period, actor=args.actor)
+    verb = "Opened" if report.opened else "Already open:"
+    print(f"{verb} {opened.period}; returns due by {opened.deadline:%A %-d %B %Y}. "
+          f"Sent {len(report.delivery.sent)} messages, {len(report.delivery.failed)} failed.")  # fmt: skip
+    for key, error in report.delivery.failed:
+        print(f"  not delivered: {key}: {error}", file=sys.stderr)
+    return 0
+
+
+def cmd_round_status(args: argparse.Namespace) -> int:
+    app = _app(args)
+    found = app.store.rounds.get(args.period)
+    owners = owner_status(app.store, args.period)
+    services = service_status(app.store, args.period)
+    if args.format == "json":
+        import json
+
+        print(json.dumps({"period": str(args.period), "state": found.state.value if found else "not opened",
+                          "owners": owners, "services": services}, indent=2))  # fmt: skip
+        return 0
+    if args.format == "table":
+        state = f"{found.state.value}, due {found.deadline:%-d %b %Y}" if found else "not opened"
+        print(f"Round {args.period}: {state}\n")
+    print(render(owners, OWNER_COLUMNS, args.format))
+    print()
+    print(render(services, SERVICE_COLUMNS, args.format))
+    return 0
+
+
+def cmd_returns_import(args: argparse.Namespace) -> int:
+    app = _app(args)
+    summary = import_returns(app.store, app.collector, args.file, period=args.period, actor=args.actor)
+    print(f"Imported {len(summary.outcomes)} returns from {args.file.name}: "
+          f"{summary.count('created')} new, {summary.count('revised')} revised, "
+          f"{summary.count('unchanged')} unchanged.")  # fmt: skip
+    return 0
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    app = _app(args)
+    submission = Submission(
+        measure_id=args.measure, period=args.period, value=args.value,
+        commentary=args.commentary, action=args.action, submitted_by=args.as_,
+        channel="cli",
+    )  # fmt: skip
+    result = app.collector.submit(submission)
+    if not result.accepted:
+        for field, message in result.errors.items():
+            print(f"perfbot: error: {field}: {message}", file=sys.stderr)
+        return 2
+    outcome = result.outcome
+    measure = app.store.register.measure(args.measure)
+    shown = format_value(outcome.current.value, measure.unit.value if measure else "number")
+    rag = rag_label(result.rag.rag.value) if result.rag else ""
+    print(f"{outcome.status.value.capitalize()}: {args.measure} {args.period} = {shown} "
+          f"[{rag}] (revision {outcome.current.revision})")  # fmt: skip
+    return 0
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    app = _app(args)
+    print(render(analyse(app.store, app.config, args.period).records(), ANALYSE_COLUMNS, args.format))
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    app = _app(args)
+    digest = app.digest(args.period)
+    if args.format != "text":
+        raise UserError(f"digest format '{args.format}' is not available yet; use text")
+    print(render_text(digest))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from perfbot.cli.demo import run_demo
+
+    return run_demo(args)
+
+
+def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str, ...]) -> None:
+    """Add every sub-command to the parser."""
+    def add(name: str, handler: Callable[[argparse.Namespace], int], helptext: str, parent: Any = sub):
+        parser = parent.add_parser(name, help=helptext, description=helptext)
+        parser.set_defaults(handler=handler)
+        return parser
+
+    def with_actor(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--actor", default="performance officer", help="who is doing this (for the audit trail)")
+
+    add("init", cmd_init, "create the data directory and perfbot.toml")
+    register_group = add("register", None, "the measure register").add_subparsers(dest="action", required=True)  # type: ignore[arg-type]
+    p = add("import", cmd_register_import, "import measures from CSV, XLSX or YAML (all or nothing)", register_group)
+    p.add_argument("file", type=Path)
+    with_actor(p)
+    p = add("show", cmd_register_show, "list the measures", register_group)
+    p.add_argument("--format", choices=formats, default="table")
+
+    round_group = add("round", None, "collection rounds").add_subparsers(dest="action", required=True)  # type: ignore[arg-type]
+    p = add("open", cmd_round_open, "open a quarter's round and send every owner their request", round_group)
+    p.add_argument("period", type=period_type)
+    p.add_argument("--dry-run", action="store_true", help="say what would be sent, send nothing")
+    with_actor(p)
+    p = add("status", cmd_round_status, "who has returned, who has been chased", round_group)
+    p.add_argument("period", type=period_type)
+    p.add_argument("--format", choices=formats, default="table")
+
+    returns_group = add("returns", None, "returns").add_subparsers(dest="action", required=True)  # type: ignore[arg-type]
+    p = add("import", cmd_returns_import, "import returns from CSV or XLSX (all or nothing)", returns_group)
+    p.add_argument("file", type=Path)
+    p.add_argument("--period", type=period_type, help="the quarter for rows with no period column")
+    with_actor(p)
+
+    p = add("submit", cmd_submit, "submit one measure's figure for a quarter")
+    p.add_argument("measure")
+    p.add_argument("period", type=period_type)
+    p.add_argument("value")
+    p.add_argument("--commentary", default="")
+    p.add_argument("--action", default="", help="remedial action (required when red)")
+    p.add_argument("--as", dest="as_", metavar="EMAIL", help="submit as this person (checked against the owner)")
+
+    p = add("analyse", cmd_analyse, "RAG, direction of travel and exceptions for a quarter")
+    p.add_argument("period", type=period_type)
+    p.add_argument("--format", choices=formats, default="table")
+
+    p = add("digest", cmd_digest, "the CMT digest for a quarter")
+    p.add_argument("period", type=period_type)
+    p.add_argument("--format", choices=("text", "markdown", "html", "slack", "teams"), default="text")
+
+    p = add("demo", cmd_demo, "a whole simulated quarter on the embedded defaults")
+    p.add_argument("--fast", action="store_true", help="no pauses between steps")

@@ -1,0 +1,171 @@
+"""`perfbot demo`: one whole quarter for a fictional district council, on a clock it advances."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time as wallclock
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from collectors.submissions import Submission
+from perfbot import app as app_module
+from perfbot.cli.demo_data import (
+    ACTIONS,
+    FORGETS_COMMENTARY,
+    NEVER_REPLY,
+    REASONS,
+    REPLY_DAY,
+    SAMPLE_REGISTER,
+    SET_VALUES,
+    TYPES_ZERO,
+    sample_value,
+    write_history,
+)  # fmt: skip
+from perfbot.clock import LONDON, ManualClock
+from perfbot.config import CONFIG_NAME, DEFAULT_TOML
+from perfbot.formatting import format_value, rag_label
+from perfbot.model import Measure
+from perfbot.periods import Period
+from perfbot.register_import import load_register
+from reports.analysis import expected
+from reports.render_text import render_text
+
+DEMO_PERIOD = Period(2025, 3)  # Oct–Dec 2025
+START = datetime(2026, 1, 2, 8, 0, tzinfo=LONDON)
+END = date(2026, 1, 30)
+
+
+class _Printer:
+    """Prints each step, then the messages the local channel delivered during it."""
+
+    def __init__(self) -> None:
+        self.started = wallclock.monotonic()
+        self._held: list[str] = []
+
+    def step(self, clock: ManualClock, text: str) -> None:
+        print(f"\n▸ {clock.now():%a %-d %b %Y %H:%M}  {text}", flush=True)
+        for held in self._held:
+            print(held, flush=True)
+        self._held.clear()
+
+    def message(self, recipient: str, text: str) -> None:
+        body = "\n".join(f"    │ {line}" for line in text.splitlines())
+        self._held.append(f"  ✉ to {recipient} (local channel)\n{body}")
+
+    def note(self, text: str) -> None:
+        print(f"    {text}", flush=True)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    data_dir = Path(tempfile.mkdtemp(prefix="perfbot-demo-"))
+    (data_dir / CONFIG_NAME).write_text(
+        DEFAULT_TOML.replace("Example District Council", "Larkfield District Council"), encoding="utf-8"
+    )
+    out = _Printer()
+    clock = ManualClock(START)
+    app = app_module.build(data_dir, clock=clock, show=out.message)
+    print(f"perfbot demo: Larkfield District Council (fictional), round {DEMO_PERIOD}.\n"
+          f"Data directory: {data_dir}")  # fmt: skip
+    measures = _load(app, out, clock, data_dir)
+    replies = _plan_replies(app, measures)
+    day = START.date()
+    while day <= END:
+        if app.cycle.calendar.is_working_day(day):
+            _working_day(app, out, clock, day, replies)
+        day += timedelta(days=1)
+    out.step(clock, f"Digest for CMT, {DEMO_PERIOD}:")
+    print(render_text(app.digest(DEMO_PERIOD)))
+    print(f"\nDone in {wallclock.monotonic() - out.started:.1f} s. Explore it with:\n"
+          f"  PERFBOT_DATA={data_dir} perfbot round status \"{DEMO_PERIOD}\"\n"
+          f"  PERFBOT_DATA={data_dir} perfbot analyse \"{DEMO_PERIOD}\" --format json")  # fmt: skip
+    return 0
+
+
+def _load(app: app_module.App, out: _Printer, clock: ManualClock, data_dir: Path) -> list[Measure]:
+    parsed = load_register(SAMPLE_REGISTER)
+    app.store.register.apply(parsed.measures, parsed.targets, actor="demo")
+    themes = {m.theme for m in parsed.measures}
+    services = {m.service for m in parsed.measures}
+    out.step(clock, f"Register imported: {len(parsed.measures)} measures, {len(services)} service "
+                    f"areas, {len(themes)} Corporate Plan themes.")  # fmt: skip
+    overrides = {(t.measure_id, t.period): t.target for t in parsed.targets}
+    history_file = data_dir / "history.csv"
+    count = write_history(parsed.measures, overrides, DEMO_PERIOD.back(9)[:-1], history_file)
+    from collectors.bulk import import_returns
+
+    import_returns(app.store, app.collector, history_file, period=None, actor="demo")
+    out.step(clock, f"History imported: {count} returns over the 8 quarters before {DEMO_PERIOD}.")
+    return parsed.measures
+
+
+def _plan_replies(app: app_module.App, measures: list[Measure]) -> dict[date, list[Measure]]:
+    """Which owner replies on which day (counted in working days from the opening)."""
+    opens = app.cycle.dates(DEMO_PERIOD).opens.date()
+    plan: dict[date, list[Measure]] = {}
+    for measure in measures:
+        if not expected(measure, DEMO_PERIOD) or measure.owner_email in NEVER_REPLY:
+            continue
+        offset = REPLY_DAY[measure.owner_email.split("@")[0]]
+        plan.setdefault(app.cycle.calendar.add_working_days(opens, offset), []).append(measure)
+    return plan
+
+
+def _working_day(app, out, clock, day, replies) -> None:  # noqa: ANN001 - demo plumbing
+    clock.set(datetime.combine(day, app.config.cycle.send_time, tzinfo=LONDON))
+    report = app.cycle.tick()
+    if report.opened:
+        found = app.store.rounds.get(DEMO_PERIOD)
+        out.step(clock, f"Round {DEMO_PERIOD} opened; returns due by {found.deadline:%A %-d %B}. "
+                        f"{len(report.delivery.sent)} requests sent.")  # fmt: skip
+    elif report.delivery.sent:
+        kinds = sorted({key.split("|")[1].split("#")[0] for key in report.delivery.sent})
+        out.step(clock, f"Scheduler: {len(report.delivery.sent)} messages sent ({', '.join(kinds)}).")
+    for key in report.skipped:
+        out.note(f"skipped {key} (no longer useful)")
+    todays = replies.get(day, [])
+    if todays:
+        clock.set(datetime.combine(day, datetime.min.time(), tzinfo=LONDON) + timedelta(hours=14))
+        deadline = app.store.rounds.get(DEMO_PERIOD).deadline
+        late = " (late)" if clock.now() > deadline else ""
+        out.step(clock, f"Replies{late} from {', '.join(sorted({m.owner_email for m in todays}))}:")
+        for measure in todays:
+            _reply(app, out, clock, measure)
+
+
+def _reply(app, out, clock, measure: Measure) -> None:  # noqa: ANN001 - demo plumbing
+    rng = random.Random(measure.measure_id)
+    value = SET_VALUES.get(measure.measure_id, sample_value(measure, DEMO_PERIOD, _overrides(app), rng))
+    first = 0 if measure.measure_id in TYPES_ZERO else value
+    commentary, action = _words(app, measure, value, rng)
+    if measure.measure_id in FORGETS_COMMENTARY:
+        commentary, action = "", ""
+    result = _submit(app, measure, first, commentary, action)
+    if not result.accepted:
+        problems = "; ".join(f"{f}: {m}" for f, m in result.errors.items())
+        out.note(f"✗ {measure.measure_id} {format_value(first, measure.unit.value)} rejected — {problems}")
+        clock.advance(timedelta(minutes=40))
+        commentary, action = _words(app, measure, value, rng, force=True)
+        result = _submit(app, measure, value, commentary, action)
+    shown = format_value(result.outcome.current.value, measure.unit.value)
+    out.note(f"✓ {measure.measure_id} {measure.title}: {shown} [{rag_label(result.rag.rag.value)}]")
+
+
+def _submit(app, measure: Measure, value: object, commentary: str, action: str):  # noqa: ANN001, ANN202
+    return app.collector.submit(Submission(
+        measure_id=measure.measure_id, period=DEMO_PERIOD, value=value, commentary=commentary,
+        action=action, submitted_by=measure.owner_email, channel="local",
+    ))  # fmt: skip
+
+
+def _words(app, measure, value, rng, force=False) -> tuple[str, str]:  # noqa: ANN001
+    errors, _, rag = app.collector.check(Submission(measure.measure_id, DEMO_PERIOD, value))
+    off = rag is not None and rag.rag.value in ("amber", "red")
+    commentary = rng.choice(REASONS) if off or force else "In line with plan."
+    action = rng.choice(ACTIONS) if (rag is not None and rag.rag.value == "red") else ""
+    return commentary, action
+
+
+def _overrides(app) -> dict:  # noqa: ANN001
+    return app.store.register.target_overrides()

@@ -1,0 +1,23 @@
+"""The errors a user can fix; the CLI turns each into one line and exit status 2."""
+
+from __future__ import annotations
+
+from collectors.bulk import ReturnsImportError
+from perfbot.config import ConfigError
+from perfbot.links import LinkError
+from perfbot.periods import PeriodError
+from perfbot.register_import import RegisterImportError
+from perfbot.store import StoreCorruptError, StoreWriteError
+from perfbot.tabular import InputFileError
+from perfbot.values import InvalidValue
+from schedules.cycle import RoundError
+
+
+class UserError(ValueError):
+    """Anything else the user did that we can explain in one line."""
+
+
+USER_ERRORS = (
+    ConfigError, InputFileError, InvalidValue, LinkError, PeriodError, RegisterImportError,
+    ReturnsImportError, RoundError, StoreCorruptError, StoreWriteError, UserError,
+)  # fmt: skip

@@ -1,0 +1,76 @@
+"""What perfbot tells people, as data: channels decide how each looks on their platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class NoticeKind(StrEnum):
+    REQUEST = "request"
+    REMINDER = "reminder"
+    DEADLINE = "deadline"
+    CHASE = "chase"
+    ESCALATION = "escalation"
+    DIGEST = "digest"
+    ALERT = "alert"
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureLine:
+    measure_id: str
+    title: str
+    unit: str
+    target: float | None
+    last_value: float | str | None = None
+    owner: str = ""
+    status: str = ""  # e.g. "returned", "outstanding"
+
+
+@dataclass(frozen=True, slots=True)
+class PersonNotice:
+    """A request, reminder, deadline notice, chase or escalation to one person."""
+
+    kind: NoticeKind
+    period: str
+    recipient: str
+    deadline: datetime
+    measures: tuple[MeasureLine, ...]
+    form_url: str = ""
+    on_behalf_of: str = ""  # set when a deputy receives an absent owner's notice
+    note: str = ""
+
+    def to_content(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value, "period": self.period, "recipient": self.recipient,
+            "deadline": self.deadline.isoformat(), "form_url": self.form_url,
+            "on_behalf_of": self.on_behalf_of, "note": self.note,
+            "measures": [_line(m) for m in self.measures],
+        }  # fmt: skip
+
+    @classmethod
+    def from_content(cls, content: dict[str, Any]) -> PersonNotice:
+        return cls(
+            kind=NoticeKind(content["kind"]),
+            period=content["period"],
+            recipient=content["recipient"],
+            deadline=datetime.fromisoformat(content["deadline"]),
+            measures=tuple(MeasureLine(**m) for m in content["measures"]),
+            form_url=content.get("form_url", ""),
+            on_behalf_of=content.get("on_behalf_of", ""),
+            note=content.get("note", ""),
+        )
+
+
+def _line(line: MeasureLine) -> dict[str, Any]:
+    return {name: getattr(line, name) for name in MeasureLine.__slots__}
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """Exceptions raised as returns came in, batched for the CMT exceptions channel."""
+
+    period: str
+    items: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,95 @@
+"""Rate one return in context: the period's target, last year, its own history.
+
+Cumulative measures are returned quarter by quarter but rated on the year-to-date total against a
+year-to-date target (a per-period target if the register gives one, else the annual target pro
+rata). One pure function serves the collector (store look-ups) and the analysis (preloaded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from perfbot.model import Aggregation, Measure, Value
+from perfbot.periods import Period
+from perfbot.rag import RagPolicy, RagResult, probable_missing_zero, rate
+from perfbot.store import Store
+
+HISTORY_QUARTERS = 8
+ValueLookup = Callable[[Period], Value]
+OverrideLookup = Callable[[Period], float | None]  # a per-period target, None if none given
+
+
+def numeric(value: Value) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def year_to_date(period: Period, value: Value, value_for: ValueLookup) -> float | None:
+    """The financial year's total up to `period`, with `value` as that quarter's figure."""
+    this = numeric(value)
+    if this is None:
+        return None
+    earlier = [numeric(value_for(p)) for p in period.year_to_date()[:-1]]
+    return this + sum(v for v in earlier if v is not None)
+
+
+def period_target(measure: Measure, period: Period, override_for: OverrideLookup) -> float | None:
+    """The target to rate against. For cumulative measures it is a year-to-date target: the
+    period's own target if the register gives one, else the annual target pro rata."""
+    override = override_for(period)
+    if override is not None:
+        return override
+    if measure.aggregation is Aggregation.CUMULATIVE and measure.target is not None:
+        return measure.target * period.quarter / 4
+    return measure.target
+
+
+def rate_return(
+    measure: Measure,
+    period: Period,
+    value: Value,
+    *,
+    policy: RagPolicy,
+    value_for: ValueLookup,
+    override_for: OverrideLookup,
+) -> RagResult:
+    """RAG for `value` as `measure`'s return for `period`, given look-ups of other quarters."""
+    history = [numeric(value_for(p)) for p in period.back(HISTORY_QUARTERS + 1)[:-1]]
+    history_numbers = [h for h in history if h is not None]
+    last_year_period = period.same_quarter_last_year()
+    last_year = numeric(value_for(last_year_period))
+    target = period_target(measure, period, override_for)
+    number = numeric(value)
+    if measure.aggregation is Aggregation.CUMULATIVE and number is not None:
+        if probable_missing_zero(number, history_numbers, policy):
+            return rate(measure, value, target=target, policy=policy, history=history_numbers)
+        last_ytd = year_to_date(last_year_period, last_year, value_for)
+        return rate(measure, year_to_date(period, value, value_for), target=target,
+                    policy=policy, last_year=last_ytd)  # fmt: skip
+    return rate(measure, value, target=target, policy=policy, last_year=last_year,
+                history=history_numbers)  # fmt: skip
+
+
+def rate_in_context(
+    store: Store,
+    policy: RagPolicy,
+    measure: Measure,
+    period: Period,
+    value: Value,
+    *,
+    staged: dict[tuple[str, Period], Value] | None = None,
+) -> RagResult:
+    """RAG for `value` as the return of `measure` for `period`, looking other quarters up.
+
+    `staged` holds returns not stored yet (earlier rows of a bulk import), which take precedence.
+    """
+
+    def value_for(other: Period) -> Value:
+        if staged and (measure.measure_id, other) in staged:
+            return staged[(measure.measure_id, other)]
+        found = store.returns.get(measure.measure_id, other)
+        return found.value if found else None
+
+    return rate_return(
+        measure, period, value, policy=policy, value_for=value_for,
+        override_for=lambda p: store.register.target_override(measure.measure_id, p),
+    )  # fmt: skip

@@ -1,0 +1,71 @@
+"""The audit trail: who changed what, when, with the before and after."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tinydb.table import Table
+
+from perfbot.store.files import FileSet
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def record(
+    table: Table,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    subject: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Append one audit record; call inside the transaction that makes the change."""
+    table.insert(
+        {
+            "at": at.isoformat(),
+            "actor": actor,
+            "action": action,
+            "subject": subject,
+            "before": before,
+            "after": after,
+        }
+    )
+
+
+def _from_doc(doc: dict[str, Any]) -> AuditRecord:
+    return AuditRecord(
+        at=datetime.fromisoformat(doc["at"]),
+        actor=doc["actor"],
+        action=doc["action"],
+        subject=doc["subject"],
+        before=doc.get("before"),
+        after=doc.get("after"),
+    )
+
+
+class AuditLog:
+    """Reads the audit records spread over the core file and the quarter files."""
+
+    def __init__(self, files: FileSet) -> None:
+        self._files = files
+
+    def all(self) -> list[AuditRecord]:
+        records = [_from_doc(d) for d in self._files.core.table("audit").all()]
+        for period in self._files.periods():
+            records.extend(_from_doc(d) for d in self._files.period(period).table("audit").all())
+        return sorted(records, key=lambda r: r.at)
+
+    def about(self, subject: str) -> list[AuditRecord]:
+        return [r for r in self.all() if r.subject == subject]

@@ -1,0 +1,114 @@
+"""Returns: the current revision of each (measure, quarter), with every earlier version kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from tinydb import Query
+
+from perfbot.clock import Clock
+from perfbot.model import Return
+from perfbot.periods import Period
+from perfbot.store import audit
+from perfbot.store.files import FileSet
+
+
+class SaveStatus(StrEnum):
+    CREATED = "created"
+    REVISED = "revised"
+    UNCHANGED = "unchanged"  # same content again, or a retried delivery of the same submission
+
+
+@dataclass(frozen=True, slots=True)
+class SaveOutcome:
+    status: SaveStatus
+    current: Return
+
+
+def _same_content(a: Return, b: Return) -> bool:
+    return (a.value, a.commentary, a.action) == (b.value, b.commentary, b.action)
+
+
+class Returns:
+    def __init__(self, files: FileSet, clock: Clock) -> None:
+        self._files = files
+        self._clock = clock
+
+    def get(self, measure_id: str, period: Period) -> Return | None:
+        doc = self._files.period(period).table("returns").get(Query().measure_id == measure_id)
+        return Return.from_doc(doc) if doc else None
+
+    def for_period(self, period: Period) -> dict[str, Return]:
+        """Current returns of a quarter, by measure id."""
+        docs = self._files.period(period).table("returns").all()
+        return {d["measure_id"]: Return.from_doc(d) for d in docs}
+
+    def versions(self, measure_id: str, period: Period) -> list[Return]:
+        """Every version of a return, oldest first, the current one last."""
+        table = self._files.period(period).table("return_history")
+        earlier = [Return.from_doc(d) for d in table.search(Query().measure_id == measure_id)]
+        current = self.get(measure_id, period)
+        return sorted(earlier, key=lambda r: r.revision) + ([current] if current else [])
+
+    def periods(self) -> list[Period]:
+        return list(self._files.periods())
+
+    def save(self, submitted: Return, *, idempotency_key: str | None = None) -> SaveOutcome:
+        """Store a return durably; a repeat of the same submission is recognised, not duplicated.
+
+        `idempotency_key` identifies one delivery (a Slack view id, a Teams activity id…): when it
+        has been applied already the current return is given back unchanged.
+        """
+        file = self._files.period(submitted.period)
+        with file.transaction():
+            applied = file.table("applied")
+            if idempotency_key and applied.contains(Query().key == idempotency_key):
+                return SaveOutcome(SaveStatus.UNCHANGED, self._current(submitted))
+            outcome = self._write(submitted)
+            if idempotency_key:
+                applied.insert({"key": idempotency_key, "at": self._clock.now().isoformat()})
+        return outcome
+
+    def save_many(self, returns: list[Return]) -> list[SaveOutcome]:
+        """Store many returns (a bulk import): one durable transaction per quarter file."""
+        outcomes = []
+        by_period: dict[Period, list[Return]] = {}
+        for item in returns:
+            by_period.setdefault(item.period, []).append(item)
+        for period, items in sorted(by_period.items()):
+            with self._files.period(period).transaction():
+                outcomes.extend(self._write(item) for item in items)
+        return outcomes
+
+    def _current(self, submitted: Return) -> Return:
+        current = self.get(submitted.measure_id, submitted.period)
+        assert current is not None, "an applied submission always leaves a return"
+        return current
+
+    def _write(self, submitted: Return) -> SaveOutcome:
+        file = self._files.period(submitted.period)
+        returns = file.table("returns")
+        now = self._clock.now()
+        doc = returns.get(Query().measure_id == submitted.measure_id)
+        previous = Return.from_doc(doc) if doc else None
+        if previous is not None and _same_content(previous, submitted):
+            return SaveOutcome(SaveStatus.UNCHANGED, previous)
+        stamped = replace(
+            submitted,
+            submitted_at=submitted.submitted_at or now,
+            revision=previous.revision + 1 if previous else 1,
+        )
+        if previous is None:
+            returns.insert(stamped.to_doc())
+        else:
+            file.table("return_history").insert(previous.to_doc() | {"superseded_at": now.isoformat()})
+            returns.update(stamped.to_doc(), doc_ids=[doc.doc_id])
+        audit.record(
+            file.table("audit"), at=now, actor=stamped.submitted_by or "unknown",
+            action="return.revised" if previous else "return.created",
+            subject=f"return {stamped.measure_id} {stamped.period}",
+            before=previous.to_doc() if previous else None, after=stamped.to_doc(),
+        )
+        status = SaveStatus.REVISED if previous else SaveStatus.CREATED
+        return SaveOutcome(status, stamped)

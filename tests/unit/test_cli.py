@@ -1,0 +1,80 @@
+"""The CLI contract: exit codes, one-line errors, formats — against a temporary data dir."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from perfbot.cli import main
+
+SAMPLE = Path(__file__).resolve().parents[2] / "perfbot" / "sample" / "register.yaml"
+
+
+@pytest.fixture
+def data(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERFBOT_DATA", str(tmp_path / "data"))
+    assert main(["init"]) == 0
+    assert main(["register", "import", str(SAMPLE)]) == 0
+    return tmp_path / "data"
+
+
+def test_register_show_formats(data, capsys):
+    capsys.readouterr()
+    assert main(["register", "show", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 43 and rows[0]["measure_id"] == "CS01"
+    assert main(["register", "show", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].startswith("measure_id,title")
+
+
+def test_bad_register_exits_2_naming_row_and_column(data, tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("measure_id,title,theme,service,owner_email,head_of_service_email,target\n"
+                   "X1,t,th,s,a@b.gov.uk,h@b.gov.uk,abc\n")  # fmt: skip
+    assert main(["register", "import", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "row 2, column target: 'abc' is not a number" in err and "Traceback" not in err
+
+
+def test_bad_period_and_missing_data_dir_exit_2(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PERFBOT_DATA", str(tmp_path / "none"))
+    assert main(["analyse", "2025/26 Q3"]) == 2
+    assert "run 'perfbot init' first" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as caught:
+        main(["analyse", "Q7 2025"])
+    assert caught.value.code == 2 and "not a financial quarter" in capsys.readouterr().err
+
+
+def test_submit_round_and_analyse(data, capsys, tmp_path):
+    returns = tmp_path / "returns.csv"
+    returns.write_text("measure_id,value,commentary\nCS01,85,\nCS03,97,\n")
+    assert main(["returns", "import", str(returns), "--period", "2025/26 Q2"]) == 0
+    assert main(["round", "open", "2025/26 Q3"]) == 0
+    out = capsys.readouterr().out
+    assert "Opened 2025/26 Q3" in out and "to zoe.turner@larkfield.gov.uk" in out
+    assert main(["round", "open", "2025/26 Q3"]) == 0
+    assert "Sent 0 messages" in capsys.readouterr().out  # a second run sends nothing twice
+    assert main(["submit", "CS01", "2025/26 Q3", "70"]) == 2
+    assert "commentary" in capsys.readouterr().err
+    assert main(["submit", "CS01", "2025/26 Q3", "82", "--as", "zoe.turner@larkfield.gov.uk"]) == 0
+    assert "Created: CS01 2025/26 Q3 = 82%" in capsys.readouterr().out
+    assert main(["analyse", "2025/26 Q3", "--format", "json"]) == 0
+    rows = {r["measure_id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert set(rows["CS01"]) == {"measure_id", "period", "value", "target", "rag", "dot_previous",
+                                 "dot_last_year", "exceptions"}  # fmt: skip
+    assert rows["CS01"]["rag"] == "green" and rows["CS01"]["dot_previous"] == "worsening"
+    assert rows["CS03"]["rag"] == "missing"
+    assert main(["round", "status", "2025/26 Q3", "--format", "json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["state"] == "open" and any(o["returned"] == 1 for o in status["owners"])
+    assert main(["digest", "2025/26 Q3"]) == 0
+    assert "Returns received: 1 of 41" in capsys.readouterr().out
+
+
+def test_demo_runs_a_whole_quarter(capsys):
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "Round 2025/26 Q3 opened" in out
+    assert "rejected" in out and "reminder" in out and "escalation" in out
+    assert "Returns received: 38 of 41" in out
+    assert "Exceptions (" in out
