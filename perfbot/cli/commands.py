@@ -200,4 +200,9 @@ def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str,
     p.add_argument("--format", choices=("text", "markdown", "html", "slack", "teams"), default="text")
 
     p = add("demo", cmd_demo, "a whole simulated quarter on the embedded defaults")
-    p.add_argument("--fast", action="store_true", help="no pauses between steps")
+
+    # Each area registers its own commands in its own module.
+    from perfbot.cli import cycle_commands, report_commands
+
+    cycle_commands.register(sub, add=add, period_type=period_type, formats=formats)
+    report_commands.register(sub, add=add, period_type=period_type, formats=formats)
