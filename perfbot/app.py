@@ -13,10 +13,12 @@ from bot.dispatch import Dispatcher
 from bot.local import LocalChannel
 from collectors.submissions import Collector
 from perfbot import config as config_module
+from perfbot.channels import enabled_channels
 from perfbot.clock import Clock
 from perfbot.config import Config
 from perfbot.links import FormLinks
 from perfbot.periods import Period
+from perfbot.settings import Settings
 from perfbot.store import Store
 from reports.digest import Digest, digest_for
 from schedules.cycle import Cycle
@@ -57,10 +59,16 @@ def build(
     clock: Clock | None = None,
     show: Callable[[str, str], None] | None = None,
     channels: list[Channel] | None = None,
+    settings: Settings | None = None,
 ) -> App:
-    """Assemble perfbot on a data directory; the local channel is always last in line."""
+    """Assemble perfbot on a data directory; the local channel is always last in line.
+
+    `channels` replaces the ones `settings` (default: none) would enable.
+    """
     config = config_module.load(data_dir)
     store = Store.open(data_dir, clock=clock)
+    if channels is None:
+        channels = enabled_channels(settings or Settings(), store=store, config=config)
     links = FormLinks(secret=secret_for(data_dir), base_url=config.public_url)
     collector = Collector(store, config)
     dispatcher = Dispatcher(

@@ -144,6 +144,20 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from perfbot.server import create_asgi
+    from perfbot.settings import Settings
+
+    settings = Settings.from_env()
+    app = app_module.build(args.data, settings=settings)
+    enabled = ", ".join(["web", *(n for n in ("slack", "m365") if getattr(settings, n))])
+    print(f"perfbot serving {app.config.council_name} on http://{args.host}:{args.port} ({enabled})")
+    uvicorn.run(create_asgi(app, settings), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from perfbot.cli.demo import run_demo
 
@@ -199,10 +213,20 @@ def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str,
     p.add_argument("period", type=period_type)
     p.add_argument("--format", choices=("text", "markdown", "html", "slack", "teams"), default="text")
 
+    p = add("serve", cmd_serve, "web forms, Slack and Teams endpoints, and the scheduler")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+
     p = add("demo", cmd_demo, "a whole simulated quarter on the embedded defaults")
 
     # Each area registers its own commands in its own module.
-    from perfbot.cli import cycle_commands, report_commands
+    from perfbot.cli import (
+        cycle_commands,
+        m365_commands,
+        report_commands,
+        slack_commands,
+        web_commands,
+    )  # fmt: skip
 
-    cycle_commands.register(sub, add=add, period_type=period_type, formats=formats)
-    report_commands.register(sub, add=add, period_type=period_type, formats=formats)
+    for module in (cycle_commands, report_commands, slack_commands, m365_commands, web_commands):
+        module.register(sub, add=add, period_type=period_type, formats=formats)

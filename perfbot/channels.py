@@ -1,0 +1,22 @@
+"""Which channels are on: those whose credentials are configured, in the council's order."""
+
+from __future__ import annotations
+
+from bot.channel import Channel
+from perfbot.config import Config
+from perfbot.settings import Settings
+from perfbot.store import Store
+
+
+def enabled_channels(settings: Settings, *, store: Store, config: Config) -> list[Channel]:
+    """The configured platform channels in `config.channel_order` (local is added by the app)."""
+    available: dict[str, Channel] = {}
+    if settings.slack is not None:
+        from bot.slack.channel import SlackChannel
+
+        available["slack"] = SlackChannel.from_settings(settings.slack, store=store, config=config)
+    if settings.m365 is not None:
+        from bot.teams.channel import TeamsChannel
+
+        available["teams"] = TeamsChannel.from_settings(settings.m365, store=store, config=config)
+    return [available[name] for name in config.channel_order if name in available]
