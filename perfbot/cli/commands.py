@@ -17,7 +17,6 @@ from perfbot.formatting import format_value, rag_label
 from perfbot.register_import import load_register
 from perfbot.tables import render
 from reports.analysis import analyse
-from reports.render_text import render_text
 from schedules.status import OWNER_COLUMNS, SERVICE_COLUMNS, owner_status, service_status
 
 MEASURE_COLUMNS = ["measure_id", "title", "theme", "service", "owner_email", "unit", "polarity",
@@ -136,11 +135,12 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
+    from reports.render import DIGEST_FORMATS, render_digest
+
+    if args.format not in DIGEST_FORMATS:
+        raise UserError(f"digest format '{args.format}' is unknown; use one of {', '.join(DIGEST_FORMATS)}")
     app = _app(args)
-    digest = app.digest(args.period)
-    if args.format != "text":
-        raise UserError(f"digest format '{args.format}' is not available yet; use text")
-    print(render_text(digest))
+    print(render_digest(app.digest(args.period), args.format))
     return 0
 
 
@@ -155,6 +155,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
     enabled = ", ".join(["web", *(n for n in ("slack", "m365") if getattr(settings, n))])
     print(f"perfbot serving {app.config.council_name} on http://{args.host}:{args.port} ({enabled})")
     uvicorn.run(create_asgi(app, settings), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_store_check(args: argparse.Namespace) -> int:
+    from perfbot.store.restore import check
+
+    results = check(args.data)
+    damaged = [r for r in results if r.problem]
+    for result in damaged:
+        print(f"{result.path}: {result.problem}", file=sys.stderr)
+    print(f"{len(results)} data files checked, {len(damaged)} damaged."
+          + (" Run 'perfbot store restore' to rebuild them from backup." if damaged else ""))  # fmt: skip
+    return 2 if damaged else 0
+
+
+def cmd_store_restore(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from perfbot.store.restore import check, restore
+
+    damaged = [r.path for r in check(args.data) if r.problem]
+    if not damaged:
+        print("No damaged data files: nothing to restore.")
+        return 0
+    for path in damaged:
+        aside = restore(path, now=datetime.now())
+        print(f"Restored {path} from its backup and journals; the damaged file is kept as {aside.name}.")
     return 0
 
 
@@ -212,6 +239,10 @@ def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str,
     p = add("digest", cmd_digest, "the CMT digest for a quarter")
     p.add_argument("period", type=period_type)
     p.add_argument("--format", choices=("text", "markdown", "html", "slack", "teams"), default="text")
+
+    store_group = add("store", None, "check and restore the data files").add_subparsers(dest="action", required=True)  # type: ignore[arg-type]
+    add("check", cmd_store_check, "check that every data file loads", store_group)
+    add("restore", cmd_store_restore, "rebuild damaged data files from their automatic backups", store_group)
 
     p = add("serve", cmd_serve, "web forms, Slack and Teams endpoints, and the scheduler")
     p.add_argument("--host", default="127.0.0.1")

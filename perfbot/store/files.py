@@ -13,15 +13,62 @@ from tinydb.table import Table
 
 from perfbot.periods import Period
 from perfbot.store.locking import DataLock
-from perfbot.store.storage import AtomicJSONStorage, MemoryStorage
+from perfbot.store.storage import JournaledJSONStorage, MemoryStorage
 
-_PERIOD_FILE = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])\.json$")
+_PERIOD_FILE = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])\.json(\.journal)?$")
 _OPEN_PERIOD_FILES = 12  # keeps memory bounded on a long history; reopened files reload lazily
 
 
-class _UncachedTable(Table):
-    # TinyDB's per-table query cache is not invalidated by other processes' writes.
+class _Table(Table):
+    """TinyDB's table, made safe for several processes and journaled.
+
+    TinyDB caches query results and the next document id per table object; another process's
+    writes invalidate neither, so both caches are disabled or tied to the storage's epoch. Every
+    write tells the storage which documents it touched, for the journal.
+    """
+
     default_query_cache_capacity = 0
+    _id_epoch: int | None = None
+
+    def _get_next_id(self) -> int:
+        epoch = self._storage.epoch
+        if self._id_epoch != epoch:
+            self._next_id, self._id_epoch = None, epoch
+        return super()._get_next_id()
+
+    def insert(self, document):  # noqa: ANN001, ANN201 - TinyDB's signature
+        doc_id = super().insert(document)
+        self._storage.note(self.name, [doc_id])
+        return doc_id
+
+    def insert_multiple(self, documents):  # noqa: ANN001, ANN201
+        ids = super().insert_multiple(documents)
+        self._storage.note(self.name, ids)
+        return ids
+
+    def update(self, fields, cond=None, doc_ids=None):  # noqa: ANN001, ANN201
+        ids = super().update(fields, cond, doc_ids)
+        self._storage.note(self.name, ids)
+        return ids
+
+    def update_multiple(self, updates):  # noqa: ANN001, ANN201
+        ids = super().update_multiple(updates)
+        self._storage.note(self.name, ids)
+        return ids
+
+    def upsert(self, document, cond=None):  # noqa: ANN001, ANN201
+        ids = super().upsert(document, cond)
+        self._storage.note(self.name, ids)
+        return ids
+
+    def remove(self, cond=None, doc_ids=None):  # noqa: ANN001, ANN201
+        ids = super().remove(cond, doc_ids)
+        self._storage.note(self.name, ids)
+        return ids
+
+    def truncate(self) -> None:
+        super().truncate()
+        self._storage.note_replaced(self.name)
 
 
 class DocumentFile:
@@ -50,11 +97,11 @@ class FileSet:
         self._periods: OrderedDict[Period, DocumentFile] = OrderedDict()
 
     def _open(self, path: Path | None) -> DocumentFile:
-        TinyDB.table_class = _UncachedTable
+        TinyDB.table_class = _Table
         if path is None:
             db = TinyDB(storage=MemoryStorage, lock=self.lock)
         else:
-            db = TinyDB(path, storage=AtomicJSONStorage, lock=self.lock)
+            db = TinyDB(path, storage=JournaledJSONStorage, lock=self.lock)
         return DocumentFile(db)
 
     def period(self, period: Period) -> DocumentFile:
@@ -75,9 +122,9 @@ class FileSet:
         if self.data_dir is None:
             yield from sorted(self._periods)
             return
-        found = []
+        found = set()
         for path in (self.data_dir / "periods").iterdir():
             match = _PERIOD_FILE.match(path.name)
             if match:
-                found.append(Period(int(match[1]), int(match[3])))
+                found.add(Period(int(match[1]), int(match[3])))
         yield from sorted(found)

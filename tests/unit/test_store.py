@@ -6,7 +6,7 @@ import pytest
 
 from perfbot.model import Return
 from perfbot.periods import Period
-from perfbot.store import SaveStatus, Store, StoreCorruptError
+from perfbot.store import SaveStatus, Store, StoreCorruptError, storage
 from tests.conftest import make_measure
 
 Q3 = Period(2025, 3)
@@ -45,8 +45,8 @@ def test_a_zero_is_a_value_not_a_missing_return(store):
 def test_each_quarter_has_its_own_file(store, tmp_path):
     store.returns.save(_return(1.0))
     store.returns.save(replace(_return(2.0), period=Period(2024, 3)))
-    files = sorted(p.name for p in (tmp_path / "data" / "periods").glob("*.json"))
-    assert files == ["2024-25-Q3.json", "2025-26-Q3.json"]
+    files = sorted(p.name for p in (tmp_path / "data" / "periods").glob("*.json*"))
+    assert files == ["2024-25-Q3.json.journal", "2025-26-Q3.json.journal"]
 
 
 def test_a_failed_transaction_leaves_nothing_behind(store):
@@ -80,7 +80,8 @@ def test_register_keeps_target_history_and_retires_absent_measures(store):
     assert [m.measure_id for m in store.register.measures(include_retired=True)] == ["M1", "M2"]
 
 
-def test_a_damaged_file_is_named_and_left_alone(store, tmp_path):
+def test_a_damaged_file_is_named_and_left_alone(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(storage, "COMPACT_AFTER_RECORDS", 1)  # fold the journal on every write
     store.returns.save(_return(5.0))
     store.returns.save(_return(6.0))
     path = tmp_path / "data" / "periods" / "2025-26-Q3.json"
@@ -99,3 +100,51 @@ def test_in_memory_store_has_the_same_semantics(clock):
     memory.returns.save(_return(1.0))
     memory.returns.save(_return(2.0))
     assert [v.value for v in memory.returns.versions("M1", Q3)] == [1.0, 2.0]
+
+
+def test_a_torn_journal_tail_is_ignored_and_cut_off(store, tmp_path):
+    store.returns.save(_return(5.0))
+    journal = tmp_path / "data" / "periods" / "2025-26-Q3.json.journal"
+    with journal.open("ab") as handle:
+        handle.write(b'{"t": {"returns": {"docs": {"9": {"measure_id": "TORN"')  # crash mid-append
+    fresh = Store.open(tmp_path / "data", clock=store.clock)
+    assert fresh.returns.get("TORN", Q3) is None and fresh.returns.get("M1", Q3).value == 5.0
+    fresh.returns.save(_return(6.0))
+    again = Store.open(tmp_path / "data", clock=store.clock)
+    assert again.returns.get("M1", Q3).value == 6.0 and b"TORN" not in journal.read_bytes()
+
+
+def test_compaction_folds_the_journal_and_keeps_backups(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(storage, "COMPACT_AFTER_RECORDS", 3)
+    for value in range(7):
+        store.returns.save(_return(float(value)))
+    folder = tmp_path / "data" / "periods"
+    assert (folder / "2025-26-Q3.json").exists() and (folder / "2025-26-Q3.json.bak").exists()
+    assert (folder / "2025-26-Q3.json.journal.bak").exists()
+    fresh = Store.open(tmp_path / "data", clock=store.clock)
+    assert [v.value for v in fresh.returns.versions("M1", Q3)] == [float(v) for v in range(7)]
+
+
+def test_two_stores_on_one_dir_never_reuse_document_ids(store):
+    other = Store.open(store.files.data_dir, clock=store.clock)
+    store.returns.save(_return(1.0))
+    other.returns.save(replace(_return(2.0), measure_id="M2"))
+    store.returns.save(replace(_return(3.0), measure_id="M3"))
+    fresh = Store.open(store.files.data_dir, clock=store.clock)
+    assert {m: r.value for m, r in fresh.returns.for_period(Q3).items()} == {"M1": 1.0, "M2": 2.0, "M3": 3.0}
+
+
+def test_a_damaged_snapshot_is_rebuilt_by_store_restore(store, tmp_path, monkeypatch, capsys):
+    from perfbot.cli import main
+
+    monkeypatch.setattr(storage, "COMPACT_AFTER_RECORDS", 3)
+    for value in range(8):  # two compactions, and two records in the live journal
+        store.returns.save(_return(float(value)))
+    snapshot = tmp_path / "data" / "periods" / "2025-26-Q3.json"
+    snapshot.write_bytes(snapshot.read_bytes()[:40])  # a disk fault tears the snapshot
+    assert main(["--data", str(tmp_path / "data"), "store", "check"]) == 2
+    assert "2025-26-Q3.json: damaged" in capsys.readouterr().err
+    assert main(["--data", str(tmp_path / "data"), "store", "restore"]) == 0
+    restored = Store.open(tmp_path / "data", clock=store.clock)
+    assert [v.value for v in restored.returns.versions("M1", Q3)] == [float(v) for v in range(8)]
+    assert list(snapshot.parent.glob("2025-26-Q3.json.damaged-*"))
