@@ -23,6 +23,8 @@ OPTIONAL = (
     "description", "rag_rule", "target_low", "target_high", "plausible_min", "plausible_max",
 )  # fmt: skip
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+MAX_LENGTH = {"title": 200, "theme": 100, "service": 100, "data_source": 300, "description": 2000}
 _MEASURE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 
 
@@ -93,7 +95,14 @@ class _RowReader:
             return ""
         if isinstance(value, float) and value.is_integer() and column == "measure_id":
             value = int(value)
-        return str(value).strip()
+        text = str(value).strip()
+        limit = MAX_LENGTH.get(column, 300)
+        if len(text) > limit:
+            self.fail(column, f"is {len(text):,} characters long; the most is {limit}")
+            return text[:limit]
+        if _CONTROL.search(text):
+            self.fail(column, "contains control or text-direction characters; retype it")
+        return text
 
     def required(self, column: str) -> str:
         value = self.raw(column)

@@ -75,8 +75,13 @@ def xlsx_sheets(path: Path) -> dict[str, list[Row]]:
 def read_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise InputFileError(f"{path.name}: not valid YAML ({error})") from None
+    except UnicodeDecodeError:
+        raise InputFileError(f"{path.name}: not UTF-8 text") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "cannot be read"
+        raise InputFileError(f"{path.name}: not valid YAML{where}: {problem}") from None
 
 
 def yaml_rows(items: Any, name: str, what: str) -> list[Row]:
