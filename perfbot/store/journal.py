@@ -83,14 +83,19 @@ def append(path: Path, line: bytes, *, valid_length: int) -> None:
     try:
         if os.fstat(fd).st_size > valid_length:
             os.ftruncate(fd, valid_length)
-        view = memoryview(line)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
+        write_all(fd, line)
     finally:
         os.close(fd)
     if created:
         fsync_dir(path.parent)
+
+
+def write_all(fd: int, payload: bytes) -> None:
+    """Write every byte (os.write may write fewer) and fsync."""
+    view = memoryview(payload)
+    while view:
+        view = view[os.write(fd, view):]
+    os.fsync(fd)
 
 
 def fsync_dir(directory: Path) -> None:

@@ -228,10 +228,7 @@ class JournaledJSONStorage(_TransactionalStorage):
 def _write_durably(path: Path, payload: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
     try:
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
+        journal.write_all(fd, payload)
     finally:
         os.close(fd)
 
