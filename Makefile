@@ -17,6 +17,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	bash tests/e2e/install-browser.sh
 	$(BIN)/pytest
 
 lint: $(STAMP)

@@ -39,9 +39,19 @@ class Dispatcher:
         self._digest_for = digest_for
 
     def deliver_pending(self, periods: Sequence[Period]) -> DeliveryReport:
+        """Send every claimable message of these quarters."""
         report = DeliveryReport()
         for period in periods:
             for message in self._store.outbox.claimable(period):
+                self.deliver(message, report)
+        return report
+
+    def deliver_keys(self, period: Period, keys: Sequence[str]) -> DeliveryReport:
+        """Send just these messages (an officer's command sends what it recorded, at once)."""
+        report = DeliveryReport()
+        for key in keys:
+            message = self._store.outbox.get(period, key)
+            if message is not None:
                 self.deliver(message, report)
         return report
 
@@ -53,6 +63,10 @@ class Dispatcher:
             channel, ref = self._send(claimed)
         except TransportError as error:
             self._failed(claimed, error, report)
+            return
+        except Exception as error:  # a channel bug must not wedge the outbox: retry it later
+            log.exception("channel error sending %s", claimed.key)
+            self._failed(claimed, TransportError(f"{type(error).__name__}: {error}"), report)
             return
         self._store.outbox.mark_sent(claimed.period, claimed.key, channel=channel, ref=ref)
         report.sent.append(claimed.key)

@@ -6,12 +6,16 @@ from perfbot.formatting import format_value
 from perfbot.notices import Alert, MeasureLine, NoticeKind, PersonNotice
 
 _OPENINGS = {
-    NoticeKind.REQUEST: "Your {period} performance returns are now open.",
-    NoticeKind.REMINDER: "Reminder: {count} of your {period} returns are still due.",
-    NoticeKind.DEADLINE: "Your {period} returns are due today: {count} still outstanding.",
-    NoticeKind.CHASE: "The performance officer is chasing {count} {period} returns from you.",
-    NoticeKind.ESCALATION: "{count} {period} returns in your service are overdue.",
+    NoticeKind.REQUEST: "Your {period} performance returns are now open: {returns} to submit.",
+    NoticeKind.REMINDER: "Reminder: {returns} for {period} still to submit.",
+    NoticeKind.DEADLINE: "Your {period} returns are due today: {returns} still outstanding.",
+    NoticeKind.CHASE: "The performance officer is chasing {returns} for {period} not yet submitted.",
+    NoticeKind.ESCALATION: "{returns} for {period} in your service {are} overdue.",
 }
+
+
+def _returns(count: int) -> str:
+    return f"{count} return" if count == 1 else f"{count} returns"
 
 
 def deadline_text(notice: PersonNotice) -> str:
@@ -19,10 +23,23 @@ def deadline_text(notice: PersonNotice) -> str:
 
 
 def opening(notice: PersonNotice) -> str:
-    text = _OPENINGS[notice.kind].format(period=notice.period, count=len(notice.measures))
+    count = len(notice.measures)
+    text = _OPENINGS[notice.kind].format(
+        period=notice.period, returns=_returns(count), are="is" if count == 1 else "are"
+    )
     if notice.on_behalf_of:
-        text = f"(For {notice.on_behalf_of}, who is away.) " + text
+        their = text.replace("Your ", "Their ", 1).replace("your service", "their service")
+        text = f"You are deputy for {notice.on_behalf_of}, who is away. {their}"
     return text
+
+
+def by_when(notice: PersonNotice) -> str:
+    """The line saying by when: due, or already overdue."""
+    if notice.kind is NoticeKind.ESCALATION:
+        return f"They were due by {deadline_text(notice)}:"
+    if notice.overdue:
+        return f"They were due by {deadline_text(notice)} and are overdue; please submit now:"
+    return f"Please submit by {deadline_text(notice)}:"
 
 
 def measure_line(line: MeasureLine, *, with_owner: bool = False) -> str:
@@ -34,11 +51,7 @@ def measure_line(line: MeasureLine, *, with_owner: bool = False) -> str:
 
 def notice_text(notice: PersonNotice) -> str:
     """A request, reminder, chase or escalation as plain text."""
-    lines = [opening(notice)]
-    if notice.kind is NoticeKind.ESCALATION:
-        lines.append(f"They were due by {deadline_text(notice)}:")
-    else:
-        lines.append(f"Please submit by {deadline_text(notice)}:")
+    lines = [opening(notice), by_when(notice)]
     escalation = notice.kind is NoticeKind.ESCALATION
     lines.extend(f"  • {measure_line(m, with_owner=escalation)}" for m in notice.measures)
     if notice.note:
@@ -49,7 +62,7 @@ def notice_text(notice: PersonNotice) -> str:
 
 
 def alert_text(alert: Alert) -> str:
-    lines = [f"New exceptions in {alert.period} returns:"]
+    lines = [f"New exceptions in {alert.period} returns since the last alert:"]
     lines.extend(f"  • {item}" for item in alert.items)
     return "\n".join(lines)
 

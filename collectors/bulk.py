@@ -1,4 +1,5 @@
-"""Bulk returns from CSV/XLSX: `measure_id, period, value, commentary, action, submitted_by`.
+"""Bulk returns from CSV/XLSX: `measure_id, period, value, commentary, action, submitted_by`,
+and optionally `numerator, denominator` (the workings behind a ratio or percentage).
 
 All-or-nothing like the register import: every row is checked, any error means nothing is stored.
 """
@@ -13,6 +14,9 @@ from perfbot.model import Return, Value
 from perfbot.periods import Period, PeriodError
 from perfbot.store import SaveOutcome, Store
 from perfbot.tabular import InputFileError, Row, read_csv, xlsx_sheets
+from perfbot.values import InvalidValue, parse_number
+
+WORKINGS = ("numerator", "denominator")
 
 
 class ReturnsImportError(ValueError):
@@ -62,9 +66,10 @@ def import_returns(
         staged[key] = value  # type: ignore[assignment]
         for column, message in problems.errors.items():
             errors.append(f"row {row.number}, column {_column(column)}: {message}")
-        if not problems:
+        workings = _workings(row, errors)
+        if not problems and workings is not None:
             author = _text(row, "submitted_by") or f"bulk import by {actor}"
-            accepted.append(_to_return(submission, value, author, store))
+            accepted.append(_to_return(submission, value, author, store, workings))
     if errors:
         raise ReturnsImportError(sorted(errors, key=_row_number))
     if not accepted:
@@ -111,7 +116,22 @@ def _submission(row: Row, period: Period | None, actor: str, errors: list[str]) 
     )
 
 
-def _to_return(submission: Submission, value: object, author: str, store: Store) -> Return:
+def _workings(row: Row, errors: list[str]) -> dict[str, float | None] | None:
+    """The optional numerator and denominator of a row; None (and an error) when unreadable."""
+    found: dict[str, float | None] = {}
+    for column in WORKINGS:
+        text = _text(row, column)
+        try:
+            found[column] = parse_number(row.cells[column], allow_percent=False) if text else None
+        except InvalidValue as error:
+            errors.append(f"row {row.number}, column {column}: {error}")
+            return None
+    return found
+
+
+def _to_return(
+    submission: Submission, value: object, author: str, store: Store, workings: dict[str, float | None]
+) -> Return:
     return Return(
         measure_id=submission.measure_id,
         period=submission.period,
@@ -121,4 +141,6 @@ def _to_return(submission: Submission, value: object, author: str, store: Store)
         submitted_by=author,
         submitted_at=store.clock.now(),
         channel="import",
+        numerator=workings.get("numerator"),
+        denominator=workings.get("denominator"),
     )

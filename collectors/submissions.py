@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from collectors.validation import FieldErrors, check_text, check_unusual, parse_value
@@ -10,7 +12,10 @@ from perfbot.model import Return, RoundState, Value
 from perfbot.periods import Period
 from perfbot.rag import RagResult
 from perfbot.rating import rate_in_context
-from perfbot.store import SaveOutcome, Store
+from perfbot.store import SaveOutcome, SaveStatus, Store
+
+log = logging.getLogger("perfbot.collector")
+OnSaved = Callable[[SaveOutcome, RagResult | None], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +45,12 @@ class SubmissionResult:
 class Collector:
     """Validates submissions against the register and stores them durably with an audit record."""
 
-    def __init__(self, store: Store, config: Config) -> None:
+    def __init__(self, store: Store, config: Config, *, on_saved: OnSaved | None = None) -> None:
+        """`on_saved` hears of every stored change (e.g. exception alerts); its failure is logged,
+        never the submitter's problem: the return is already durable when it is called."""
         self._store = store
         self._config = config
+        self._on_saved = on_saved
 
     def may_submit(self, person: str, measure_id: str) -> bool:
         measure = self._store.register.measure(measure_id)
@@ -93,7 +101,16 @@ class Collector:
             channel=submission.channel,
         )
         outcome = self._store.returns.save(stored, idempotency_key=submission.idempotency_key)
+        self._notify(outcome, rag)
         return SubmissionResult(outcome=outcome, rag=rag)
+
+    def _notify(self, outcome: SaveOutcome, rag: RagResult | None) -> None:
+        if self._on_saved is None or outcome.status is SaveStatus.UNCHANGED:
+            return
+        try:
+            self._on_saved(outcome, rag)
+        except Exception:
+            log.exception("on_saved observer failed for %s", outcome.current.measure_id)
 
     def _period_problem(self, period: Period) -> str | None:
         if period.end >= self._store.clock.now().date():

@@ -21,6 +21,8 @@ from perfbot.periods import Period
 from perfbot.settings import Settings
 from perfbot.store import Store
 from reports.digest import Digest, digest_for
+from schedules.alerts import ExceptionAlerts
+from schedules.calendar import WorkingCalendar, WorkingHours
 from schedules.cycle import Cycle
 
 SECRET_FILE = "secret.key"
@@ -70,7 +72,9 @@ def build(
     if channels is None:
         channels = enabled_channels(settings or Settings(), store=store, config=config)
     links = FormLinks(secret=secret_for(data_dir), base_url=config.public_url)
-    collector = Collector(store, config)
+    hours = WorkingHours.of(WorkingCalendar(config.holiday_subdivision), config.cycle)
+    alerts = ExceptionAlerts(store, config, hours)
+    collector = Collector(store, config, on_saved=alerts.on_saved)
     dispatcher = Dispatcher(
         store,
         [*(channels or []), LocalChannel(show)],

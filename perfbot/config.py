@@ -35,6 +35,7 @@ class CycleConfig:
     escalate_after_deadline: int = 2
     digest_after_deadline: int = 5
     send_time: time = time(9, 30)
+    send_until: time = time(17, 30)  # scheduled messages go out between send_time and this
     chase_quiet_hours: int = 24
 
 
@@ -83,8 +84,11 @@ def parse(raw: dict[str, Any], *, source: str = CONFIG_NAME) -> Config:
         escalate_after_deadline=reader.whole("cycle.escalate_after_deadline", 2),
         digest_after_deadline=reader.whole("cycle.digest_after_deadline", 5),
         send_time=reader.clock_time("cycle.send_time", "09:30"),
+        send_until=reader.clock_time("cycle.send_until", "17:30"),
         chase_quiet_hours=reader.whole("cycle.chase_quiet_hours", 24),
     )
+    if cycle.send_until <= cycle.send_time:
+        raise ConfigError(f"{source}: cycle.send_until must be later than cycle.send_time")
     rag = RagPolicy(
         rule=RagRule(reader.choice("rag.rule", "band", tuple(r.value for r in RagRule))),
         tolerance=reader.tolerance("rag.tolerance", "5%"),
@@ -178,7 +182,8 @@ deadline_after_open = 10              # returns are due this many working days a
 reminders_before_deadline = [5, 1]    # reminders to owners with returns still due
 escalate_after_deadline = 2           # overdue returns go to the head of service
 digest_after_deadline = 5             # the CMT digest goes out
-send_time = "09:30"                   # Europe/London
+send_time = "09:30"                   # Europe/London, on working days
+send_until = "17:30"                  # scheduled messages and alerts wait for working hours
 chase_quiet_hours = 24                # an ad-hoc chase does not repeat within this time
 
 [rag]

@@ -148,9 +148,11 @@ class Return:
     submitted_at: datetime | None = None
     channel: str = "cli"
     revision: int = 1
+    numerator: float | None = None  # optional workings behind a ratio or percentage
+    denominator: float | None = None
 
     def to_doc(self) -> dict[str, Any]:
-        return {
+        doc = {
             "measure_id": self.measure_id,
             "period": str(self.period),
             "value": self.value,
@@ -161,6 +163,11 @@ class Return:
             "channel": self.channel,
             "revision": self.revision,
         }
+        # The workings are stored only when given, so other returns keep their stored shape.
+        for name, value in (("numerator", self.numerator), ("denominator", self.denominator)):
+            if value is not None:
+                doc[name] = value
+        return doc
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Self:
@@ -175,6 +182,8 @@ class Return:
             submitted_at=datetime.fromisoformat(at) if at else None,
             channel=doc.get("channel", "cli"),
             revision=int(doc.get("revision", 1)),
+            numerator=doc.get("numerator"),
+            denominator=doc.get("denominator"),
         )
 
 

@@ -41,12 +41,13 @@ class PersonNotice:
     form_url: str = ""
     on_behalf_of: str = ""  # set when a deputy receives an absent owner's notice
     note: str = ""
+    overdue: bool = False  # sent after the deadline (a late chase)
 
     def to_content(self) -> dict[str, Any]:
         return {
             "kind": self.kind.value, "period": self.period, "recipient": self.recipient,
             "deadline": self.deadline.isoformat(), "form_url": self.form_url,
-            "on_behalf_of": self.on_behalf_of, "note": self.note,
+            "on_behalf_of": self.on_behalf_of, "note": self.note, "overdue": self.overdue,
             "measures": [_line(m) for m in self.measures],
         }  # fmt: skip
 
@@ -61,6 +62,7 @@ class PersonNotice:
             form_url=content.get("form_url", ""),
             on_behalf_of=content.get("on_behalf_of", ""),
             note=content.get("note", ""),
+            overdue=bool(content.get("overdue", False)),
         )
 
 

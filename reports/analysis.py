@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -10,18 +11,23 @@ import pandas as pd
 from perfbot.config import Config
 from perfbot.model import Aggregation, Frequency, Measure, Rag
 from perfbot.periods import Period
-from perfbot.rag import direction
-from perfbot.rating import HISTORY_QUARTERS, period_target, rate_return, year_to_date
+from perfbot.rag import RagResult, direction, rate
+from perfbot.rating import HISTORY_QUARTERS, numeric, period_target, rate_return, year_to_date
 from perfbot.store import Store
 from reports import exceptions
 from reports.history import History
+from reports.projection import annual_target, project_year_end
+from reports.timeliness import COLUMNS as TIMELINESS_COLUMNS
+from reports.timeliness import is_late, timeliness, timeliness_table
 
 RAG_ORDER = [Rag.GREEN.value, Rag.AMBER.value, Rag.RED.value, Rag.NA.value, Rag.MISSING.value]
+TIMELINESS_QUARTERS = 4
 COLUMNS = [
     "measure_id", "title", "theme", "service", "owner", "unit", "polarity", "period", "value",
     "target", "rag", "rag_reason", "previous_value", "dot_previous", "last_year_value",
     "dot_last_year", "ytd", "commentary", "action", "submitted_by", "submitted_at", "returned",
-    "on_time", "exceptions",
+    "on_time", "exceptions", "numerator", "denominator", "annual_target", "projection",
+    "projection_method", "projected_rag",
 ]  # fmt: skip
 
 
@@ -30,10 +36,17 @@ def expected(measure: Measure, period: Period) -> bool:
     return measure.frequency is Frequency.QUARTERLY or period.quarter == 4
 
 
+def _no_timeliness() -> pd.DataFrame:
+    return pd.DataFrame(columns=TIMELINESS_COLUMNS)
+
+
 @dataclass(frozen=True)
 class Analysis:
     period: Period
     frame: pd.DataFrame  # one row per expected measure, COLUMNS
+    timeliness_frame: pd.DataFrame = field(default_factory=_no_timeliness)
+    history: History | None = None  # the returns the analysis read (for trends and charts)
+    measures: dict[str, Measure] = field(default_factory=dict)
 
     def rag_counts(self, by: str) -> pd.DataFrame:
         """RAG counts by "theme" or "service" (the golden thread)."""
@@ -52,6 +65,10 @@ class Analysis:
         table["pct_on_time"] = (100 * table["on_time"] / table["expected"]).round(1)
         return table
 
+    def timeliness(self) -> pd.DataFrame:
+        """Service × the last four quarters: % of returns in by the deadline."""
+        return timeliness_table(self.timeliness_frame, self.period.back(TIMELINESS_QUARTERS))
+
     def exceptions(self) -> pd.DataFrame:
         return self.frame[self.frame["exceptions"].map(bool)]
 
@@ -61,35 +78,62 @@ class Analysis:
         return frame.to_dict(orient="records")
 
 
+def history_periods(period: Period) -> list[Period]:
+    """Every quarter the analysis of `period` reads: the 8 before it (which include last year)."""
+    return period.back(HISTORY_QUARTERS + 1)
+
+
 def analyse(store: Store, config: Config, period: Period) -> Analysis:
     """Analyse one quarter from the store."""
-    periods = sorted({*period.back(HISTORY_QUARTERS + 1), period.same_quarter_last_year()})
-    history = History.load(store, periods)
+    history = History.load(store, history_periods(period))
     overrides = store.register.target_overrides()
-    found = store.rounds.get(period)
-    deadline = found.deadline if found else None
+    measures = store.register.measures()
+    recent = period.back(TIMELINESS_QUARTERS)
+    deadlines = {p: _deadline(store, p) for p in recent}
     rows = [
-        _row(m, period, history, overrides, config, deadline)
-        for m in store.register.measures()
+        _row(m, period, history, overrides, config, deadlines[period])
+        for m in measures
         if expected(m, period)
     ]
-    return Analysis(period, pd.DataFrame(rows, columns=COLUMNS))
+    return Analysis(
+        period=period,
+        frame=pd.DataFrame(rows, columns=COLUMNS),
+        timeliness_frame=timeliness(
+            measures, recent, returns=history.get, deadlines=deadlines, expected=expected
+        ),
+        history=history,
+        measures={m.measure_id: m for m in measures},
+    )
+
+
+def _deadline(store: Store, period: Period) -> datetime | None:
+    found = store.rounds.get(period)
+    return found.deadline if found else None
 
 
 def _row(measure, period, history, overrides, config, deadline) -> dict[str, Any]:  # noqa: ANN001
     mid = measure.measure_id
+    values = history.values_of(mid)
+    value_for = values.get
     item = history.get(mid, period)
     value = item.value if item else None
-    earlier = history.numbers(mid, period.back(HISTORY_QUARTERS + 1)[:-1])
+    earlier = [v for v in (numeric(values.get(p)) for p in period.back(HISTORY_QUARTERS + 1)[:-1])
+               if v is not None]  # fmt: skip
     override_for = lambda p: overrides.get((mid, p))  # noqa: E731
     target = period_target(measure, period, override_for)
-    last_year = history.value(mid, period.same_quarter_last_year())
-    previous = history.value(mid, period.previous())
-    result = _rate(measure, period, value, history, override_for, config)
-    previous_rag = _rate(measure, period.previous(), previous, history, override_for, config).rag
-    previous_rag = previous_rag if previous is not None else None
-    late = bool(item and deadline and item.submitted_at and item.submitted_at > deadline)
-    flags = list(result.flags) or exceptions.data_quality_flags(measure, value, earlier)
+    last_year = value_for(period.same_quarter_last_year())
+    previous = value_for(period.previous())
+    result = _rate(measure, period, value, value_for, override_for, config)
+    previous_rag = None
+    if previous is not None:
+        previous_rag = _rate(measure, period.previous(), previous, value_for, override_for, config).rag
+    late = is_late(item, deadline)
+    flags = list(result.flags) or exceptions.data_quality_flags(
+        measure, value, earlier,
+        numerator=item.numerator if item else None, denominator=item.denominator if item else None,
+    )  # fmt: skip
+    ytd = _year_to_date(measure, period, value, value_for)
+    year_end = _year_end(measure, period, ytd, value_for, override_for, config)
     return {
         "measure_id": mid, "title": measure.title, "theme": measure.theme,
         "service": measure.service, "owner": measure.owner_email, "unit": measure.unit.value,
@@ -98,7 +142,7 @@ def _row(measure, period, history, overrides, config, deadline) -> dict[str, Any
         "previous_value": previous, "dot_previous": direction(measure, value, previous).value,
         "last_year_value": last_year,
         "dot_last_year": direction(measure, value, last_year).value,
-        "ytd": _year_to_date(measure, period, history),
+        "ytd": ytd,
         "commentary": item.commentary if item else "", "action": item.action if item else "",
         "submitted_by": item.submitted_by if item else None,
         "submitted_at": item.submitted_at.isoformat() if item and item.submitted_at else None,
@@ -108,19 +152,32 @@ def _row(measure, period, history, overrides, config, deadline) -> dict[str, Any
             has_return=item is not None, late=late,
             commentary=item.commentary if item else "", previous_rag=previous_rag,
         ),
+        "numerator": item.numerator if item else None,
+        "denominator": item.denominator if item else None,
+        **year_end,
     }  # fmt: skip
 
 
-def _rate(measure, period, value, history, override_for, config):  # noqa: ANN001, ANN202
+def _rate(measure, period, value, value_for, override_for, config) -> RagResult:  # noqa: ANN001
     return rate_return(
-        measure, period, value, policy=config.rag, override_for=override_for,
-        value_for=lambda p: history.value(measure.measure_id, p),
-    )  # fmt: skip
+        measure, period, value, policy=config.rag, override_for=override_for, value_for=value_for
+    )
 
 
-def _year_to_date(measure: Measure, period: Period, history: History) -> float | None:
+def _year_to_date(measure: Measure, period: Period, value, value_for) -> float | None:  # noqa: ANN001
     """Cumulative measures: the year's total so far."""
     if measure.aggregation is not Aggregation.CUMULATIVE:
         return None
-    value = history.value(measure.measure_id, period)
-    return year_to_date(period, value, lambda p: history.value(measure.measure_id, p))
+    return year_to_date(period, value, value_for)
+
+
+def _year_end(measure, period, ytd, value_for, override_for, config) -> dict[str, Any]:  # noqa: ANN001
+    """Annual target, projected year end, how it was projected, and the projection's RAG."""
+    target = annual_target(measure, period.year, override_for)
+    projection = project_year_end(measure, period, ytd, value_for)
+    if projection is None:
+        return {"annual_target": target, "projection": None, "projection_method": None,
+                "projected_rag": None}  # fmt: skip
+    projected = rate(measure, round(projection.value, 6), target=target, policy=config.rag)
+    return {"annual_target": target, "projection": round(projection.value, 2),
+            "projection_method": projection.method, "projected_rag": projected.rag.value}  # fmt: skip

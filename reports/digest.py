@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import pandas as pd
+
 from perfbot.config import Config
 from perfbot.periods import Period
 from perfbot.store import Store
@@ -26,6 +28,8 @@ class ExceptionItem:
     action: str = ""
     unit: str = "number"
     ytd: float | None = None  # cumulative measures are rated on the year to date
+    dot_previous: str = "n/a"  # direction of travel since last quarter
+    dot_last_year: str = "n/a"  # and since the same quarter last year
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,10 @@ class Digest:
     rag_by_theme: dict[str, dict[str, int]]
     exceptions: tuple[ExceptionItem, ...]
     completeness_by_service: dict[str, tuple[int, int]] = field(default_factory=dict)
+    rag_by_service: dict[str, dict[str, int]] = field(default_factory=dict)
+    on_time_by_service: dict[str, int] = field(default_factory=dict)
+    # service → quarter ("2025/26 Q3") → % of returns on time; the last four quarters, oldest first
+    timeliness: dict[str, dict[str, float | None]] = field(default_factory=dict)
 
     @property
     def rag_totals(self) -> dict[str, int]:
@@ -49,13 +57,15 @@ def build_digest(analysis: Analysis, *, council: str, now: datetime) -> Digest:
     """Summarise an analysis for CMT."""
     frame = analysis.frame.astype(object).where(analysis.frame.notna(), None)
     by_theme = analysis.rag_counts("theme")
+    by_service = analysis.rag_counts("service")
     completeness = analysis.completeness()
     items = tuple(
         ExceptionItem(
             measure_id=row.measure_id, title=row.title, theme=row.theme, service=row.service,
             owner=row.owner, rag=row.rag, value=row.value, target=row.target,
             reasons=tuple(row.exceptions), commentary=row.commentary, action=row.action,
-            unit=row.unit, ytd=row.ytd,
+            unit=row.unit, ytd=row.ytd, dot_previous=row.dot_previous,
+            dot_last_year=row.dot_last_year,
         )  # fmt: skip
         for row in frame[frame["exceptions"].map(bool)].itertuples()
     )
@@ -66,13 +76,28 @@ def build_digest(analysis: Analysis, *, council: str, now: datetime) -> Digest:
         expected=len(frame),
         returned=int(analysis.frame["returned"].sum()),
         on_time=int(analysis.frame["on_time"].sum()),
-        rag_by_theme={theme: {k: int(v) for k, v in row.items()} for theme, row in by_theme.iterrows()},
+        rag_by_theme=_counts(by_theme),
         exceptions=_ordered(items),
         completeness_by_service={
             service: (int(row["returned"]), int(row["expected"]))
             for service, row in completeness.iterrows()
         },
+        rag_by_service=_counts(by_service),
+        on_time_by_service={service: int(row["on_time"]) for service, row in completeness.iterrows()},
+        timeliness=_timeliness(analysis),
     )
+
+
+def _counts(table) -> dict[str, dict[str, int]]:  # noqa: ANN001 - a crosstab
+    return {name: {k: int(v) for k, v in row.items()} for name, row in table.iterrows()}
+
+
+def _timeliness(analysis: Analysis) -> dict[str, dict[str, float | None]]:
+    table = analysis.timeliness()
+    return {
+        service: {period: (None if pd.isna(pct) else float(pct)) for period, pct in row.items()}
+        for service, row in table.iterrows()
+    }
 
 
 def _ordered(items: tuple[ExceptionItem, ...]) -> tuple[ExceptionItem, ...]:

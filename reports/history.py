@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from perfbot.model import Return
+from perfbot.model import Return, Value
 from perfbot.periods import Period
 from perfbot.rating import numeric
 from perfbot.store import Store
@@ -15,6 +15,7 @@ class History:
     """Returns by (measure_id, period) for the quarters that were loaded."""
 
     returns: dict[tuple[str, Period], Return]
+    _by_measure: dict[str, dict[Period, Value]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, store: Store, periods: list[Period]) -> History:
@@ -26,12 +27,20 @@ class History:
                     found[(measure_id, period)] = item
         return cls(found)
 
+    def __post_init__(self) -> None:
+        for (measure_id, period), item in self.returns.items():
+            self._by_measure.setdefault(measure_id, {})[period] = item.value
+
     def get(self, measure_id: str, period: Period) -> Return | None:
         return self.returns.get((measure_id, period))
 
     def value(self, measure_id: str, period: Period) -> float | str | None:
         item = self.returns.get((measure_id, period))
         return item.value if item else None
+
+    def values_of(self, measure_id: str) -> dict[Period, Value]:
+        """One measure's values by quarter (a cheap look-up for rating in context)."""
+        return self._by_measure.get(measure_id, {})
 
     def numbers(self, measure_id: str, periods: list[Period]) -> list[float]:
         """Numeric values over `periods` (oldest first), skipping gaps."""

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from perfbot.formatting import RAG_WORDS, format_value, rag_label
+from perfbot.formatting import RAG_WORDS, rag_label
 from reports.analysis import RAG_ORDER
-from reports.digest import Digest, ExceptionItem
+from reports.digest import Digest
+from reports.wording import figures
 
-
-def figures(item: ExceptionItem) -> str:
-    """ "value 87.5%, target 90%" (cumulative: the quarter, and the year to date against target)."""
-    value = format_value(item.value, item.unit)
-    target = "no target" if item.target is None else f"target {format_value(item.target, item.unit)}"
-    if item.ytd is not None:
-        return f"{value} this quarter, {format_value(item.ytd, item.unit)} year to date; {target} year to date"
-    return f"value {value}; {target}"
+__all__ = ["figures", "render_text"]
 
 
 def render_text(digest: Digest) -> str:

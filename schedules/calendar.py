@@ -48,6 +48,37 @@ def at(day: date, moment: time) -> datetime:
 
 
 @dataclass(frozen=True)
+class WorkingHours:
+    """When scheduled messages may go out: working days, from `start` until `end`, London time."""
+
+    calendar: WorkingCalendar
+    start: time
+    end: time
+
+    @classmethod
+    def of(cls, calendar: WorkingCalendar, cycle: CycleConfig) -> WorkingHours:
+        return cls(calendar, cycle.send_time, cycle.send_until)
+
+    def contains(self, moment: datetime) -> bool:
+        local = moment.astimezone(LONDON)
+        return self.calendar.is_working_day(local.date()) and self.start <= local.time() < self.end
+
+    def next_start(self, moment: datetime) -> datetime:
+        """The first opening of working hours at or after `moment`."""
+        local = moment.astimezone(LONDON)
+        day = local.date() if local.time() <= self.start else local.date() + timedelta(days=1)
+        return at(self.calendar.on_or_after(day), self.start)
+
+    def next_slot(self, moment: datetime) -> datetime:
+        """The next hourly delivery slot after `moment` in working hours (out of hours: the opening)."""
+        if not self.contains(moment):
+            return self.next_start(moment)
+        top = moment.astimezone(LONDON).replace(minute=0, second=0, microsecond=0)
+        candidate = top + timedelta(hours=1)  # wall-clock arithmetic: 10:40 → 11:00
+        return candidate if self.contains(candidate) else self.next_start(candidate)
+
+
+@dataclass(frozen=True)
 class RoundDates:
     """When each step of one quarter's round falls due."""
 

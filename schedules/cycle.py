@@ -1,4 +1,10 @@
-"""Run the cycle: open rounds, record due actions in the outbox, deliver them."""
+"""Run the cycle: open rounds, record due actions in the outbox, deliver them.
+
+`tick()` is what the scheduler calls: scheduled messages are recorded and sent only in working
+hours on working days (`WorkingHours`); a reminder whose deadline has passed is recorded as
+skipped whenever it is found. `open_round()` and `chase()` are an officer's commands: they send
+what they record at once.
+"""
 
 from __future__ import annotations
 
@@ -11,18 +17,25 @@ from perfbot.config import Config
 from perfbot.links import FormLinks
 from perfbot.model import Round
 from perfbot.notices import NoticeKind
+from perfbot.people import stand_in
 from perfbot.periods import Period
-from perfbot.store import OutboxMessage, Store
-from schedules.calendar import RoundDates, WorkingCalendar
+from perfbot.store import OutboxMessage, OutboxStatus, Store
+from schedules.calendar import RoundDates, WorkingCalendar, WorkingHours
+from schedules.chase import ChaseReport, chase_round
+from schedules.errors import RoundError
 from schedules.notices import build_notice
-from schedules.planner import DueAction, PlanState, action_key, due_actions, round_to_open
+from schedules.planner import (
+    DueAction,
+    PlanState,
+    action_key,
+    due_actions,
+    round_to_open,
+    skip_reason,
+)  # fmt: skip
 
 log = logging.getLogger("perfbot.cycle")
-ACTIVE_AFTER_DIGEST = timedelta(days=30)
-
-
-class RoundError(ValueError):
-    """A round cannot be opened (message is user-facing)."""
+ACTIVE_AFTER_DIGEST = timedelta(days=30)  # pending retries and late alerts still go out
+RECENT_QUARTERS = 8  # an older round whose digest was never recorded is not caught up
 
 
 @dataclass
@@ -42,24 +55,26 @@ class Cycle:
         self.dispatcher = dispatcher
         self.links = links
         self.calendar = WorkingCalendar(config.holiday_subdivision)
+        self.hours = WorkingHours.of(self.calendar, config.cycle)
 
     def dates(self, period: Period) -> RoundDates:
         found = self.store.rounds.get(period)
         opened = found.opened_at if found else None
         return RoundDates(period, self.config.cycle, self.calendar, opened)
 
-    def open_round(self, period: Period, *, actor: str) -> tuple[Round, TickReport]:
-        """Open a round (idempotent) and send every owner their request at once."""
+    # -- the scheduler's wake-up -------------------------------------------------------------
+
+    def tick(self) -> TickReport:
+        """One wake-up: open the round if due, record what is due, deliver what is pending."""
         now = self.store.clock.now()
-        if period.end >= now.date():
-            raise RoundError(f"{period} has not ended yet (it ends {period.end:%-d %B %Y})")
-        if not self.store.register.measures():
-            raise RoundError("the register is empty: import it first (perfbot register import FILE)")
-        deadline = RoundDates(period, self.config.cycle, self.calendar, now).deadline
-        opened, fresh = self.store.rounds.open(period, deadline=deadline, actor=actor)
-        report = TickReport(opened=[period] if fresh else [])
-        self._record_and_deliver(report)
-        return opened, report
+        in_hours = self.hours.contains(now)
+        opened = self._open_if_due(now) if in_hours else None
+        report = TickReport(opened=[opened] if opened else [])
+        rounds = self.active_rounds()
+        self._record_due(rounds, now, report, send=in_hours)
+        if in_hours:
+            report.delivery = self.dispatcher.deliver_pending(sorted(rounds))
+        return report
 
     def _open_if_due(self, now: datetime) -> Period | None:
         period = round_to_open(self.config, self.calendar, now)
@@ -71,53 +86,107 @@ class Cycle:
         _, fresh = self.store.rounds.open(period, deadline=deadline, actor="scheduler")
         return period if fresh else None
 
-    def tick(self) -> TickReport:
-        """One wake-up: open the round if due, record what is due, deliver what is pending."""
-        opened = self._open_if_due(self.store.clock.now())
-        report = TickReport(opened=[opened] if opened else [])
-        self._record_and_deliver(report)
-        return report
-
     def active_rounds(self) -> dict[Period, Round]:
+        """Rounds the planner looks at: recent ones, and any whose digest is still to record."""
         now = self.store.clock.now()
-        return {
-            r.period: r
-            for r in self.store.rounds.all()
-            if self.dates(r.period).digest + ACTIVE_AFTER_DIGEST >= now
-        }
+        recent = set(Period.containing(now.date()).back(RECENT_QUARTERS))
+        active = {}
+        for found in self.store.rounds.all():
+            dates = RoundDates(found.period, self.config.cycle, self.calendar, found.opened_at)
+            if found.period in recent and (
+                now <= dates.digest + ACTIVE_AFTER_DIGEST or not self._digest_recorded(found.period)
+            ):
+                active[found.period] = found
+        return active
+
+    def _digest_recorded(self, period: Period) -> bool:
+        keys = {m.key for m in self.store.outbox.for_period(period)}
+        return all(action_key(period, NoticeKind.DIGEST, r) in keys for r in self.config.cmt_recipients)
 
     def plan_state(self, rounds: dict[Period, Round]) -> PlanState:
         return PlanState(
             rounds=rounds,
             returned={p: frozenset(self.store.returns.for_period(p)) for p in rounds},
             recorded={p: frozenset(m.key for m in self.store.outbox.for_period(p)) for p in rounds},
+            stand_ins=self.stand_ins(),
         )
 
-    def _record_and_deliver(self, report: TickReport) -> None:
-        now = self.store.clock.now()
-        rounds = self.active_rounds()
-        state = self.plan_state(rounds)
-        measures = self.store.register.measures()
-        for action in due_actions(self.config, self.calendar, measures, state, now):
-            self.record(action, report)
-        report.delivery = self.dispatcher.deliver_pending(sorted(rounds))
+    def stand_ins(self) -> dict[str, str]:
+        """Who receives for whom today: each absent person's deputy (if any is available)."""
+        people = self.store.people.all()
+        today = self.store.clock.now().date()
+        handed = {email: stand_in(people, email, today) for email in people}
+        return {email: deputy for email, deputy in handed.items() if deputy != email}
 
-    def record(self, action: DueAction, report: TickReport, *, note: str = "") -> bool:
-        """Put one action in the outbox (as skipped if it is no longer useful)."""
-        now = self.store.clock.now()
-        content = {} if action.kind is NoticeKind.DIGEST else build_notice(
-            self.store, self.links, action, note=note).to_content()  # fmt: skip
-        message = OutboxMessage(action.key, action.period, action.kind.value, action.recipient, content)
-        if not self.store.outbox.enqueue(message):
+    def _record_due(
+        self, rounds: dict[Period, Round], now: datetime, report: TickReport, *, send: bool
+    ) -> None:
+        measures = self.store.register.measures()
+        for action in due_actions(self.config, self.calendar, measures, self.plan_state(rounds), now):
+            reason = skip_reason(action, now)
+            if reason is not None:
+                self._skip(action, reason, report)
+            elif send:
+                self.record(action, report)
+
+    # -- recording ---------------------------------------------------------------------------
+
+    def record(
+        self, action: DueAction, report: TickReport | None = None, *, actor: str | None = None
+    ) -> bool:
+        """Put one action in the outbox (audited when an `actor` asked); False if already there."""
+        message = self._message(action)
+        if not self.store.outbox.enqueue(message, actor=actor, action=f"{message.kind}.recorded"):
             return False
-        if action.useful_until and now > action.useful_until:
-            reason = f"not sent: due {action.due_at:%d %b %H:%M} but the deadline had passed"
-            self.store.outbox.mark_skipped(action.period, action.key, reason=reason)
+        if report is not None:
+            report.recorded.append(action.key)
+        return True
+
+    def _skip(self, action: DueAction, reason: str, report: TickReport) -> None:
+        message = self._message(action)
+        skipped = OutboxMessage(message.key, message.period, message.kind, message.recipient,
+                                message.content, status=OutboxStatus.SKIPPED, error=reason)  # fmt: skip
+        if self.store.outbox.enqueue(skipped):
             log.info("skipped %s: %s", action.key, reason)
             report.skipped.append(action.key)
-            return True
-        report.recorded.append(action.key)
-        return True
+
+    def _message(self, action: DueAction) -> OutboxMessage:
+        content = {} if action.kind is NoticeKind.DIGEST else build_notice(
+            self.store, self.links, action).to_content()  # fmt: skip
+        return OutboxMessage(action.key, action.period, action.kind.value, action.recipient, content)
+
+    # -- an officer's commands ---------------------------------------------------------------
+
+    def open_round(self, period: Period, *, actor: str) -> tuple[Round, TickReport]:
+        """Open a round (idempotent) and send every owner their request at once."""
+        now = self.store.clock.now()
+        if period.end >= now.date():
+            raise RoundError(f"{period} has not ended yet (it ends {period.end:%-d %B %Y})")
+        if not self.store.register.measures():
+            raise RoundError("the register is empty: import it first (perfbot register import FILE)")
+        deadline = RoundDates(period, self.config.cycle, self.calendar, now).deadline
+        opened, fresh = self.store.rounds.open(period, deadline=deadline, actor=actor)
+        report = TickReport(opened=[period] if fresh else [])
+        self._record_due({period: opened}, self.store.clock.now(), report, send=True)
+        report.delivery = self.dispatcher.deliver_pending([period])
+        return opened, report
+
+    def chase(
+        self,
+        period: Period | None = None,
+        *,
+        service: str | None = None,
+        owner: str | None = None,
+        force: bool = False,
+        actor: str,
+    ) -> ChaseReport:
+        """Chase owners with returns outstanding (one service or owner, or all), and send at once.
+
+        The one entry point for the CLI, Slack, Teams and the web (see `schedules.chase`). Nobody is
+        chased twice within `cycle.chase_quiet_hours` unless `force`; every chase is recorded in
+        the outbox with an audit record naming `actor`, and shows in round status.
+        """
+        return chase_round(self, period, service=service, owner=owner, force=force, actor=actor)
 
 
 __all__ = ["Cycle", "RoundError", "TickReport", "action_key"]

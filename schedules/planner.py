@@ -2,16 +2,20 @@
 
 APScheduler only wakes the runner; what is due is decided here, from data, so a restart or a
 missed tick simply finds the same actions due and the outbox says which were already recorded.
+
+Every action's key names (round, action, person): `2025/26 Q3|reminder#2026-01-15|a@x.gov.uk`.
+The person is the one the action is *for* (the owner, the head of service); while they are away
+their deputy receives it, under the same key, so it is never sent to both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from perfbot.config import Config
-from perfbot.model import Measure, Round
+from perfbot.model import Frequency, Measure, Round, RoundState
 from perfbot.notices import NoticeKind
 from perfbot.periods import Period
 from schedules.calendar import RoundDates, WorkingCalendar
@@ -19,15 +23,21 @@ from schedules.calendar import RoundDates, WorkingCalendar
 
 @dataclass(frozen=True, slots=True)
 class DueAction:
-    """One thing to send to one recipient. `key` makes it idempotent (round, action, recipient)."""
+    """One thing to send to one recipient. `key` makes it idempotent (round, action, person)."""
 
     key: str
     period: Period
     kind: NoticeKind
-    recipient: str
+    recipient: str  # who receives it: the addressee, or their deputy while they are away
     due_at: datetime
     useful_until: datetime | None = None  # after this it is skipped, not sent
     measure_ids: tuple[str, ...] = ()
+    addressee: str = ""  # whom it is for; empty when that is the recipient
+
+    @property
+    def on_behalf_of(self) -> str:
+        """The absent addressee when a deputy receives it, else ""."""
+        return self.addressee if self.addressee and self.addressee != self.recipient else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +47,39 @@ class PlanState:
     rounds: dict[Period, Round]
     returned: dict[Period, frozenset[str]]  # measure ids with a return, per round
     recorded: dict[Period, frozenset[str]]  # outbox keys already recorded, per round
-    absent_to_deputy: dict[str, str] = field(default_factory=dict)  # owner → deputy, at `now`
+    stand_ins: dict[str, str] = field(default_factory=dict)  # person → who receives for them now
 
 
-def action_key(period: Period, kind: NoticeKind | str, recipient: str, step: str = "") -> str:
+@dataclass(frozen=True, slots=True)
+class ParsedKey:
+    period: str
+    kind: str
+    step: str
+    person: str
+
+
+def action_key(period: Period, kind: NoticeKind | str, person: str, step: str = "") -> str:
     suffix = f"#{step}" if step else ""
-    return f"{period}|{kind}{suffix}|{recipient.lower()}"
+    return f"{period}|{kind}{suffix}|{person.lower()}"
+
+
+def parse_key(key: str) -> ParsedKey:
+    """The parts of an action key (the inverse of `action_key`)."""
+    period, action, person = key.split("|", 2)
+    kind, _, step = action.partition("#")
+    return ParsedKey(period, kind, step, person)
+
+
+def expects_return(measure: Measure, period: Period) -> bool:
+    """Quarterly measures are returned every quarter, annual ones in Q4."""
+    return measure.frequency is Frequency.QUARTERLY or period.quarter == 4
+
+
+def skip_reason(action: DueAction, now: datetime) -> str | None:
+    """Why a due action is no longer worth sending (a reminder after the deadline), or None."""
+    if action.useful_until is not None and now > action.useful_until:
+        return f"not sent: due {action.due_at:%-d %b %H:%M} but the deadline had passed"
+    return None
 
 
 def round_to_open(config: Config, calendar: WorkingCalendar, now: datetime) -> Period:
@@ -65,16 +102,12 @@ def due_actions(
     actions: list[DueAction] = []
     for period, opened in sorted(state.rounds.items()):
         dates = RoundDates(period, config.cycle, calendar, opened.opened_at)
+        expected = [m for m in measures if expects_return(m, period)]
         returned = state.returned.get(period, frozenset())
-        expected = [m for m in measures if _expected(m, period)]
-        actions += _round_actions(config, dates, opened, expected, returned, state, now)
-    recorded = state.recorded
-    fresh = [a for a in actions if a.key not in recorded.get(a.period, frozenset()) and a.due_at <= now]
-    return sorted(fresh, key=lambda a: (a.due_at, a.key))
-
-
-def _expected(measure: Measure, period: Period) -> bool:
-    return measure.frequency.value == "quarterly" or period.quarter == 4
+        recorded = state.recorded.get(period, frozenset())
+        planned = _round_actions(config, dates, opened, expected, returned, state.stand_ins)
+        actions += [a for a in planned if a.due_at <= now and a.key not in recorded]
+    return sorted(actions, key=lambda a: (a.due_at, a.key))
 
 
 def _round_actions(
@@ -83,53 +116,65 @@ def _round_actions(
     opened: Round,
     expected: list[Measure],
     returned: frozenset[str],
-    state: PlanState,
-    now: datetime,
+    stand_ins: dict[str, str],
 ) -> list[DueAction]:
     period = dates.period
-    deadline = opened.deadline
-    by_owner = _group(expected, lambda m: m.owner_email)
+    digests = [
+        DueAction(action_key(period, NoticeKind.DIGEST, r), period, NoticeKind.DIGEST, r, dates.digest)
+        for r in config.cmt_recipients
+    ]
+    if opened.state is RoundState.CLOSED:
+        return digests  # a closed round asks nobody for anything, but CMT still hears
+    make = _Maker(period, stand_ins)
+    by_owner = group(expected, lambda m: m.owner_email)
     outstanding = {o: [m for m in ms if m.measure_id not in returned] for o, ms in by_owner.items()}
-    actions = [
-        DueAction(action_key(period, NoticeKind.REQUEST, owner), period, NoticeKind.REQUEST,
-                  state.absent_to_deputy.get(owner, owner), opened.opened_at,
-                  measure_ids=tuple(m.measure_id for m in ms))
-        for owner, ms in by_owner.items()
-    ]  # fmt: skip
-    steps = [(f"{i + 1}", NoticeKind.REMINDER, r) for i, r in enumerate(dates.reminders)]
+    actions = [make(NoticeKind.REQUEST, owner, ms, opened.opened_at) for owner, ms in by_owner.items()]
+    steps = [(r.date().isoformat(), NoticeKind.REMINDER, r) for r in dates.reminders]
     steps.append(("", NoticeKind.DEADLINE, dates.at_deadline_day))
     for step, kind, due in steps:
         if due < opened.opened_at:
             continue
-        for owner, ms in outstanding.items():
-            if ms:
-                actions.append(DueAction(
-                    action_key(period, kind, owner, step), period, kind,
-                    state.absent_to_deputy.get(owner, owner), due, useful_until=deadline,
-                    measure_ids=tuple(m.measure_id for m in ms),
-                ))  # fmt: skip
-    actions += _escalations(period, dates, expected, returned)
-    actions += [
-        DueAction(action_key(period, NoticeKind.DIGEST, recipient), period, NoticeKind.DIGEST,
-                  recipient, dates.digest)
-        for recipient in config.cmt_recipients
-    ]  # fmt: skip
-    return [a for a in actions if a.due_at <= now]
+        actions += [
+            make(kind, owner, ms, due, step=step, useful_until=opened.deadline)
+            for owner, ms in outstanding.items()
+            if ms
+        ]
+    overdue = group((m for ms in outstanding.values() for m in ms), lambda m: m.head_of_service_email)
+    actions += [make(NoticeKind.ESCALATION, head, ms, dates.escalation) for head, ms in overdue.items()]
+    return actions + digests
 
 
-def _escalations(
-    period: Period, dates: RoundDates, expected: list[Measure], returned: frozenset[str]
-) -> list[DueAction]:
-    overdue = [m for m in expected if m.measure_id not in returned]
-    by_head = _group(overdue, lambda m: m.head_of_service_email)
-    return [
-        DueAction(action_key(period, NoticeKind.ESCALATION, head), period, NoticeKind.ESCALATION,
-                  head, dates.escalation, measure_ids=tuple(m.measure_id for m in ms))
-        for head, ms in by_head.items()
-    ]  # fmt: skip
+@dataclass(frozen=True)
+class _Maker:
+    """Builds one round's person-directed actions, handing them to deputies where due."""
+
+    period: Period
+    stand_ins: dict[str, str]
+
+    def __call__(
+        self,
+        kind: NoticeKind,
+        person: str,
+        measures: list[Measure],
+        due: datetime,
+        *,
+        step: str = "",
+        useful_until: datetime | None = None,
+    ) -> DueAction:
+        return DueAction(
+            key=action_key(self.period, kind, person, step),
+            period=self.period,
+            kind=kind,
+            recipient=self.stand_ins.get(person, person),
+            due_at=due,
+            useful_until=useful_until,
+            measure_ids=tuple(m.measure_id for m in measures),
+            addressee=person,
+        )
 
 
-def _group(measures: Iterable[Measure], key) -> dict[str, list[Measure]]:  # noqa: ANN001
+def group(measures: Iterable[Measure], key: Callable[[Measure], str]) -> dict[str, list[Measure]]:
+    """Measures grouped by a person (lower-cased e-mail), in register order."""
     groups: dict[str, list[Measure]] = {}
     for measure in measures:
         groups.setdefault(key(measure).lower(), []).append(measure)

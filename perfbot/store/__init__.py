@@ -7,8 +7,10 @@ from pathlib import Path
 from perfbot.clock import Clock, SystemClock
 from perfbot.store.audit import AuditLog
 from perfbot.store.casestudies_repo import CaseStudies
+from perfbot.store.drafts_repo import Drafts as Drafts  # web form drafts (bot/web)
 from perfbot.store.files import FileSet
 from perfbot.store.outbox_repo import Outbox, OutboxMessage, OutboxStatus
+from perfbot.store.people_repo import People
 from perfbot.store.register_repo import Register, RegisterChanges
 from perfbot.store.returns_repo import Returns, SaveOutcome, SaveStatus
 from perfbot.store.rounds_repo import Rounds
@@ -31,6 +33,7 @@ class Store:
         self.rounds = Rounds(files, clock)
         self.outbox = Outbox(files, clock)
         self.case_studies = CaseStudies(files, clock)
+        self.people = People(files, clock)
         self.audit = AuditLog(files)
 
     @classmethod

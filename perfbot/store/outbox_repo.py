@@ -3,11 +3,13 @@
 A message moves pending → sending (claimed, with a lease) → sent | failed | skipped. A crash while
 sending leaves it claimed; once the lease runs out it may be claimed again, so a crash between
 recording and sending re-sends at most once per key. Claims are conditional updates under the
-store lock, so two processes never both send the same key.
+store lock, so two processes never both send the same key. A message may wait for `not_before`
+(a batch still collecting, or working hours).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -17,7 +19,10 @@ from tinydb import Query
 
 from perfbot.clock import Clock
 from perfbot.periods import Period
+from perfbot.store import audit
 from perfbot.store.files import FileSet
+
+BATCH_HOPS = 48  # a batch already taken for sending hands new items on to the next slot
 
 
 class OutboxStatus(StrEnum):
@@ -46,6 +51,7 @@ class OutboxMessage:
     channel: str | None = None
     delivery_ref: str | None = None
     error: str | None = None
+    not_before: str | None = None
 
     def to_doc(self) -> dict[str, Any]:
         return {
@@ -54,6 +60,7 @@ class OutboxMessage:
             "attempts": self.attempts, "created_at": self.created_at,
             "lease_until": self.lease_until, "retry_at": self.retry_at, "sent_at": self.sent_at,
             "channel": self.channel, "delivery_ref": self.delivery_ref, "error": self.error,
+            "not_before": self.not_before,
         }  # fmt: skip
 
     @classmethod
@@ -62,6 +69,10 @@ class OutboxMessage:
         data["period"] = Period.parse(data["period"])
         data["status"] = OutboxStatus(data["status"])
         return cls(**data)
+
+    @property
+    def created(self) -> datetime:
+        return datetime.fromisoformat(self.created_at)
 
 
 class Outbox:
@@ -72,23 +83,78 @@ class Outbox:
     def _table(self, period: Period):  # noqa: ANN202 - a TinyDB table
         return self._files.period(period).table("outbox")
 
-    def enqueue(self, message: OutboxMessage) -> bool:
-        """Record a message to send; False (and no change) if its key is already recorded."""
+    def enqueue(self, message: OutboxMessage, *, actor: str | None = None, action: str = "") -> bool:
+        """Record a message to send; False (and no change) if its key is already recorded.
+
+        With `actor`, an audit record (`action`, e.g. "chase.recorded") is written in the same
+        transaction, so the log and the outbox never disagree.
+        """
         file = self._files.period(message.period)
         with file.transaction():
             if self._table(message.period).contains(Query().key == message.key):
                 return False
-            doc = message.to_doc() | {"created_at": self._clock.now().isoformat()}
+            now = self._clock.now()
+            doc = message.to_doc() | {"created_at": now.isoformat()}
             self._table(message.period).insert(doc)
+            if actor is not None:
+                audit.record(
+                    file.table("audit"), at=now, actor=actor, action=action or "outbox.recorded",
+                    subject=f"message {message.key}", after=doc,
+                )  # fmt: skip
         return True
+
+    def add_to_batch(
+        self,
+        period: Period,
+        *,
+        kind: str,
+        recipient: str,
+        items: Iterable[str],
+        slot_after: Callable[[datetime], datetime],
+        key_for: Callable[[datetime], str],
+    ) -> str:
+        """Add items to the batch that goes out at the next slot after now; returns its key.
+
+        The time is read under the store lock, as it is when a batch is claimed, so an item never
+        joins a batch that is already being sent: it goes to the next slot instead.
+        """
+        file = self._files.period(period)
+        with file.transaction():
+            slot = slot_after(self._clock.now())
+            for _ in range(BATCH_HOPS):
+                key = key_for(slot)
+                current = self.get(period, key)
+                if current is None or current.status is OutboxStatus.PENDING:
+                    break
+                slot = slot_after(slot)
+            else:
+                raise RuntimeError(f"no open {kind} batch for {recipient} in {BATCH_HOPS} slots")
+            self._merge(period, key, kind=kind, recipient=recipient, items=list(items), slot=slot)
+        return key
+
+    def _merge(
+        self, period: Period, key: str, *, kind: str, recipient: str, items: list[str], slot: datetime
+    ) -> None:
+        current = self.get(period, key)
+        if current is None:
+            message = OutboxMessage(key, period, kind, recipient, {"items": []},
+                                    created_at=self._clock.now().isoformat(),
+                                    not_before=slot.isoformat())  # fmt: skip
+            self._table(period).insert(message.to_doc())
+            current = message
+        known = list(current.content.get("items", []))
+        known += [i for i in items if i not in known]
+        self._table(period).update({"content": {"items": known}}, Query().key == key)
 
     def get(self, period: Period, key: str) -> OutboxMessage | None:
         doc = self._table(period).get(Query().key == key)
         return OutboxMessage.from_doc(doc) if doc else None
 
     def for_period(self, period: Period) -> list[OutboxMessage]:
+        """Every message of a quarter, in the order they were recorded."""
         docs = self._table(period).all()
-        return sorted((OutboxMessage.from_doc(d) for d in docs), key=lambda m: m.created_at)
+        ordered = sorted(docs, key=lambda d: (datetime.fromisoformat(d["created_at"]), d.doc_id))
+        return [OutboxMessage.from_doc(d) for d in ordered]
 
     def claimable(self, period: Period) -> list[OutboxMessage]:
         now = self._clock.now()
@@ -97,8 +163,8 @@ class Outbox:
     def claim(self, period: Period, key: str, *, lease: timedelta) -> OutboxMessage | None:
         """Take a message for sending, or None if it is sent, skipped or someone else holds it."""
         file = self._files.period(period)
-        now = self._clock.now()
         with file.transaction():
+            now = self._clock.now()
             current = self.get(period, key)
             if current is None or not _claimable(current, now):
                 return None
@@ -134,6 +200,8 @@ class Outbox:
 
 
 def _claimable(message: OutboxMessage, now: datetime) -> bool:
+    if message.not_before and datetime.fromisoformat(message.not_before) > now:
+        return False
     if message.status is OutboxStatus.PENDING:
         return message.retry_at is None or datetime.fromisoformat(message.retry_at) <= now
     if message.status is OutboxStatus.SENDING and message.lease_until:

@@ -1,0 +1,97 @@
+"""Rendering pages (Jinja2, autoescaped, GOV.UK Frontend macros) and finishing responses.
+
+Every response the web channel sends goes through `finish`: it sets the session cookie when a
+new one was started and the security headers (a strict Content Security Policy with a nonce for
+the one inline script GOV.UK Frontend needs, no referrer — form links carry tokens —, no framing,
+no caching of personal data).
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+    select_autoescape,
+)
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from perfbot.formatting import format_value, rag_label
+
+TEMPLATES = Path(__file__).parent / "templates"
+RAG_TAG_CLASSES = {"green": "govuk-tag--green", "amber": "govuk-tag--yellow", "red": "govuk-tag--red",
+                   "n/a": "govuk-tag--grey", "missing": "govuk-tag--grey"}  # fmt: skip
+
+
+def _csp(nonce: str) -> str:
+    return (f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
+            "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            "frame-ancestors 'none'")  # fmt: skip
+
+
+class Pages:
+    """The template environment, with the helpers every page uses."""
+
+    def __init__(self, *, council: str) -> None:
+        self.env = Environment(
+            loader=ChoiceLoader([
+                FileSystemLoader(TEMPLATES),
+                PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+            ]),
+            autoescape=select_autoescape(("html",), default=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )  # fmt: skip
+        self.env.globals.update(council=council, rag_label=rag_label, format_value=format_value,
+                                rag_class=lambda rag: RAG_TAG_CLASSES.get(rag, "govuk-tag--grey"))  # fmt: skip
+
+    def render(self, name: str, **context: Any) -> str:
+        return self.env.get_template(name).render(**context)
+
+
+def page(request: Request, name: str, *, status: int = 200, **context: Any) -> Response:
+    """Render a template as the response, with the visitor's user and CSRF token in context."""
+    from bot.web.auth import current_user, session_of
+    from bot.web.state import state_of
+
+    nonce = secrets.token_urlsafe(16)
+    user = getattr(request.state, "user", None) or current_user(request)
+    body = state_of(request).pages.render(
+        name, cspNonce=nonce, user=user, csrf_token=session_of(request).csrf,
+        path=request.url.path, **context,
+    )  # fmt: skip
+    response = HTMLResponse(body, status_code=status)
+    response.headers["Content-Security-Policy"] = _csp(nonce)
+    return finish(request, response)
+
+
+def redirect(request: Request, url: str) -> Response:
+    """303 See Other: after a POST, the browser GETs the next page (no resubmission on refresh)."""
+    return finish(request, RedirectResponse(url, status_code=303))
+
+
+def finish(request: Request, response: Response) -> Response:
+    from bot.web.auth import cookie_name
+    from bot.web.state import state_of
+
+    web = state_of(request)
+    fresh = getattr(request.state, "new_session", None)
+    if fresh is not None:
+        now = web.app.store.clock.now().timestamp()
+        response.set_cookie(
+            cookie_name(web.secure), web.sessions.dumps(fresh), max_age=max(int(fresh.expires - now), 60),
+            path="/", httponly=True, samesite="lax", secure=web.secure,
+        )  # fmt: skip
+    response.headers.setdefault("Content-Security-Policy", _csp(secrets.token_urlsafe(16)))
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,96 @@
+"""Mount the web channel on perfbot's ASGI app: pages, static files and error pages."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+
+from bot.web import (
+    views_admin,
+    views_casestudies,
+    views_console,
+    views_dashboard,
+    views_home,
+    views_moderation,
+    views_register,
+    views_returns,
+)  # fmt: skip
+from bot.web.auth import SessionCodec, SignInLinks
+from bot.web.errors import WebError
+from bot.web.pages import Pages, page
+from bot.web.roles import WebSettings
+from bot.web.state import WebState
+from perfbot.app import App, secret_for
+from perfbot.settings import Settings
+
+log = logging.getLogger("perfbot.web")
+STATIC = Path(__file__).parent / "static"
+ROUTERS = (views_home, views_returns, views_casestudies, views_moderation, views_console,
+           views_register, views_dashboard, views_admin)  # fmt: skip
+
+
+def web_state(app: App) -> WebState:
+    """The web channel's settings and signers for one perfbot App."""
+    secret = secret_for(app.data_dir)
+    return WebState(
+        app=app,
+        web=WebSettings.from_config(app.config),
+        pages=Pages(council=app.config.council_name),
+        sign_in=SignInLinks(secret=secret, base_url=app.config.public_url),
+        sessions=SessionCodec(secret=secret),
+        upload_dir=app.data_dir / "uploads",
+    )
+
+
+def mount(app: App, settings: Settings, asgi: FastAPI) -> None:
+    """Add the web forms and dashboard to `asgi` (called by perfbot.server.create_asgi)."""
+    asgi.state.perfbot_web = web_state(app)
+    asgi.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in ROUTERS:
+        asgi.include_router(module.router)
+    asgi.add_exception_handler(WebError, _web_error)
+    asgi.add_exception_handler(HTTPException, _http_error)
+    asgi.add_exception_handler(RequestValidationError, _validation_error)
+
+
+async def _error_page(request: Request, status: int, heading: str, message: str,
+                      back_to: str | None = None) -> Response:  # fmt: skip
+    return await run_in_threadpool(
+        page, request, "error.html", status=status, title=heading, heading=heading,
+        message=message, back_to=back_to,
+    )  # fmt: skip
+
+
+async def _web_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, WebError)
+    log.info("refused %s %s: %s", request.method, request.url.path, error)
+    return await _error_page(request, error.status, error.title, error.message, error.back)
+
+
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "")
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    """Browsers get a page (404, 405…); API clients (Slack, Teams) get FastAPI's JSON as before."""
+    assert isinstance(error, HTTPException)
+    if not _wants_html(request) or error.status_code < 400:
+        return await http_exception_handler(request, error)
+    heading = "Page not found" if error.status_code == 404 else "Request refused"
+    return await _error_page(request, error.status_code, heading, str(error.detail))
+
+
+async def _validation_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    if not _wants_html(request):
+        return await request_validation_exception_handler(request, error)
+    return await _error_page(request, 400, "Request refused", "Part of this request is not valid.")

@@ -1,0 +1,32 @@
+"""What every web request needs: the perfbot App, the web settings, templates and signers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.requests import Request
+
+from bot.web.auth import SessionCodec, SignInLinks
+from bot.web.pages import Pages
+from bot.web.roles import WebSettings
+from perfbot.app import App
+
+
+@dataclass(frozen=True)
+class WebState:
+    app: App
+    web: WebSettings
+    pages: Pages
+    sign_in: SignInLinks
+    sessions: SessionCodec
+    upload_dir: Path  # case-study files, under the data directory
+
+    @property
+    def secure(self) -> bool:
+        """Cookies are marked Secure when the public URL is https."""
+        return self.app.config.public_url.startswith("https://")
+
+
+def state_of(request: Request) -> WebState:
+    return request.app.state.perfbot_web

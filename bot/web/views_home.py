@@ -1,0 +1,94 @@
+"""The start page, signing in with a link, and signing out."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bot.web.auth import User, current_user, new_session
+from bot.web.errors import WebError
+from bot.web.forms import Posted
+from bot.web.pages import page, redirect
+from bot.web.roles import ROLE_NAMES
+from bot.web.state import WebState, state_of
+from bot.web.urls import returns_url
+from perfbot.links import LinkError
+from perfbot.model import RoundState
+from reports.analysis import expected
+
+router = APIRouter()
+PUBLIC = {"/", "/sign-in/{token}", "/sign-out"}  # routes anyone may reach (checked by tests)
+
+
+def link_error(error: LinkError) -> WebError:
+    """A forged link is 403; an expired one is 410 (gone), with the reason on the page."""
+    return WebError(410 if "expired" in str(error) else 403, "This link cannot be used", str(error))
+
+
+def _open_returns(web: WebState, email: str) -> list[dict[str, object]]:
+    """Each open round where the person has measures: their signed link and progress."""
+    store = web.app.store
+    mine = [m for m in store.register.measures()
+            if email in (m.owner_email.lower(), m.head_of_service_email.lower())]  # fmt: skip
+    found = []
+    for round_ in reversed(store.rounds.all()):
+        if round_.state is not RoundState.OPEN:
+            continue
+        due = [m for m in mine if expected(m, round_.period)]
+        if due:
+            returned = store.returns.for_period(round_.period)
+            found.append({
+                "period": str(round_.period), "deadline": round_.deadline,
+                "url": returns_url(web.app.links, owner=email, round_=round_),
+                "done": sum(1 for m in due if m.measure_id in returned), "total": len(due),
+            })  # fmt: skip
+    return found
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    user = current_user(request)
+    request.state.user = user
+    web = state_of(request)
+    rounds = _open_returns(web, user.email) if user.has("owner") else []
+    roles = ", ".join(ROLE_NAMES[r] for r in sorted(user.roles))
+    return page(request, "home.html", title="Home", rounds=rounds, roles=roles)
+
+
+@router.get("/sign-in/{token}")
+def sign_in_page(request: Request, token: str) -> Response:
+    email = _signing_in(request, token)
+    return page(request, "sign_in.html", title="Sign in", email=email, token=token)
+
+
+@router.post("/sign-in/{token}")
+def sign_in(request: Request, token: str, form: Posted) -> Response:
+    email = _signing_in(request, token)
+    web = state_of(request)
+    session = new_session(email, now=web.app.store.clock.now(), hours=web.web.session_hours)
+    request.state.session = request.state.new_session = session
+    return redirect(request, "/")
+
+
+def _signing_in(request: Request, token: str) -> str:
+    web = state_of(request)
+    try:
+        email = web.sign_in.read(token, now=web.app.store.clock.now())
+    except LinkError as error:
+        raise link_error(error) from None
+    from bot.web.roles import roles_for
+
+    if not roles_for(email, config=web.app.config, web=web.web, store=web.app.store):
+        raise WebError(403, "You do not have access",
+                       f"{email} has no role in perfbot. Ask the performance officer to add you.")  # fmt: skip
+    return email
+
+
+@router.post("/sign-out")
+def sign_out(request: Request, form: Posted) -> Response:
+    web = state_of(request)
+    session = new_session("", now=web.app.store.clock.now(), hours=1)
+    request.state.session = request.state.new_session = session
+    request.state.user = User("", frozenset())
+    return page(request, "signed_out.html", title="You have signed out")

@@ -1,0 +1,157 @@
+"""Write the quarterly or annual report into a directory: HTML, XLSX, open-data CSV and its
+data dictionary. Each file is written to a temporary name and renamed, so a reader never sees a
+half-written report."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from perfbot.config import Config
+from perfbot.formatting import rag_label
+from perfbot.periods import Period
+from perfbot.store import Store
+from reports.analysis import RAG_ORDER
+from reports.annual import AnnualReport, build_annual
+from reports.open_data import write_dictionary, write_open_data
+from reports.quarterly import QuarterlyReport, build_quarterly
+from reports.report_html import annual_html, quarterly_html
+from reports.report_xlsx import write_workbook
+from reports.templating import months
+from reports.trends import Point
+from reports.wording import long_date, percent
+
+
+class ReportOutputError(ValueError):
+    """The output directory cannot be used (message is user-facing)."""
+
+
+def output_dir(out: Path) -> Path:
+    """Create `out` if needed and check it can be written to."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".perfbot-check-"):
+            pass
+    except FileExistsError:
+        raise ReportOutputError(f"--out {out}: exists and is not a directory") from None
+    except OSError as error:
+        raise ReportOutputError(f"--out {out}: cannot write there ({error.strerror or error})") from None
+    return out
+
+
+def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise ReportOutputError(f"could not write {path}: {error.strerror or error}") from None
+    return path
+
+
+def _names(slug: str) -> dict[str, str]:
+    return {
+        "html": f"performance-{slug}.html", "xlsx": f"performance-{slug}.xlsx",
+        "csv": f"performance-{slug}-open-data.csv",
+        "dictionary": f"performance-{slug}-open-data-dictionary.csv",
+    }  # fmt: skip
+
+
+def _write_all(out: Path, slug: str, html: Callable[[list[str]], str],
+               workbook: Callable[[Path], None], points: list[Point]) -> list[Path]:  # fmt: skip
+    names = _names(slug)
+    data_files = [names["csv"], names["dictionary"], names["xlsx"]]
+    return [
+        _atomic(out / names["html"], lambda p: p.write_text(html(data_files), encoding="utf-8")),
+        _atomic(out / names["xlsx"], workbook),
+        _atomic(out / names["csv"], lambda p: write_open_data(points, p)),
+        _atomic(out / names["dictionary"], write_dictionary),
+    ]
+
+
+def write_quarterly(store: Store, config: Config, period: Period, out: Path,
+                    *, prepared: date | None = None) -> list[Path]:  # fmt: skip
+    """The quarterly report's four files; returns their paths."""
+    out = output_dir(out)
+    report = build_quarterly(store, config, period, prepared=prepared or store.clock.now().date())
+    title = f"{report.council}: quarterly performance report, {period}"
+    return _write_all(
+        out, report.slug, lambda files: quarterly_html(report, files=files),
+        lambda p: write_workbook(p, summary=quarterly_summary(report), title=title,
+                                 measures=report.analysis.records(), points=report.points),
+        report.points,
+    )  # fmt: skip
+
+
+def write_annual(store: Store, config: Config, year: int, out: Path,
+                 *, prepared: date | None = None) -> list[Path]:  # fmt: skip
+    """The annual report's four files; returns their paths."""
+    out = output_dir(out)
+    report = build_annual(store, config, year, prepared=prepared or store.clock.now().date())
+    title = f"{report.council}: annual performance report, {report.label}"
+    return _write_all(
+        out, report.slug, lambda files: annual_html(report, files=files),
+        lambda p: write_workbook(p, summary=annual_summary(report), title=title,
+                                 measures=report.analysis.records(), points=report.points),
+        report.points,
+    )  # fmt: skip
+
+
+Rows = list[tuple[str, list[Any]]]
+
+
+def _rag_table(first: str, counts: dict[str, dict[str, int]]) -> Rows:
+    rows: Rows = [("header", [first, *(rag_label(r) for r in RAG_ORDER), "Total"])]
+    for name, row in sorted(counts.items()):
+        values = [int(row.get(r, 0)) for r in RAG_ORDER]
+        rows.append(("row", [name, *values, sum(values)]))
+    return rows
+
+
+def quarterly_summary(report: QuarterlyReport) -> Rows:
+    d = report.digest
+    rows: Rows = [
+        ("row", ["Council", report.council]),
+        ("row", ["Quarter", f"{report.period} ({months(report.period)})"]),
+        ("row", ["Prepared", long_date(report.prepared)]),
+        ("row", []),
+        ("heading", ["Returns"]),
+        ("row", ["Measures due", d.expected]),
+        ("row", ["Returns received", d.returned, percent(d.returned, d.expected)]),
+        ("row", ["Received on time", d.on_time, percent(d.on_time, d.expected)]),
+        ("row", ["Exceptions for attention", len(d.exceptions)]),
+        ("row", []),
+        ("heading", ["RAG status by theme"]),
+        *_rag_table("Theme", d.rag_by_theme),
+        ("row", []),
+        ("heading", ["RAG status by service"]),
+        *_rag_table("Service", d.rag_by_service),
+        ("row", []),
+        ("heading", ["Returns by service"]),
+        ("header", ["Service", "Due", "Received", "On time", "% received", "% on time"]),
+    ]
+    for service, row in report.analysis.completeness().iterrows():
+        rows.append(("row", [service, int(row["expected"]), int(row["returned"]), int(row["on_time"]),
+                             float(row["pct_returned"]), float(row["pct_on_time"])]))  # fmt: skip
+    return rows
+
+
+def annual_summary(report: AnnualReport) -> Rows:
+    counts = report.analysis.rag_counts("theme").to_dict("index")
+    return [
+        ("row", ["Council", report.council]),
+        ("row", ["Financial year", report.label]),
+        ("row", ["Position at", f"{report.as_at}" + ("" if report.final else " (provisional)")]),
+        ("row", ["Prepared", long_date(report.prepared)]),
+        ("row", []),
+        ("heading", ["Year-end RAG status by theme"]),
+        *_rag_table("Theme", counts),
+        ("row", []),
+        ("row", ["Approved case studies published", sum(len(t.case_studies) for t in report.themes)]),
+        ("row", ["Approved but without consent to publish", report.withheld_case_studies]),
+    ]

@@ -1,0 +1,132 @@
+"""Everything the quarterly report shows, gathered once; the HTML, XLSX and CSV writers read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from perfbot.config import Config
+from perfbot.model import Aggregation, Measure
+from perfbot.periods import Period
+from perfbot.rating import HISTORY_QUARTERS
+from perfbot.store import Store
+from reports.alt_text import no_trend_text, rag_bars_alt, trend_alt
+from reports.analysis import TIMELINESS_QUARTERS, Analysis, analyse
+from reports.charts import Sparklines, data_uri, rag_bars, style
+from reports.digest import Digest, build_digest
+from reports.history import History
+from reports.trends import Point, by_measure, trend_points
+
+TREND_QUARTERS = 8
+
+
+@dataclass(frozen=True)
+class MeasureLine:
+    """One measure in the report: this quarter's row of the analysis and its trend."""
+
+    row: dict[str, Any]
+    measure: Measure
+    points: list[Point]
+    trend_uri: str | None
+    trend_alt: str
+
+
+@dataclass(frozen=True)
+class ThemeSection:
+    name: str
+    counts: dict[str, int]
+    chart_uri: str
+    chart_alt: str
+    services: dict[str, list[MeasureLine]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QuarterlyReport:
+    council: str
+    period: Period
+    prepared: date
+    analysis: Analysis
+    digest: Digest
+    themes: list[ThemeSection]
+    points: list[Point]  # every measure in every quarter of the window: the open data
+    window: list[Period]
+
+    @property
+    def slug(self) -> str:
+        return self.period.key
+
+    def direction_counts(self, column: str) -> dict[str, int]:
+        """How many measures improved, worsened or held (`dot_previous` or `dot_last_year`)."""
+        counts = self.analysis.frame[column].value_counts()
+        return {k: int(counts.get(k, 0)) for k in ("improving", "same", "worsening", "n/a")}
+
+    def off_track_projections(self) -> list[dict[str, Any]]:
+        """Cumulative measures projected to miss their annual target (red or amber)."""
+        frame = self.analysis.records()
+        return [r for r in frame if r.get("projected_rag") in ("red", "amber")]
+
+    def timeliness_rows(self) -> tuple[list[str], list[tuple[str, list[float | None]]]]:
+        table = self.analysis.timeliness()
+        periods = [str(p) for p in self.period.back(TIMELINESS_QUARTERS)]
+        rows = [(service, [None if v != v else float(v) for v in row.reindex(periods)])
+                for service, row in table.iterrows()]  # fmt: skip
+        return periods, rows
+
+
+def load_window(store: Store, period: Period, quarters: int) -> tuple[list[Period], History]:
+    """The report's quarters and their returns, with enough before them to rate each in context."""
+    window = period.back(quarters)
+    return window, History.load(store, period.back(quarters + HISTORY_QUARTERS + 3))
+
+
+def build_quarterly(store: Store, config: Config, period: Period, *, prepared: date) -> QuarterlyReport:
+    """Analyse the quarter and draw every chart."""
+    analysis = analyse(store, config, period)
+    digest = build_digest(analysis, council=config.council_name, now=store.clock.now())
+    window, history = load_window(store, period, TREND_QUARTERS)
+    measures = list(analysis.measures.values())
+    points = trend_points(measures, window, history=history,
+                          overrides=store.register.target_overrides(), config=config)  # fmt: skip
+    return QuarterlyReport(
+        council=config.council_name, period=period, prepared=prepared, analysis=analysis,
+        digest=digest, themes=theme_sections(analysis, by_measure(points)), points=points,
+        window=window,
+    )  # fmt: skip
+
+
+def theme_sections(analysis: Analysis, points: dict[str, list[Point]]) -> list[ThemeSection]:
+    """Themes in name order; in each, its services and their measures with trend charts."""
+    with style():
+        return _theme_sections(analysis, points, Sparklines())
+
+
+def _theme_sections(analysis: Analysis, points: dict[str, list[Point]],
+                    sparklines: Sparklines) -> list[ThemeSection]:  # fmt: skip
+    sections = []
+    frame = analysis.frame
+    for theme, rows in frame.groupby("theme", sort=True):
+        by_service = {service: {r: int(c) for r, c in group["rag"].value_counts().items()}
+                      for service, group in rows.groupby("service", sort=True)}  # fmt: skip
+        section = ThemeSection(
+            name=str(theme),
+            counts={r: int(c) for r, c in rows["rag"].value_counts().items()},
+            chart_uri=data_uri(rag_bars(by_service)),
+            chart_alt=rag_bars_alt(str(theme), by_service),
+        )
+        records = rows.astype(object).where(rows.notna(), None).to_dict(orient="records")
+        for record in records:
+            measure = analysis.measures[record["measure_id"]]
+            line = measure_line(record, measure, points.get(measure.measure_id, []), sparklines)
+            section.services.setdefault(record["service"], []).append(line)
+        sections.append(section)
+    return sections
+
+
+def measure_line(row: dict[str, Any], measure: Measure, points: list[Point],
+                 sparklines: Sparklines) -> MeasureLine:  # fmt: skip
+    figures = [p.rated_figure for p in points]
+    target = None if measure.aggregation is Aggregation.CUMULATIVE or not points else points[-1].target
+    chart = sparklines.draw(figures, target=target) if measure.is_numeric else None
+    return MeasureLine(row=row, measure=measure, points=points, trend_uri=data_uri(chart) if chart else None,
+                       trend_alt=trend_alt(points) if chart else no_trend_text(points))  # fmt: skip

@@ -1,0 +1,75 @@
+"""Each measure over a run of quarters, in long form: one row per measure per quarter.
+
+This feeds the trend charts, the open-data CSV and the workbook's Data sheet. Every quarter is
+rated in its own context (its target, the quarters before it) exactly as the analysis rates it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from perfbot.config import Config
+from perfbot.model import Aggregation, Measure, Value
+from perfbot.periods import Period
+from perfbot.rating import numeric, period_target, rate_return, year_to_date
+from reports.analysis import expected
+from reports.history import History
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One measure in one quarter."""
+
+    measure: Measure
+    period: Period
+    value: Value
+    target: float | None
+    rag: str
+    ytd: float | None
+    commentary: str
+    action: str
+    submitted_at: str | None
+
+    @property
+    def rated_figure(self) -> float | None:
+        """What the RAG is worked out on: the year to date for cumulative measures."""
+        return self.ytd if self.measure.aggregation is Aggregation.CUMULATIVE else numeric(self.value)
+
+
+def trend_points(
+    measures: list[Measure],
+    periods: list[Period],
+    *,
+    history: History,
+    overrides: dict[tuple[str, Period], float],
+    config: Config,
+) -> list[Point]:
+    """Every measure in every quarter it was due (oldest first within each measure)."""
+    points = []
+    for measure in measures:
+        mid = measure.measure_id
+        values = history.values_of(mid)
+        override_for = lambda p, mid=mid: overrides.get((mid, p))  # noqa: E731
+        for period in periods:
+            if not expected(measure, period):
+                continue
+            item = history.get(mid, period)
+            value = item.value if item else None
+            result = rate_return(measure, period, value, policy=config.rag,
+                                 value_for=values.get, override_for=override_for)  # fmt: skip
+            cumulative = measure.aggregation is Aggregation.CUMULATIVE
+            points.append(Point(
+                measure=measure, period=period, value=value,
+                target=period_target(measure, period, override_for), rag=result.rag.value,
+                ytd=year_to_date(period, value, values.get) if cumulative else None,
+                commentary=item.commentary if item else "", action=item.action if item else "",
+                submitted_at=item.submitted_at.isoformat() if item and item.submitted_at else None,
+            ))  # fmt: skip
+    return points
+
+
+def by_measure(points: list[Point]) -> dict[str, list[Point]]:
+    found: dict[str, list[Point]] = {}
+    for point in points:
+        found.setdefault(point.measure.measure_id, []).append(point)
+    return found
