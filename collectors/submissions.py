@@ -57,6 +57,9 @@ class Collector:
         if measure is None:
             return False
         allowed = {measure.owner_email, measure.head_of_service_email, *self._config.performance_officers}
+        owner = self._store.people.get(measure.owner_email)
+        if owner is not None and owner.deputy:
+            allowed.add(owner.deputy)  # a deputy may cover at any time, not only while the owner is away
         return person.lower() in {a.lower() for a in allowed}
 
     def check(

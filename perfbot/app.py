@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from bot.dispatch import Dispatcher
 from bot.local import LocalChannel
 from collectors.submissions import Collector
 from perfbot import config as config_module
-from perfbot.channels import enabled_channels
+from perfbot.channels import enabled_channels, enabled_pollers
 from perfbot.clock import Clock
 from perfbot.config import Config
 from perfbot.links import FormLinks
@@ -26,6 +27,7 @@ from schedules.calendar import WorkingCalendar, WorkingHours
 from schedules.cycle import Cycle
 
 SECRET_FILE = "secret.key"
+log = logging.getLogger("perfbot.app")
 
 
 @dataclass
@@ -36,6 +38,19 @@ class App:
     collector: Collector
     cycle: Cycle
     links: FormLinks
+
+    pollers: tuple[Callable[[App], object], ...] = ()
+
+    def tick(self) -> None:
+        """One scheduler wake-up: the cycle, then each channel that collects by polling."""
+        try:
+            self.cycle.tick()
+        finally:
+            for poll in self.pollers:
+                try:
+                    poll(self)
+                except Exception:  # one platform's outage must not stop the others
+                    log.exception("poller %s failed", getattr(poll, "__module__", poll))
 
     def digest(self, period: Period) -> Digest:
         return digest_for(self.store, self.config, period)
@@ -81,4 +96,5 @@ def build(
         digest_for=lambda period: digest_for(store, config, period),
     )
     cycle = Cycle(store, config, dispatcher, links)
-    return App(data_dir, store, config, collector, cycle, links)
+    pollers = enabled_pollers(settings or Settings())
+    return App(data_dir, store, config, collector, cycle, links, pollers)

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.channel import Channel
 from perfbot.config import Config
 from perfbot.settings import Settings
 from perfbot.store import Store
+
+
+def enabled_pollers(settings: Settings) -> tuple[Callable[..., object], ...]:
+    """Collectors that fetch replies by polling on each scheduler tick (SharePoint lists)."""
+    if settings.m365 is not None and settings.m365.sharepoint_site_url:
+        from bot.sharepoint.poller import poll
+
+        return (poll,)
+    return ()
 
 
 def enabled_channels(settings: Settings, *, store: Store, config: Config) -> list[Channel]:

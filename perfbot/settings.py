@@ -49,6 +49,13 @@ class SlackSettings:
 
 @dataclass(frozen=True, slots=True)
 class M365Settings:
+    """Microsoft 365: one Entra ID app registration for the Teams bot and SharePoint.
+
+    With only `TEAMS_WORKFLOW_WEBHOOK_URL` set, the bot is off and digests go to the webhook.
+    SharePoint REST refuses app-only tokens from a client secret, so `SHAREPOINT_SITE_URL`
+    needs the certificate; the bot takes the certificate when given, else the secret.
+    """
+
     tenant_id: str
     client_id: str
     client_secret: str | None
@@ -59,32 +66,53 @@ class M365Settings:
     workflow_webhook_url: str | None
     sharepoint_site_url: str | None
 
+    @property
+    def bot_enabled(self) -> bool:
+        return bool(self.client_id)
+
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> M365Settings | None:
         tenant, client = env.get("M365_TENANT_ID"), env.get("M365_CLIENT_ID")
         webhook = _url(env, "TEAMS_WORKFLOW_WEBHOOK_URL")
         if not tenant and not client:
-            if env.get("M365_CLIENT_SECRET") or env.get("M365_CERT_PATH"):
+            if env.get("M365_CLIENT_SECRET") or env.get("M365_CERT_PATH") or env.get("SHAREPOINT_SITE_URL"):
                 raise ConfigError("M365_TENANT_ID and M365_CLIENT_ID are required with M365 credentials")
             return None if webhook is None else cls("", "", None, None, None, "", None, webhook, None)
         if not tenant or not client:
             missing = "M365_TENANT_ID" if not tenant else "M365_CLIENT_ID"
             raise ConfigError(f"{missing} is required when the other Microsoft 365 settings are given")
-        cert, thumb = env.get("M365_CERT_PATH"), env.get("M365_CERT_THUMBPRINT")
-        if bool(cert) != bool(thumb):
-            raise ConfigError("M365_CERT_PATH and M365_CERT_THUMBPRINT must be given together")
-        if cert and not os.path.isfile(cert):
-            raise ConfigError(f"M365_CERT_PATH: no certificate file at {cert}")
+        cert, thumb = _certificate(env)
         if not cert and not env.get("M365_CLIENT_SECRET"):
             raise ConfigError("M365_CLIENT_SECRET or M365_CERT_PATH + M365_CERT_THUMBPRINT is required")
+        site = _url(env, "SHAREPOINT_SITE_URL")
+        if site and not cert:
+            raise ConfigError("SHAREPOINT_SITE_URL needs M365_CERT_PATH + M365_CERT_THUMBPRINT: "
+                              "SharePoint refuses app-only tokens from a client secret")  # fmt: skip
+        authority = _url(env, "M365_AUTHORITY_HOST", "https://login.microsoftonline.com") or ""
+        if not authority.startswith("https://"):
+            raise ConfigError("M365_AUTHORITY_HOST must be an https:// URL (msal refuses http)")
         return cls(
             tenant_id=tenant, client_id=client, client_secret=env.get("M365_CLIENT_SECRET"),
-            cert_path=cert, cert_thumbprint=thumb,
-            authority_host=_url(env, "M365_AUTHORITY_HOST", "https://login.microsoftonline.com") or "",
+            cert_path=cert, cert_thumbprint=thumb, authority_host=authority.rstrip("/"),
             openid_metadata_url=_url(env, "TEAMS_OPENID_METADATA_URL"),
             workflow_webhook_url=webhook,
-            sharepoint_site_url=_url(env, "SHAREPOINT_SITE_URL"),
+            sharepoint_site_url=site.rstrip("/") if site else None,
         )  # fmt: skip
+
+
+def _certificate(env: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """`M365_CERT_PATH` and its SHA-1 thumbprint (40 hex digits, as the Azure portal shows it)."""
+    cert, thumb = env.get("M365_CERT_PATH"), env.get("M365_CERT_THUMBPRINT")
+    if bool(cert) != bool(thumb):
+        raise ConfigError("M365_CERT_PATH and M365_CERT_THUMBPRINT must be given together")
+    if not cert or not thumb:
+        return None, None
+    if not os.path.isfile(cert):
+        raise ConfigError(f"M365_CERT_PATH: no certificate file at {cert}")
+    clean = thumb.replace(":", "").replace(" ", "").upper()
+    if len(clean) != 40 or any(c not in "0123456789ABCDEF" for c in clean):
+        raise ConfigError("M365_CERT_THUMBPRINT must be the certificate's SHA-1 thumbprint (40 hex digits)")
+    return cert, clean
 
 
 @dataclass(frozen=True, slots=True)

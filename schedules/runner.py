@@ -92,7 +92,7 @@ _current: Runner | None = None
 def start(app: Any, *, every: timedelta = TICK_EVERY) -> Runner:
     """Start the scheduler for an App (`perfbot serve`); returns the runner (call its `stop()`)."""
     global _current
-    runner = Runner(app.cycle.tick, every=every)
+    runner = Runner(app.tick, every=every)
     runner.start()
     _current = runner
     return runner

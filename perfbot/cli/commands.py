@@ -28,7 +28,9 @@ ANALYSE_COLUMNS = ["measure_id", "period", "value", "target", "rag", "dot_previo
 def _app(args: argparse.Namespace) -> app_module.App:
     if not (args.data / "core.json").exists() and not (args.data / CONFIG_NAME).exists():
         raise UserError(f"no perfbot data in {args.data}: run 'perfbot init' first")
-    return app_module.build(args.data, show=_show)
+    from perfbot.settings import Settings
+
+    return app_module.build(args.data, show=_show, settings=Settings.from_env())
 
 
 def _show(recipient: str, text: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collectors.bulk import ReturnsImportError
 from perfbot.config import ConfigError
 from perfbot.links import LinkError
+from perfbot.people import PersonError
 from perfbot.periods import PeriodError
 from perfbot.register_import import RegisterImportError
 from perfbot.store import StoreCorruptError, StoreWriteError
@@ -18,6 +19,6 @@ class UserError(ValueError):
 
 
 USER_ERRORS = (
-    ConfigError, InputFileError, InvalidValue, LinkError, PeriodError, RegisterImportError,
+    ConfigError, InputFileError, InvalidValue, LinkError, PeriodError, PersonError, RegisterImportError,
     ReturnsImportError, RoundError, StoreCorruptError, StoreWriteError, UserError,
 )  # fmt: skip

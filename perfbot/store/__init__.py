@@ -7,6 +7,8 @@ from pathlib import Path
 from perfbot.clock import Clock, SystemClock
 from perfbot.store.audit import AuditLog
 from perfbot.store.casestudies_repo import CaseStudies
+from perfbot.store.conversations_repo import Conversations as Conversations  # bot/teams
+from perfbot.store.directory_repo import ChatDirectory as ChatDirectory  # bot/slack
 from perfbot.store.drafts_repo import Drafts as Drafts  # web form drafts (bot/web)
 from perfbot.store.files import FileSet
 from perfbot.store.outbox_repo import Outbox, OutboxMessage, OutboxStatus

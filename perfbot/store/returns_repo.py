@@ -27,7 +27,10 @@ class SaveOutcome:
 
 
 def _same_content(a: Return, b: Return) -> bool:
-    return (a.value, a.commentary, a.action) == (b.value, b.commentary, b.action)
+    def content(r: Return) -> tuple:
+        return (r.value, r.commentary, r.action, r.numerator, r.denominator)
+
+    return content(a) == content(b)
 
 
 class Returns:

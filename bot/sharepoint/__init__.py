@@ -1,0 +1,1 @@
+"""SharePoint lists as forms: provisioning, one row per measure per round, polling, uploads."""

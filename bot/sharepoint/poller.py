@@ -1,0 +1,160 @@
+"""The SharePoint collector: read rows edited since the last poll, store them, write a status back.
+
+`poll(app)` is what the scheduler tick calls. For each list it asks for rows with
+`Modified ge <high-water mark>` (oldest first, paged), so nothing edited in the same second as
+the mark is missed; rows already handled at exactly that moment and version are skipped. Each
+return row goes through `app.collector.submit` (the row's version is its idempotency key), then
+its Status ("Accepted", or "Needs commentary: …") and RAG are written back only when they
+change, so perfbot's own write-backs settle after one more look. Case studies come in the same
+way. The mark is saved after the rows are handled: a crash re-reads them, harmlessly.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from bot.channel import TransportError
+from bot.sharepoint import messages as say
+from bot.sharepoint.client import SharePointClient
+from bot.sharepoint.rows import ensure_rows, marks_of
+from bot.sharepoint.schema import CASE_STUDIES, RETURNS
+from bot.teams import casestudy
+from bot.teams.identity import Identity
+from collectors.submissions import Submission
+from perfbot.formatting import rag_label
+from perfbot.periods import Period, PeriodError
+from perfbot.settings import M365Settings, Settings
+from perfbot.store import SaveStatus
+
+if TYPE_CHECKING:
+    from perfbot.app import App
+
+log = logging.getLogger("perfbot.sharepoint")
+Row = dict[str, Any]
+
+
+@dataclass
+class PollReport:
+    rows_opened: list[str] = field(default_factory=list)  # rounds whose rows were made
+    accepted: list[str] = field(default_factory=list)  # "M1 2025/26 Q3"
+    needs_fixing: list[str] = field(default_factory=list)
+    case_studies: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+_clients: dict[M365Settings, SharePointClient] = {}
+_clients_lock = threading.Lock()
+
+
+def client_for(settings: M365Settings) -> SharePointClient:
+    """The process's SharePoint client for these settings (one msal instance, kept)."""
+    assert settings.sharepoint_site_url, "SHAREPOINT_SITE_URL is not set"
+    with _clients_lock:
+        if settings not in _clients:
+            parts = urlsplit(settings.sharepoint_site_url)
+            tokens = Identity.shared(settings).for_resource(f"{parts.scheme}://{parts.netloc}")
+            _clients[settings] = SharePointClient(settings.sharepoint_site_url, tokens)
+        return _clients[settings]
+
+
+def poll(app: App, *, client: SharePointClient | None = None) -> PollReport | None:
+    """One pass: make new rounds' rows, take edited returns and case studies. None: SharePoint off."""
+    if client is None:
+        m365 = Settings.from_env().m365
+        if m365 is None or not m365.sharepoint_site_url:
+            return None
+        client = client_for(m365)
+    report = PollReport()
+    try:
+        report.rows_opened = ensure_rows(app, client)
+        _each_changed(app, client, RETURNS.title, lambda row: _return_row(app, client, row, report))
+        _each_changed(app, client, CASE_STUDIES.title, lambda row: _case_study_row(app, client, row, report))
+    except TransportError as error:
+        log.warning("SharePoint poll stopped: %s", error)
+        report.error = str(error)
+    return report
+
+
+def _each_changed(app: App, client: SharePointClient, title: str, handle: Any) -> None:
+    marks = marks_of(app)
+    name = f"sharepoint.modified|{title}"
+    mark = marks.get(name) or {}
+    since, seen = mark.get("modified"), mark.get("seen", {})
+    where = f"Modified ge datetime'{since}'" if since else None
+    rows = list(client.items(title, where=where, order_by="Modified asc"))
+    for row in rows:
+        if not (row["Modified"] == since and seen.get(str(row["Id"])) == row["Version"]):
+            handle(row)
+    if rows:
+        newest = max(row["Modified"] for row in rows)
+        marks.set(name, {"modified": newest,
+                         "seen": {str(r["Id"]): r["Version"] for r in rows if r["Modified"] == newest}})  # fmt: skip
+
+
+def _return_row(app: App, client: SharePointClient, row: Row, report: PollReport) -> None:
+    if _text(row.get("Value")) == "":
+        return  # not filled in yet
+    label = f"{row.get('Measure ID')} {row.get('Period')}"
+    try:
+        period = Period.parse(_text(row.get("Period")))
+    except PeriodError as error:
+        _write_back(client, RETURNS.title, row, say.needs({"period": str(error)}), "")
+        return
+    submission = Submission(
+        measure_id=_text(row.get("Measure ID")), period=period, value=_text(row.get("Value")),
+        commentary=_text(row.get("Commentary")), action=_text(row.get("Remedial action")),
+        submitted_by=_text(row.get("Owner")).lower(), channel="sharepoint",
+        idempotency_key=f"sharepoint:{_row_key(row)}:v{row['Version']}", confirmed=bool(row.get("Confirm figure")),
+    )  # fmt: skip
+    result = app.collector.submit(submission)
+    if result.outcome is not None:
+        rag = rag_label(result.rag.rag.value if result.rag else "n/a")
+        _write_back(client, RETURNS.title, row, say.ACCEPTED, rag)
+        if result.outcome.status is not SaveStatus.UNCHANGED:  # not our own write-back seen again
+            report.accepted.append(label)
+    elif _write_back(client, RETURNS.title, row, say.needs(result.errors), ""):
+        report.needs_fixing.append(label)
+
+
+def _case_study_row(app: App, client: SharePointClient, row: Row, report: PollReport) -> None:
+    if _text(row.get("Status")) == say.RECEIVED or not _text(row.get("Title")):
+        return
+    contact = _text(row.get("Contact email")).lower()
+    data = {"title": row.get("Title"), "theme": row.get("Theme"), "service": row.get("Service"),
+            "what_happened": row.get("What happened"), "impact": row.get("Impact"),
+            "consent": "yes" if row.get("Consent to publish") else "no"}  # fmt: skip
+    errors = casestudy.check({k: _text(v) for k, v in data.items()}, *casestudy.choices(app))
+    if "@" not in contact:
+        errors["contact"] = say.NO_CONTACT
+    if errors:
+        _write_back(client, CASE_STUDIES.title, row, say.needs(errors), None)
+        return
+    _, saved = casestudy.submit(app, email=contact, data=data, delivery=_row_key(row),
+                                channel="sharepoint")  # fmt: skip
+    _write_back(client, CASE_STUDIES.title, row, say.RECEIVED, None)
+    report.case_studies.append(saved.case_id if saved else str(row["Id"]))
+
+
+def _write_back(client: SharePointClient, title: str, row: Row, status: str, rag: str | None) -> bool:
+    """Set Status (and RAG) when they differ from the row's; True when a write was made."""
+    changes: dict[str, Any] = {}
+    if _text(row.get("Status")) != status:
+        changes["Status"] = status
+    if rag is not None and _text(row.get("RAG")) != rag:
+        changes["RAG"] = rag
+    if changes:
+        client.update_item(title, int(row["Id"]), changes)
+    return bool(changes)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _row_key(row: Row) -> str:
+    """A row's lasting identity (its GUID: ids start again if a list is re-created)."""
+    return _text(row.get("GUID")) or str(row["Id"])

@@ -1,0 +1,127 @@
+"""The Slack Web API as perfbot uses it: paced, retried on 429/5xx, errors made plain.
+
+One `SlackApi` per bot token per process (`shared_api`): Slack's rate limits are per app and
+workspace, so the channel that sends requests and the listeners that answer people share pacing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.web import SlackResponse
+
+from bot.slack.errors import transport_error
+from bot.slack.pacing import Pacer
+from perfbot.settings import SlackSettings
+
+# The scopes each Web API method perfbot calls needs (the manifest asks for exactly these, plus
+# `commands` for /perf and the shortcuts and `im:history` to hear replies in DMs).
+METHOD_SCOPES: dict[str, tuple[str, ...]] = {
+    "auth.test": (),
+    "users.lookupByEmail": ("users:read", "users:read.email"),
+    "users.info": ("users:read", "users:read.email"),
+    "chat.postMessage": ("chat:write",),
+    "chat.update": ("chat:write",),
+    "views.open": (),
+    "views.publish": (),
+}
+RETRIES = 2
+
+
+def make_client(settings: SlackSettings) -> WebClient:
+    """A WebClient on `SLACK_API_URL` that waits out 429s (`Retry-After`) and retries 5xx."""
+    return WebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=RETRIES),
+            RateLimitErrorRetryHandler(max_retry_count=RETRIES),
+            ServerErrorRetryHandler(max_retry_count=RETRIES),
+        ],
+    )
+
+
+class SlackApi:
+    """The calls perfbot makes; each raises `TransportError` with a message naming the fix."""
+
+    def __init__(self, client: WebClient, *, pacer: Pacer | None = None) -> None:
+        self.client = client
+        self.pacer = pacer or Pacer()
+
+    def _call(
+        self, method: str, call: Callable[[], SlackResponse], *, channel: str = "", target: str = ""
+    ) -> SlackResponse:
+        self.pacer.wait(method, channel)
+        try:
+            return call()
+        except SlackApiError as error:
+            raise transport_error(error, method=method, target=target or channel) from None
+
+    def lookup_email(self, email: str) -> str | None:
+        """The Slack user id of the person with this e-mail, or None if there is none."""
+        self.pacer.wait("users.lookupByEmail")
+        try:
+            found = self.client.users_lookupByEmail(email=email)
+        except SlackApiError as error:
+            if error.response.get("error") == "users_not_found":
+                return None
+            raise transport_error(error, method="users.lookupByEmail", target=email) from None
+        user = found["user"]
+        return None if user.get("deleted") or user.get("is_bot") else user["id"]
+
+    def email_of(self, user_id: str) -> str | None:
+        """The e-mail address on a Slack user's profile."""
+        found = self._call("users.info", lambda: self.client.users_info(user=user_id),
+                           target=user_id)  # fmt: skip
+        email = found["user"].get("profile", {}).get("email")
+        return email.lower() if email else None
+
+    def post(
+        self, channel: str, *, text: str, blocks: list[dict[str, Any]] | None = None,
+        thread_ts: str | None = None, broadcast: bool = False,
+    ) -> tuple[str, str]:  # fmt: skip
+        """Post a message (to a channel id, or a user id for their DM); (channel id, ts)."""
+        args: dict[str, Any] = {"channel": channel, "text": text, "unfurl_links": False}
+        if blocks is not None:
+            args["blocks"] = blocks
+        if thread_ts:
+            args.update(thread_ts=thread_ts, reply_broadcast=broadcast)
+        posted = self._call("chat.postMessage", lambda: self.client.chat_postMessage(**args),
+                            channel=channel)  # fmt: skip
+        return posted["channel"], posted["ts"]
+
+    def update(self, channel: str, ts: str, *, text: str, blocks: list[dict[str, Any]]) -> None:
+        self._call("chat.update",
+                   lambda: self.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks),
+                   channel=channel)  # fmt: skip
+
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> dict[str, Any]:
+        opened = self._call("views.open",
+                            lambda: self.client.views_open(trigger_id=trigger_id, view=view))  # fmt: skip
+        return opened["view"]
+
+    def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
+        self._call("views.publish",
+                   lambda: self.client.views_publish(user_id=user_id, view=view), target=user_id)  # fmt: skip
+
+
+_shared: dict[tuple[str, str], SlackApi] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_api(settings: SlackSettings) -> SlackApi:
+    """The process's one `SlackApi` for this token and endpoint."""
+    key = (settings.bot_token, settings.api_url)
+    with _shared_lock:
+        if key not in _shared:
+            _shared[key] = SlackApi(make_client(settings))
+        return _shared[key]

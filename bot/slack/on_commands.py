@@ -1,0 +1,114 @@
+"""`/perf`: status [period], chase [service | @person], submit, casestudy, help.
+
+Every command is acknowledged at once; anything slow (a chase sends DMs) is answered afterwards
+through the command's response URL, visible only to the person who asked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App as BoltApp
+
+from bot.slack import messages as say
+from bot.slack.on_casestudy import open_case_study
+from bot.slack.on_returns import open_returns
+from bot.slack.returns import current_round, measures_for
+from bot.slack.runtime import Slack
+from perfbot.periods import Period, PeriodError
+from schedules.chase import ChaseReport
+from schedules.errors import RoundError
+from schedules.status import service_status
+
+Ack = Callable[..., Any]
+_USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+def register(bolt: BoltApp, slack: Slack) -> None:
+    @bolt.command("/perf")
+    def perf(ack: Ack, command: dict[str, Any], respond: Callable[..., Any]) -> None:
+        word, _, rest = " ".join((command.get("text") or "").split()).partition(" ")
+        user_id = command["user_id"]
+        word = word.lower()
+        if word == "submit":
+            ack()
+            open_returns(slack, trigger_id=command["trigger_id"], user_id=user_id, period=rest or None)
+        elif word in ("casestudy", "case-study", "case"):
+            ack()
+            open_case_study(slack, trigger_id=command["trigger_id"])
+        elif word == "status":
+            ack()
+            respond(text=status(slack, user_id, rest), response_type="ephemeral")
+        elif word == "chase":
+            chase(slack, ack, respond, user_id=user_id, target=rest)
+        else:
+            unknown = say.UNKNOWN_COMMAND.format(word=word) if word not in ("", "help") else ""
+            ack(text=unknown + say.HELP, response_type="ephemeral")
+
+
+def status(slack: Slack, user_id: str, text: str) -> str:
+    """Where the round stands: the person's own returns; for officers, every service."""
+    store = slack.perf.store
+    email = slack.people.email_of(user_id) or ""
+    try:
+        found = store.rounds.get(Period.parse(text)) if text else current_round(store, email)
+    except PeriodError:
+        return say.NOT_A_PERIOD.format(text=text)
+    if found is None:
+        return say.NO_ROUND
+    returned = store.returns.for_period(found.period)
+    lines = [say.STATUS_HEAD.format(period=found.period, state=found.state.value,
+                                    deadline=f"{found.deadline:%A %-d %B %Y}")]  # fmt: skip
+    mine = measures_for(store, email, found.period)
+    if mine:
+        lines.append(say.STATUS_MINE.format(returned=sum(m.measure_id in returned for m in mine),
+                                            expected=len(mine)))  # fmt: skip
+        lines += [f"• {m.measure_id} {m.title}: {'in' if m.measure_id in returned else 'outstanding'}"
+                  for m in mine]  # fmt: skip
+    if slack.people.is_officer(email):
+        lines += ["", "*By service*"] + [
+            "• " + say.STATUS_SERVICE.format(service=r["service"], returned=r["returned"],
+                                             expected=r["expected"], pct=r["completion_pct"])
+            for r in service_status(store, found.period)
+        ]  # fmt: skip
+    return "\n".join(lines)
+
+
+def chase(slack: Slack, ack: Ack, respond: Callable[..., Any], *, user_id: str, target: str) -> None:
+    """Officers only: chase one service, one person (@mention), or everyone outstanding."""
+    email = slack.people.email_of(user_id)
+    if not slack.people.is_officer(email):
+        officers = ", ".join(slack.perf.config.performance_officers) or "the performance officer"
+        ack(text=say.OFFICERS_ONLY.format(officers=officers), response_type="ephemeral")
+        return
+    mention = _USER.match(target)
+    owner = slack.people.email_of(mention.group(1)) if mention else None
+    if mention and owner is None:
+        ack(text=say.NOT_IN_SLACK, response_type="ephemeral")
+        return
+    what = owner or target or "everyone with returns outstanding"
+    ack(text=say.CHASING.format(what=what, period="the current round"), response_type="ephemeral")
+    try:
+        report = slack.perf.cycle.chase(service=None if mention else (target or None), owner=owner,
+                                        actor=email or user_id)  # fmt: skip
+    except RoundError as error:
+        respond(text=str(error), response_type="ephemeral")
+        return
+    respond(text=chase_summary(report), response_type="ephemeral")
+
+
+def chase_summary(report: ChaseReport) -> str:
+    """What a chase did, in words."""
+    names = sorted(a.addressee or a.recipient for a in report.chased)
+    if names:
+        people = "person" if len(names) == 1 else "people"
+        lines = [say.CHASED.format(count=len(names), people=people, period=report.period,
+                                   names=", ".join(names))]  # fmt: skip
+    else:
+        lines = [say.CHASED_NONE.format(period=report.period, why="nobody outstanding was due a chase")]
+    lines += [say.QUIET.format(owner=q.owner, last=q.last_at, until=q.until) for q in report.quiet]
+    if report.delivery.failed:
+        lines.append(say.NOT_DELIVERED.format(errors="; ".join(e for _, e in report.delivery.failed)))
+    return "\n".join(lines)

@@ -1,0 +1,44 @@
+"""App Home: published when a person opens it and after they submit; officers chase from it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App as BoltApp
+
+from bot.slack import messages as say
+from bot.slack.home import CHASE_SERVICE
+from bot.slack.on_commands import chase_summary
+from bot.slack.runtime import Slack
+from perfbot.periods import Period
+from schedules.errors import RoundError
+
+
+def register(bolt: BoltApp, slack: Slack) -> None:
+    @bolt.event("app_home_opened")
+    def home_opened(event: dict[str, Any]) -> None:
+        if event.get("tab", "home") == "home":
+            slack.publish_home(event["user"])
+
+    @bolt.action(CHASE_SERVICE)
+    def chase_service(ack: Callable[..., Any], body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        wanted = json.loads(action["value"])
+        slack.publish_home(user_id, note=chase_from_home(slack, user_id, wanted))
+
+
+def chase_from_home(slack: Slack, user_id: str, wanted: dict[str, str]) -> str:
+    """Chase one service's outstanding owners (officers only); what happened, in words."""
+    email = slack.people.email_of(user_id)
+    if not slack.people.is_officer(email):
+        officers = ", ".join(slack.perf.config.performance_officers) or "the performance officer"
+        return say.OFFICERS_ONLY.format(officers=officers)
+    try:
+        report = slack.perf.cycle.chase(Period.parse(wanted["p"]), service=wanted["s"],
+                                        actor=email or user_id)  # fmt: skip
+    except RoundError as error:
+        return str(error)
+    return chase_summary(report)

@@ -1,0 +1,183 @@
+"""The returns modal: opened from a DM, /perf submit or App Home; submitted, checked, stored.
+
+Checking and storing happen before the ack (both are quick, and a return is durable before the
+person is told it is in); updating the DMs and the Home tab happens after it. Each measure's
+submission carries an idempotency key (view id + hash of what was entered), so a double click or
+a retried delivery never stores it twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from slack_bolt import App as BoltApp
+
+from bot.slack import messages as say
+from bot.slack.blocks import OPEN_RETURNS, OPEN_WEB_FORM
+from bot.slack.modals import (
+    FIELDS,
+    RETURNS_MODAL,
+    ModalLine,
+    block_id,
+    info_modal,
+    read_returns,
+    returns_modal,
+)
+from bot.slack.returns import by_ids, current_round, lines_for, measures_for, recorded
+from bot.slack.runtime import Slack
+from collectors.submissions import Submission
+from perfbot.model import Measure, Round, RoundState, Value
+from perfbot.periods import Period, PeriodError
+
+Ack = Callable[..., Any]
+
+
+def register(bolt: BoltApp, slack: Slack) -> None:
+    @bolt.action(OPEN_RETURNS)
+    def open_from_button(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        wanted = json.loads(action.get("value") or "{}")
+        open_returns(slack, trigger_id=body["trigger_id"], user_id=body["user"]["id"],
+                     period=wanted.get("p"), ids=wanted.get("m"), draft=wanted.get("d"))  # fmt: skip
+
+    @bolt.action(OPEN_WEB_FORM)
+    def web_form_link(ack: Ack) -> None:
+        ack()  # a link button: Slack opens the URL, and still tells the app
+
+    @bolt.view(RETURNS_MODAL)
+    def returns_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        submit_returns(slack, ack, user_id=body["user"]["id"], view=view)
+
+
+def _as_text(value: Value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+def open_returns(
+    slack: Slack, *, trigger_id: str, user_id: str, period: str | None = None,
+    ids: list[str] | None = None, draft: dict[str, dict[str, str]] | None = None,
+) -> None:  # fmt: skip
+    """Open the returns form for a person (their round's measures, or those given)."""
+    slack.api.open_view(trigger_id, _returns_view(slack, user_id=user_id, period=period, ids=ids,
+                                                  draft=draft or {}))  # fmt: skip
+
+
+def _returns_view(
+    slack: Slack, *, user_id: str, period: str | None, ids: list[str] | None,
+    draft: dict[str, dict[str, str]],
+) -> dict[str, Any]:  # fmt: skip
+    """The returns form, or a modal saying why there is none to fill in."""
+    found = _what_to_return(slack, user_id=user_id, period=period, ids=ids)
+    if isinstance(found, str):
+        return info_modal("Returns", found)
+    open_round, measures = found
+    items = _items(slack, open_round.period, measures, draft)
+    return returns_modal(str(open_round.period), items, metadata={"p": str(open_round.period)})
+
+
+def _what_to_return(
+    slack: Slack, *, user_id: str, period: str | None, ids: list[str] | None
+) -> tuple[Round, list[Measure]] | str:
+    """The open round and the measures to show (those given, else the person's), or why not."""
+    store = slack.perf.store
+    email = slack.people.email_of(user_id)
+    if email is None:
+        return say.NOT_IN_SLACK
+    try:
+        found = store.rounds.get(Period.parse(period)) if period else current_round(store, email)
+    except PeriodError:
+        found = None
+    if found is None or found.state is not RoundState.OPEN:
+        return say.NO_ROUND if found is None else say.ROUND_CLOSED
+    measures = by_ids(store, ids) if ids else measures_for(store, email, found.period)
+    return (found, measures) if measures else say.NO_MEASURES.format(period=found.period)
+
+
+def _items(
+    slack: Slack, period: Period, measures: list[Measure], draft: dict[str, dict[str, str]]
+) -> list[ModalLine]:
+    """Each measure pre-filled from its stored return, or a draft read from a reply; outstanding first."""
+    store = slack.perf.store
+    current = store.returns.for_period(period)
+    measures = sorted(measures, key=lambda m: m.measure_id in current)  # stable: outstanding first
+    done = recorded(store, slack.perf.config, period, measures)
+    items = []
+    for line in lines_for(store, period, measures):
+        earlier, typed = current.get(line.measure_id), draft.get(line.measure_id, {})
+        items.append(ModalLine(
+            line, value=typed.get("v") or (_as_text(earlier.value) if earlier else ""),
+            commentary=typed.get("c") or (earlier.commentary if earlier else ""),
+            action=earlier.action if earlier else "", recorded=done.get(line.measure_id),
+        ))  # fmt: skip
+    return items
+
+
+def _key(view_id: str, measure_id: str, answer: dict[str, str]) -> str:
+    entered = json.dumps([answer[f].strip() for f in FIELDS])
+    return f"slack-view:{view_id}:{measure_id}:{hashlib.sha256(entered.encode()).hexdigest()[:16]}"
+
+
+def _errors(submission: Submission, errors: dict[str, str]) -> dict[str, str]:
+    """Collector errors keyed by the modal's block ids (the field they are about)."""
+    return {block_id(f if f in FIELDS else "value", submission.measure_id): message
+            for f, message in errors.items()}  # fmt: skip
+
+
+def _checked(slack: Slack, view_id: str, submission: Submission) -> tuple[Submission, dict[str, str]]:
+    """The submission to store and its errors. A figure that looks like missing data is queried
+    once; entered again in the same form, it counts as confirmed."""
+    errors, _, rag = slack.perf.collector.check(submission)
+    if set(errors.errors) == {"value"} and rag is not None and rag.flags:
+        seen = f"slack-unusual:{view_id}:{submission.measure_id}:{submission.value}"
+        if slack.people.directory.claim(seen):
+            return submission, {block_id("value", submission.measure_id):
+                                errors.errors["value"] + say.CONFIRM_UNUSUAL}  # fmt: skip
+        submission = replace(submission, confirmed=True)
+        errors, _, _ = slack.perf.collector.check(submission)
+    return submission, _errors(submission, errors.errors)
+
+
+def submit_returns(slack: Slack, ack: Ack, *, user_id: str, view: dict[str, Any]) -> None:
+    """Check every figure entered; errors back on their fields, else store, ack, update the DMs."""
+    meta = json.loads(view.get("private_metadata") or "{}")
+    first = block_id("value", (meta.get("m") or [""])[0])
+    email = slack.people.email_of(user_id)
+    if email is None:
+        ack(response_action="errors", errors={first: say.NOT_IN_SLACK})
+        return
+    period = Period.parse(meta["p"])
+    answers = {m: a for m, a in read_returns(view["state"]["values"]).items() if a["value"].strip()}
+    if not answers:
+        ack(response_action="errors", errors={first: say.NOTHING_ENTERED})
+        return
+    checked, errors = [], {}
+    for measure_id, answer in answers.items():
+        submission, problems = _checked(slack, view["id"], Submission(
+            measure_id=measure_id, period=period, value=answer["value"].strip(),
+            commentary=answer["commentary"], action=answer["action"], submitted_by=email,
+            channel="slack", idempotency_key=_key(view["id"], measure_id, answer)))  # fmt: skip
+        checked.append(submission)
+        errors.update(problems)
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    _store(slack, ack, checked)
+    slack.notices.refresh(period, answers)
+    slack.publish_home(user_id, email=email)
+
+
+def _store(slack: Slack, ack: Ack, submissions: list[Submission]) -> None:
+    """Store each (durably), then ack: closes the modal, or errors if one was refused meanwhile."""
+    problems: dict[str, str] = {}
+    for submission in submissions:
+        problems.update(_errors(submission, slack.perf.collector.submit(submission).errors))
+    if problems:
+        ack(response_action="errors", errors=problems)
+    else:
+        ack()

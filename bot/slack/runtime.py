@@ -1,0 +1,54 @@
+"""What the Slack listeners work with: perfbot's app, the Web API, people and notices."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.channel import TransportError
+from bot.slack.client import SlackApi
+from bot.slack.home import HomeData, home_view
+from bot.slack.notices import NoticeMessages
+from bot.slack.people import SlackPeople
+from bot.slack.returns import current_round, lines_for, measures_for, recorded
+from perfbot.app import App
+from schedules.status import service_status
+
+log = logging.getLogger("perfbot.slack")
+
+
+@dataclass
+class Slack:
+    perf: App
+    api: SlackApi
+    people: SlackPeople
+    notices: NoticeMessages
+
+    @classmethod
+    def build(cls, perf: App, api: SlackApi) -> Slack:
+        people = SlackPeople(api, perf.store, perf.config)
+        notices = NoticeMessages(api, people.directory, perf.store, perf.config)
+        return cls(perf, api, people, notices)
+
+    def home_data(self, email: str, *, note: str = "") -> HomeData:
+        store = self.perf.store
+        found = current_round(store, email)
+        if found is None:
+            return HomeData(note=note)
+        measures = measures_for(store, email, found.period)
+        services = service_status(store, found.period) if self.people.is_officer(email) else []
+        return HomeData(
+            period=str(found.period), deadline=f"{found.deadline:%A %-d %B %Y}",
+            lines=lines_for(store, found.period, measures),
+            done=recorded(store, self.perf.config, found.period, measures),
+            services=tuple(services), note=note,
+        )  # fmt: skip
+
+    def publish_home(self, user_id: str, *, email: str | None = None, note: str = "") -> None:
+        """Refresh a person's Home tab (failures are logged: it is only a view)."""
+        try:
+            email = email or self.people.email_of(user_id)
+            if email:
+                self.api.publish_home(user_id, home_view(self.home_data(email, note=note)))
+        except TransportError as error:
+            log.warning("Slack: could not publish the Home tab of %s: %s", user_id, error)

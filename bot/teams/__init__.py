@@ -1,0 +1,1 @@
+"""Microsoft Teams: the bot at /api/messages, proactive Adaptive Cards, CMT digests."""

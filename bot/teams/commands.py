@@ -1,0 +1,158 @@
+"""The text commands people type to the bot: help, status, submit, casestudy, chase, digest here.
+
+Each takes the app, who is asking and where, and gives back a reply (text and/or a card); they
+are synchronous store code, run off the event loop by the caller.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from bot.teams import cards
+from bot.teams import messages as say
+from bot.teams.refs import conversations_of
+from bot.teams.returns import form_for, owned_outstanding
+from collectors.reply_parser import Candidate, NotRead, read_reply
+from perfbot.formatting import format_value
+from perfbot.model import Round, RoundState
+from perfbot.store.conversations_repo import ConversationRef
+from schedules.errors import RoundError
+from schedules.planner import expects_return
+from schedules.status import service_status
+
+if TYPE_CHECKING:
+    from perfbot.app import App
+
+_MENTION = re.compile(r"<at>.*?</at>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str = ""
+    card: cards.Card | None = None
+
+
+def clean(text: str) -> str:
+    """The words typed, without @mentions or HTML."""
+    return " ".join(html.unescape(_TAG.sub(" ", _MENTION.sub(" ", text or ""))).split())
+
+
+def handle(app: App, text: str, *, email: str, where: ConversationRef) -> Reply:
+    """Answer one typed command."""
+    words = clean(text).split(" ")
+    command, args = words[0].lower(), words[1:]
+    handlers: dict[str, Any] = {"status": _status, "submit": _submit, "casestudy": _case_study,
+                                "chase": _chase, "digest": _digest}  # fmt: skip
+    handler = handlers.get(command)
+    if handler is not None:
+        return handler(app, args, email, where)
+    return _plain_reply(app, clean(text), email) if where.kind == "personal" else Reply(say.HELP)
+
+
+def latest_open(app: App) -> Round | None:
+    rounds = [r for r in app.store.rounds.all() if r.state is RoundState.OPEN]
+    return rounds[-1] if rounds else None
+
+
+def _is_officer(app: App, email: str) -> bool:
+    return email.lower() in {o.lower() for o in app.config.performance_officers}
+
+
+def _submit(app: App, args: list[str], email: str, where: ConversationRef) -> Reply:
+    found = latest_open(app)
+    if found is None:
+        return Reply(say.NO_OPEN_ROUND)
+    form = form_for(app, email, found.period, owned_outstanding(app, email, found.period))
+    if form is None:
+        return Reply(say.NOTHING_OUTSTANDING.format(period=found.period))
+    return Reply(card=cards.return_card(form))
+
+
+def _plain_reply(app: App, text: str, email: str) -> Reply:
+    """'M1 was 87.5%, down because …': read it, and offer it on a card to check and submit."""
+    found = latest_open(app)
+    if found is None or not any(ch.isdigit() for ch in text):
+        return Reply(say.HELP)
+    returned = app.store.returns.for_period(found.period)
+    mine = [m for m in app.store.register.measures()
+            if m.owner_email.lower() == email.lower() and expects_return(m, found.period)]  # fmt: skip
+    candidates = [Candidate(m.measure_id, m.title, m.unit.value, m.measure_id not in returned) for m in mine]
+    reading = read_reply(text, candidates, quarter=found.period.quarter)
+    if isinstance(reading, NotRead):
+        return Reply(f"{reading.reason}\n{say.OR_SUBMIT}")
+    measure = next(m for m in mine if m.measure_id == reading.measure_id)
+    form = form_for(app, email, found.period, [measure])
+    assert form is not None
+    form = replace(form, heading=say.READ_AS.format(measure_id=measure.measure_id, written=reading.written))
+    typed = {cards.input_id(measure.measure_id, "value"): reading.written,
+             cards.input_id(measure.measure_id, "commentary"): reading.commentary}  # fmt: skip
+    return Reply(card=cards.return_card(form, cards.FormState(values=typed)))
+
+
+def _case_study(app: App, args: list[str], email: str, where: ConversationRef) -> Reply:
+    measures = app.store.register.measures()
+    themes, services = sorted({m.theme for m in measures}), sorted({m.service for m in measures})
+    return Reply(card=cards.case_study_card(themes, services))
+
+
+def _status(app: App, args: list[str], email: str, where: ConversationRef) -> Reply:
+    found = latest_open(app)
+    if found is None:
+        return Reply(say.NO_OPEN_ROUND)
+    returned = app.store.returns.for_period(found.period)
+    mine = [m for m in app.store.register.measures()
+            if m.owner_email.lower() == email.lower() and expects_return(m, found.period)]  # fmt: skip
+    lines = [say.STATUS_HEADING.format(period=found.period, deadline=f"{found.deadline:%A %-d %B}")]
+    for measure in mine:
+        got = returned.get(measure.measure_id)
+        state = f"returned ({format_value(got.value, measure.unit.value)})" if got else "outstanding"
+        lines.append(say.STATUS_LINE.format(measure_id=measure.measure_id, title=measure.title, state=state))
+    if not mine:
+        lines = [say.NOTHING_OWNED.format(period=found.period)]
+    if _is_officer(app, email):
+        lines.append(say.SERVICES_HEADING)
+        lines += [say.SERVICE_LINE.format(service=s["service"], returned=s["returned"],
+                                          expected=s["expected"], pct=round(s["completion_pct"]))
+                  for s in service_status(app.store, found.period)]  # fmt: skip
+    return Reply("\n".join(lines))
+
+
+def _chase(app: App, args: list[str], email: str, where: ConversationRef) -> Reply:
+    if not _is_officer(app, email):
+        return Reply(say.OFFICERS_ONLY.format(what="chase"))
+    scope = {"service": None, "owner": None}
+    if len(args) >= 2 and args[0].lower() in scope:
+        scope[args[0].lower()] = " ".join(args[1:])
+    try:
+        report = app.cycle.chase(None, service=scope["service"], owner=scope["owner"], actor=email)
+    except RoundError as error:
+        return Reply(str(error))
+    if not report.chased and not report.quiet:
+        return Reply(say.CHASE_NOTHING.format(period=report.period))
+    lines = []
+    if report.chased:
+        names = ", ".join(a.addressee or a.recipient for a in report.chased)
+        lines.append(say.CHASE_DONE.format(count=len(report.chased), period=report.period, names=names))
+    if report.quiet:
+        lines.append(say.CHASE_QUIET.format(hours=app.config.cycle.chase_quiet_hours,
+                                            names=", ".join(q.owner for q in report.quiet)))  # fmt: skip
+    if report.delivery.failed:
+        lines.append(say.CHASE_FAILED.format(count=len(report.delivery.failed)))
+    return Reply("\n".join(lines))
+
+
+def _digest(app: App, args: list[str], email: str, where: ConversationRef) -> Reply:
+    if [a.lower() for a in args[:1]] != ["here"]:
+        return Reply(say.HELP)
+    if not _is_officer(app, email):
+        return Reply(say.OFFICERS_ONLY.format(what="choose where the CMT digest goes"))
+    if where.kind != "channel":
+        return Reply(say.NOT_IN_CHANNEL)
+    names = app.config.cmt_recipients
+    name = args[1] if len(args) > 1 and args[1] in names else names[0]
+    conversations_of(app.store).bind(where.conversation_id, name, actor=email)
+    return Reply(say.DIGEST_BOUND.format(name=name))

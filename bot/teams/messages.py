@@ -1,0 +1,60 @@
+"""Every sentence perfbot says in Teams (cards and replies), in one place."""
+
+from __future__ import annotations
+
+HELP = """\
+I collect your quarterly performance returns. Type:
+• **submit** — a card to enter your outstanding figures for the open round
+• **status** — what you have returned and what is still due
+• **casestudy** — a card to send a case study for the annual report
+• **help** — this message
+Or just reply with a figure, e.g. "M1 87.5%, down because of staff sickness": I will show it on a card to check and submit.
+Performance officers can also type:
+• **chase** — chase every owner with returns outstanding (or **chase service NAME**, **chase owner EMAIL**)
+• **digest here** — in a team channel: post the CMT digest to this channel"""
+
+UNKNOWN_EMAIL = ("I could not find your work e-mail address in Teams, so I cannot match you to your "
+                 "measures. Ask your Teams administrator to check your account has one.")  # fmt: skip
+OFFICERS_ONLY = "Only the performance officers can {what}."
+NO_OPEN_ROUND = "No round is open at the moment, so there is nothing to submit."
+NOTHING_OUTSTANDING = "You have no returns outstanding for {period}. Thank you!"
+NOTHING_OWNED = "You do not own any measures with returns due in {period}."
+NOT_IN_CHANNEL = "Type **digest here** in the team channel that should receive the CMT digest."
+DIGEST_BOUND = "From now on the CMT digest ({name}) will be posted in this channel."
+EMPTY_SUBMIT = "Enter at least one figure before you submit."
+CARD_EXPIRED = "This card is out of date: type **submit** for a fresh one."
+READ_AS = "I read your message as {written} for {measure_id}. Check the figure and commentary, then press Submit."
+OR_SUBMIT = "Or type **submit** for a card with all your outstanding measures."
+
+REQUEST_HEADING = "{period} performance returns"
+VALUE_LABEL = "Value ({unit})"
+COMMENTARY_LABEL = "Commentary (required when off target)"
+ACTION_LABEL = "Remedial action (required when red)"
+CONFIRM_TITLE = "Yes, this figure is right"
+SUBMIT_TITLE = "Submit returns"
+WEB_FORM_TITLE = "Open the web form"
+RECEIVED_HEADING = "{period} returns received — thank you"
+STILL_TO_SUBMIT = "Still to submit:"
+ACCEPTED_LINE = "{measure_id} {title}: {value} — {rag} ({status})"
+SAVE_STATUS = {"created": "received", "revised": "revised", "unchanged": "already received"}
+
+CASE_STUDY_HEADING = "Send a case study"
+CASE_STUDY_INTRO = ("Tell us about work that made a difference. Approved case studies may appear "
+                    "in the annual report.")  # fmt: skip
+CASE_STUDY_LABELS = {
+    "title": "Title", "theme": "Corporate Plan theme", "service": "Service",
+    "what_happened": "What happened", "impact": "The difference it made",
+    "consent": "May the council publish it?",
+}  # fmt: skip
+CASE_STUDY_SUBMIT = "Send case study"
+CASE_STUDY_RECEIVED = "Case study received: “{title}”. The performance officer will review it."
+
+ALERT_HEADING = "New exceptions in {period} returns"
+STATUS_HEADING = "Your {period} returns (due {deadline}):"
+STATUS_LINE = "  • {measure_id} {title}: {state}"
+SERVICE_LINE = "  • {service}: {returned} of {expected} returned ({pct}%)"
+SERVICES_HEADING = "By service:"
+CHASE_NOTHING = "Nothing outstanding to chase in {period}."
+CHASE_DONE = "Chased {count} owner(s) for {period}: {names}."
+CHASE_QUIET = "Not chased (chased within the last {hours} hours): {names}."
+CHASE_FAILED = "{count} message(s) could not be delivered; see round status."
