@@ -13,8 +13,12 @@ from collectors.submissions import Submission
 from perfbot import app as app_module
 from perfbot.cli.demo_data import (
     ACTIONS,
+    AWAY,
+    CHASE,
+    DEPUTY,
     FORGETS_COMMENTARY,
     NEVER_REPLY,
+    OFFICER,
     REASONS,
     REPLY_DAY,
     SAMPLE_REGISTER,
@@ -27,9 +31,11 @@ from perfbot.clock import LONDON, ManualClock
 from perfbot.config import CONFIG_NAME, DEFAULT_TOML
 from perfbot.formatting import format_value, rag_label
 from perfbot.model import Measure
+from perfbot.people import Absence, stand_in
 from perfbot.periods import Period
 from perfbot.register_import import load_register
 from reports.analysis import expected
+from reports.publish import write_quarterly
 from reports.render_text import render_text
 
 DEMO_PERIOD = Period(2025, 3)  # Oct–Dec 2025
@@ -69,6 +75,9 @@ def run_demo(args: argparse.Namespace) -> int:
     print(f"perfbot demo: Larkfield District Council (fictional), round {DEMO_PERIOD}.\n"
           f"Data directory: {data_dir}")  # fmt: skip
     measures = _load(app, out, clock, data_dir)
+    owner, away_from, away_to = AWAY
+    app.store.people.set(owner, actor="demo", deputy=DEPUTY, add_absences=(Absence(away_from, away_to),))
+    out.step(clock, f"{owner} is away {away_from:%-d}–{away_to:%-d %b}; {DEPUTY} deputises.")
     replies = _plan_replies(app, measures)
     day = START.date()
     while day <= END:
@@ -77,9 +86,14 @@ def run_demo(args: argparse.Namespace) -> int:
         day += timedelta(days=1)
     out.step(clock, f"Digest for CMT, {DEMO_PERIOD}:")
     print(render_text(app.digest(DEMO_PERIOD)))
+    files = write_quarterly(app.store, app.config, DEMO_PERIOD, data_dir / "report")
+    print(f"\nQuarterly report for Cabinet and Scrutiny: {', '.join(str(f) for f in files)}")
     print(f"\nDone in {wallclock.monotonic() - out.started:.1f} s. Explore it with:\n"
           f"  PERFBOT_DATA={data_dir} perfbot round status \"{DEMO_PERIOD}\"\n"
-          f"  PERFBOT_DATA={data_dir} perfbot analyse \"{DEMO_PERIOD}\" --format json")  # fmt: skip
+          f"  PERFBOT_DATA={data_dir} perfbot analyse \"{DEMO_PERIOD}\" --format json\n"
+          f"  PERFBOT_DATA={data_dir} perfbot digest \"{DEMO_PERIOD}\" --format markdown\n"
+          f"  PERFBOT_DATA={data_dir} perfbot serve   # then sign in with the link from:\n"
+          f"  PERFBOT_DATA={data_dir} perfbot web link {OFFICER}")  # fmt: skip
     return 0
 
 
@@ -113,25 +127,54 @@ def _plan_replies(app: app_module.App, measures: list[Measure]) -> dict[date, li
 
 
 def _working_day(app, out, clock, day, replies) -> None:  # noqa: ANN001 - demo plumbing
-    clock.set(datetime.combine(day, app.config.cycle.send_time, tzinfo=LONDON))
+    """The scheduler ticks every half hour of the working day (`serve` ticks every minute);
+    replies come in at 14:00, the officer chases at 11:00."""
+    first = datetime.combine(day, app.config.cycle.send_time, tzinfo=LONDON)
+    for step in range(17):
+        clock.set(first + timedelta(minutes=30 * step))
+        _tick(app, out, clock)
+        if clock.now().strftime("%H:%M") == "11:00" and day == CHASE[0]:
+            _chase(app, out, clock, CHASE[1])
+        if clock.now().strftime("%H:%M") == "13:30" and replies.get(day):
+            clock.set(datetime.combine(day, datetime.min.time(), tzinfo=LONDON) + timedelta(hours=14))
+            _replies(app, out, clock, replies[day])
+
+
+def _tick(app, out, clock) -> None:  # noqa: ANN001 - demo plumbing
     report = app.cycle.tick()
     if report.opened:
         found = app.store.rounds.get(DEMO_PERIOD)
         out.step(clock, f"Round {DEMO_PERIOD} opened; returns due by {found.deadline:%A %-d %B}. "
-                        f"{len(report.delivery.sent)} requests sent.")  # fmt: skip
+                        f"{_count(len(report.delivery.sent), 'request')} sent.")  # fmt: skip
     elif report.delivery.sent:
         kinds = sorted({key.split("|")[1].split("#")[0] for key in report.delivery.sent})
-        out.step(clock, f"Scheduler: {len(report.delivery.sent)} messages sent ({', '.join(kinds)}).")
+        out.step(clock, f"Scheduler: {_count(len(report.delivery.sent), 'message')} sent ({', '.join(kinds)}).")
     for key in report.skipped:
         out.note(f"skipped {key} (no longer useful)")
-    todays = replies.get(day, [])
-    if todays:
-        clock.set(datetime.combine(day, datetime.min.time(), tzinfo=LONDON) + timedelta(hours=14))
-        deadline = app.store.rounds.get(DEMO_PERIOD).deadline
-        late = " (late)" if clock.now() > deadline else ""
-        out.step(clock, f"Replies{late} from {', '.join(sorted({m.owner_email for m in todays}))}:")
-        for measure in todays:
-            _reply(app, out, clock, measure)
+
+
+def _chase(app, out, clock, service: str) -> None:  # noqa: ANN001 - demo plumbing
+    chased = app.cycle.chase(DEMO_PERIOD, service=service, actor=OFFICER)
+    out.step(clock, f"The performance officer chases {service}: "
+                    f"{_count(len(chased.delivery.sent), 'chase')} sent.")  # fmt: skip
+
+
+def _replies(app, out, clock, todays: list[Measure]) -> None:  # noqa: ANN001 - demo plumbing
+    deadline = app.store.rounds.get(DEMO_PERIOD).deadline
+    late = " (late)" if clock.now() > deadline else ""
+    senders = sorted({_sender(app, m, clock) for m in todays})
+    out.step(clock, f"Replies{late} from {', '.join(senders)}:")
+    for measure in todays:
+        _reply(app, out, clock, measure)
+
+
+def _sender(app, measure: Measure, clock) -> str:  # noqa: ANN001
+    """The owner, or their deputy while they are away."""
+    return stand_in(app.store.people.all(), measure.owner_email, clock.now().date())
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _reply(app, out, clock, measure: Measure) -> None:  # noqa: ANN001 - demo plumbing
@@ -155,7 +198,7 @@ def _reply(app, out, clock, measure: Measure) -> None:  # noqa: ANN001 - demo pl
 def _submit(app, measure: Measure, value: object, commentary: str, action: str):  # noqa: ANN001, ANN202
     return app.collector.submit(Submission(
         measure_id=measure.measure_id, period=DEMO_PERIOD, value=value, commentary=commentary,
-        action=action, submitted_by=measure.owner_email, channel="local",
+        action=action, submitted_by=_sender(app, measure, app.store.clock), channel="local",
     ))  # fmt: skip
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import random
+from datetime import date
 from pathlib import Path
 
 from perfbot.model import Aggregation, Frequency, Measure, Polarity, Unit, Value
@@ -92,5 +93,9 @@ REPLY_DAY = {
     "chloe.adams": 4, "ben.hughes": 7, "grace.liu": 6, "ian.murray": 3,
     "beth.collins": 8, "zoe.turner": 2, "daniel.wright": 9,
 }
+AWAY = ("tom.brennan@larkfield.gov.uk", date(2026, 1, 5), date(2026, 1, 16))  # owner, from, to
+DEPUTY = "amira.hassan@larkfield.gov.uk"  # covers Tom's returns while he is away
+OFFICER = "performance@example.gov.uk"
+CHASE = (date(2026, 1, 19), "Economic Development")  # the officer chases a quiet service
 FORGETS_COMMENTARY = {"RB03"}  # first try has no commentary: validation sends it back
 TYPES_ZERO = {"CS05"}  # first try says 0 (the figure was not in yet)

@@ -78,3 +78,8 @@ def test_demo_runs_a_whole_quarter(capsys):
     assert "rejected" in out and "reminder" in out and "escalation" in out
     assert "Returns received: 38 of 41" in out
     assert "Exceptions (" in out
+    assert "You are deputy for tom.brennan@larkfield.gov.uk" in out  # absence and delegation
+    assert "The performance officer chases Economic Development: 1 chase sent." in out
+    assert "Scheduler: 1 message sent (alert)" in out
+    report = out.split("Quarterly report for Cabinet and Scrutiny: ")[1].splitlines()[0].split(", ")
+    assert all(Path(path).stat().st_size > 0 for path in report) and report[0].endswith(".html")
