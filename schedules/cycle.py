@@ -171,6 +171,22 @@ class Cycle:
         report.delivery = self.dispatcher.deliver_pending([period])
         return opened, report
 
+    def post_digest(self, period: Period, *, actor: str) -> DeliveryReport:
+        """Post the CMT digest now, outside the schedule (`perfbot digest --post`).
+
+        Keyed by the minute, so a repeat within the minute sends nothing twice while a later
+        re-post (after late returns) goes out.
+        """
+        if self.store.rounds.get(period) is None:
+            raise RoundError(f"the round for {period} has not been opened")
+        now = self.store.clock.now()
+        keys = []
+        for recipient in self.config.cmt_recipients:
+            key = action_key(period, NoticeKind.DIGEST, recipient, f"posted-{now:%Y-%m-%dT%H:%M}")
+            self.record(DueAction(key, period, NoticeKind.DIGEST, recipient, now), actor=actor)
+            keys.append(key)
+        return self.dispatcher.deliver_keys(period, keys)
+
     def chase(
         self,
         period: Period | None = None,

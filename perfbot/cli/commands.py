@@ -142,6 +142,12 @@ def cmd_digest(args: argparse.Namespace) -> int:
     if args.format not in DIGEST_FORMATS:
         raise UserError(f"digest format '{args.format}' is unknown; use one of {', '.join(DIGEST_FORMATS)}")
     app = _app(args)
+    if args.post:
+        delivery = app.cycle.post_digest(args.period, actor=args.actor)
+        for key, error in delivery.failed:
+            print(f"perfbot: error: not delivered: {key}: {error}", file=sys.stderr)
+        print(f"Posted the {args.period} digest: {len(delivery.sent)} sent, {len(delivery.failed)} failed.")
+        return 1 if delivery.failed else 0
     print(render_digest(app.digest(args.period), args.format))
     return 0
 
@@ -241,6 +247,8 @@ def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str,
     p = add("digest", cmd_digest, "the CMT digest for a quarter")
     p.add_argument("period", type=period_type)
     p.add_argument("--format", choices=("text", "markdown", "html", "slack", "teams"), default="text")
+    p.add_argument("--post", action="store_true", help="post it now to the CMT channels")
+    with_actor(p)
 
     store_group = add("store", None, "check and restore the data files").add_subparsers(dest="action", required=True)  # type: ignore[arg-type]
     add("check", cmd_store_check, "check that every data file loads", store_group)

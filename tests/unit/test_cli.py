@@ -83,3 +83,29 @@ def test_demo_runs_a_whole_quarter(capsys):
     assert "Scheduler: 1 message sent (alert)" in out
     report = out.split("Quarterly report for Cabinet and Scrutiny: ")[1].splitlines()[0].split(", ")
     assert all(Path(path).stat().st_size > 0 for path in report) and report[0].endswith(".html")
+
+
+def test_digest_post_sends_now_and_not_twice_within_the_minute(data, capsys):
+    assert main(["digest", "2025/26 Q3", "--post"]) == 2
+    assert "has not been opened" in capsys.readouterr().err
+    assert main(["round", "open", "2025/26 Q3"]) == 0
+    capsys.readouterr()
+    assert main(["digest", "2025/26 Q3", "--post"]) == 0
+    out = capsys.readouterr().out
+    assert "to cmt (local channel)" in out and "Posted the 2025/26 Q3 digest: 1 sent, 0 failed." in out
+
+
+def test_a_repost_in_the_same_minute_sends_nothing_twice(data):
+    from datetime import datetime, timedelta
+
+    from perfbot.app import build
+    from perfbot.clock import LONDON, ManualClock
+    from perfbot.periods import Period
+
+    clock = ManualClock(datetime(2026, 2, 2, 10, 0, tzinfo=LONDON))
+    app = build(data, clock=clock)
+    app.cycle.open_round(Period(2025, 3), actor="officer")
+    assert len(app.cycle.post_digest(Period(2025, 3), actor="officer").sent) == 1
+    assert app.cycle.post_digest(Period(2025, 3), actor="officer").sent == []
+    clock.advance(timedelta(hours=2))  # after late returns, a re-post goes out
+    assert len(app.cycle.post_digest(Period(2025, 3), actor="officer").sent) == 1
