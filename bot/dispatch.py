@@ -38,6 +38,11 @@ class Dispatcher:
         self._channels = list(channels)
         self._digest_for = digest_for
 
+    @property
+    def channel_names(self) -> tuple[str, ...]:
+        """The channels in the order they are tried."""
+        return tuple(channel.name for channel in self._channels)
+
     def deliver_pending(self, periods: Sequence[Period]) -> DeliveryReport:
         """Send every claimable message of these quarters."""
         report = DeliveryReport()
