@@ -5,6 +5,10 @@ from __future__ import annotations
 from perfbot.formatting import format_value
 from perfbot.notices import Alert, MeasureLine, NoticeKind, PersonNotice
 
+SUBMIT_RETURNS = "Submit returns"  # the button or action that opens the returns form
+OPEN_WEB_FORM = "Open the web form"
+SEND_CASE_STUDY = "Send a case study"
+
 _OPENINGS = {
     NoticeKind.REQUEST: "Your {period} performance returns are now open: {returns} to submit.",
     NoticeKind.REMINDER: "Reminder: {returns} for {period} still to submit.",

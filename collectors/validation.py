@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from perfbot.model import Measure, Rag, Unit, Value
@@ -10,6 +11,10 @@ from perfbot.values import InvalidValue, parse_number
 
 MAX_TEXT = 3000  # Slack's and Teams' input limits; long enough for a paragraph of commentary
 MAX_VALUE_TEXT = 500
+# Refused in typed text, as in the register: control characters (not tab or line breaks), which
+# spreadsheets cannot hold; text-direction overrides, which make text read differently from what
+# is stored; and lone surrogates, which are not text at all.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +35,8 @@ def parse_value(measure: Measure, raw: object) -> tuple[Value, str | None]:
     if measure.unit is Unit.TEXT:
         if len(text) > MAX_VALUE_TEXT:
             return None, f"Keep the value to {MAX_VALUE_TEXT} characters"
+        if _UNSAFE.search(text):
+            return None, unsafe_text("value")
         return text, None
     try:
         number = parse_number(raw)
@@ -55,8 +62,12 @@ def check_text(commentary: str, action: str, rag: RagResult | None) -> FieldErro
     errors: dict[str, str] = {}
     if len(commentary) > MAX_TEXT:
         errors["commentary"] = f"Keep the commentary to {MAX_TEXT} characters"
+    elif _UNSAFE.search(commentary):
+        errors["commentary"] = unsafe_text("commentary")
     if len(action) > MAX_TEXT:
         errors["action"] = f"Keep the remedial action to {MAX_TEXT} characters"
+    elif _UNSAFE.search(action):
+        errors["action"] = unsafe_text("remedial action")
     if rag is None:
         return FieldErrors(errors)
     if rag.rag in (Rag.AMBER, Rag.RED) and not commentary.strip():
@@ -64,6 +75,10 @@ def check_text(commentary: str, action: str, rag: RagResult | None) -> FieldErro
     if rag.rag is Rag.RED and not action.strip():
         errors.setdefault("action", "This is red: say what is being done to recover it")
     return FieldErrors(errors)
+
+
+def unsafe_text(what: str) -> str:
+    return f"The {what} contains control or text-direction characters (often pasted in with it): retype it"
 
 
 def check_unusual(rag: RagResult | None, *, confirmed: bool) -> FieldErrors:

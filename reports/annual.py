@@ -8,13 +8,12 @@ from datetime import date
 from typing import Any
 
 from perfbot.config import Config
-from perfbot.model import Aggregation, CaseStudy, CaseStudyStatus, Measure
+from perfbot.model import Aggregation, CaseStudy, CaseStudyStatus
 from perfbot.periods import Period, quarters_of_year
 from perfbot.store import Store
-from reports.alt_text import no_trend_text, rag_bars_alt, trend_alt
 from reports.analysis import Analysis, analyse
-from reports.charts import Sparklines, data_uri, rag_bars, style
-from reports.quarterly import load_window
+from reports.charts import Sparklines, style
+from reports.quarterly import MeasureLine, ThemeSection, load_window, measure_line, theme_groups
 from reports.trends import Point, by_measure, trend_points
 
 
@@ -23,12 +22,8 @@ class ReportInputError(ValueError):
 
 
 @dataclass(frozen=True)
-class OutturnLine:
-    row: dict[str, Any]  # the analysis row at the year's last quarter with returns
-    measure: Measure
-    points: list[Point]
-    trend_uri: str | None
-    trend_alt: str
+class OutturnLine(MeasureLine):
+    """A measure in the annual report: its row at the year's last quarter with returns."""
 
     @property
     def outturn(self) -> Any:
@@ -37,12 +32,7 @@ class OutturnLine:
 
 
 @dataclass(frozen=True)
-class AnnualTheme:
-    name: str
-    counts: dict[str, int]
-    chart_uri: str
-    chart_alt: str
-    services: dict[str, list[OutturnLine]] = field(default_factory=dict)
+class AnnualTheme(ThemeSection):
     case_studies: list[CaseStudy] = field(default_factory=list)
 
 
@@ -107,32 +97,15 @@ def build_annual(store: Store, config: Config, year: int, *, prepared: date) -> 
 def _themes(analysis: Analysis, points: dict[str, list[Point]],
             studies: dict[str, list[CaseStudy]]) -> list[AnnualTheme]:  # fmt: skip
     with style():
-        return _draw_themes(analysis, points, studies, Sparklines())
-
-
-def _draw_themes(analysis: Analysis, points: dict[str, list[Point]],
-                 studies: dict[str, list[CaseStudy]], sparklines: Sparklines) -> list[AnnualTheme]:  # fmt: skip
-    themes = []
-    frame = analysis.frame
-    for theme, rows in frame.groupby("theme", sort=True):
-        by_service = {service: {r: int(c) for r, c in group["rag"].value_counts().items()}
-                      for service, group in rows.groupby("service", sort=True)}  # fmt: skip
-        section = AnnualTheme(
-            name=str(theme), counts={r: int(c) for r, c in rows["rag"].value_counts().items()},
-            chart_uri=data_uri(rag_bars(by_service)), chart_alt=rag_bars_alt(str(theme), by_service),
-            case_studies=studies.get(str(theme), []),
-        )  # fmt: skip
-        for record in rows.astype(object).where(rows.notna(), None).to_dict(orient="records"):
-            measure = analysis.measures[record["measure_id"]]
-            mine = points.get(measure.measure_id, [])
-            target = record["annual_target"] if measure.aggregation is not Aggregation.CUMULATIVE else None
-            chart = sparklines.draw([p.rated_figure for p in mine], target=target) if measure.is_numeric else None
-            section.services.setdefault(record["service"], []).append(OutturnLine(
-                row=record, measure=measure, points=mine,
-                trend_uri=data_uri(chart) if chart else None,
-                trend_alt=trend_alt(mine) if chart else no_trend_text(mine),
-            ))  # fmt: skip
-        themes.append(section)
+        sparklines, themes = Sparklines(), []
+        for heading, records in theme_groups(analysis):
+            section = AnnualTheme(**heading, case_studies=studies.get(heading["name"], []))
+            for record in records:
+                measure = analysis.measures[record["measure_id"]]
+                line = measure_line(record, measure, points.get(measure.measure_id, []), sparklines,
+                                    target=record["annual_target"], kind=OutturnLine)  # fmt: skip
+                section.services.setdefault(record["service"], []).append(line)
+            themes.append(section)
     known = {t.name for t in themes}
     for theme, items in sorted(studies.items()):  # case studies for a theme with no measures
         if theme not in known:

@@ -22,8 +22,10 @@ from reports.quarterly import QuarterlyReport, build_quarterly
 from reports.report_html import annual_html, quarterly_html
 from reports.report_xlsx import write_workbook
 from reports.templating import months
-from reports.trends import Point
 from reports.wording import long_date, percent
+
+Rows = list[tuple[str, list[Any]]]
+Report = QuarterlyReport | AnnualReport
 
 
 class ReportOutputError(ValueError):
@@ -62,47 +64,44 @@ def _names(slug: str) -> dict[str, str]:
     }  # fmt: skip
 
 
-def _write_all(out: Path, slug: str, html: Callable[[list[str]], str],
-               workbook: Callable[[Path], None], points: list[Point]) -> list[Path]:  # fmt: skip
-    names = _names(slug)
-    data_files = [names["csv"], names["dictionary"], names["xlsx"]]
-    return [
-        _atomic(out / names["html"], lambda p: p.write_text(html(data_files), encoding="utf-8")),
-        _atomic(out / names["xlsx"], workbook),
-        _atomic(out / names["csv"], lambda p: write_open_data(points, p)),
-        _atomic(out / names["dictionary"], write_dictionary),
-    ]
-
-
 def write_quarterly(store: Store, config: Config, period: Period, out: Path,
                     *, prepared: date | None = None) -> list[Path]:  # fmt: skip
     """The quarterly report's four files; returns their paths."""
     out = output_dir(out)
-    report = build_quarterly(store, config, period, prepared=prepared or store.clock.now().date())
-    title = f"{report.council}: quarterly performance report, {period}"
-    return _write_all(
-        out, report.slug, lambda files: quarterly_html(report, files=files),
-        lambda p: write_workbook(p, summary=quarterly_summary(report), title=title,
-                                 measures=report.analysis.records(), points=report.points),
-        report.points,
-    )  # fmt: skip
+    report = build_quarterly(store, config, period, prepared=_day(store, prepared))
+    return _write_all(out, report, title=f"quarterly performance report, {period}",
+                      html=quarterly_html, summary=quarterly_summary(report))  # fmt: skip
 
 
 def write_annual(store: Store, config: Config, year: int, out: Path,
                  *, prepared: date | None = None) -> list[Path]:  # fmt: skip
     """The annual report's four files; returns their paths."""
     out = output_dir(out)
-    report = build_annual(store, config, year, prepared=prepared or store.clock.now().date())
-    title = f"{report.council}: annual performance report, {report.label}"
-    return _write_all(
-        out, report.slug, lambda files: annual_html(report, files=files),
-        lambda p: write_workbook(p, summary=annual_summary(report), title=title,
-                                 measures=report.analysis.records(), points=report.points),
-        report.points,
-    )  # fmt: skip
+    report = build_annual(store, config, year, prepared=_day(store, prepared))
+    return _write_all(out, report, title=f"annual performance report, {report.label}",
+                      html=annual_html, summary=annual_summary(report))  # fmt: skip
 
 
-Rows = list[tuple[str, list[Any]]]
+def _day(store: Store, prepared: date | None) -> date:
+    return store.clock.now().date() if prepared is None else prepared
+
+
+def _write_all(out: Path, report: Report, *, title: str, html: Callable[..., str],
+               summary: Rows) -> list[Path]:  # fmt: skip
+    """HTML (linking the data files), XLSX, open-data CSV and its dictionary, each atomically."""
+    names = _names(report.slug)
+    data_files = [names["csv"], names["dictionary"], names["xlsx"]]
+
+    def workbook(path: Path) -> None:
+        write_workbook(path, summary=summary, title=f"{report.council}: {title}",
+                       measures=report.analysis.records(), points=report.points)  # fmt: skip
+
+    return [
+        _atomic(out / names["html"], lambda p: p.write_text(html(report, files=data_files), encoding="utf-8")),
+        _atomic(out / names["xlsx"], workbook),
+        _atomic(out / names["csv"], lambda p: write_open_data(report.points, p)),
+        _atomic(out / names["dictionary"], write_dictionary),
+    ]
 
 
 def _rag_table(first: str, counts: dict[str, dict[str, int]]) -> Rows:

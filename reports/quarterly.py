@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -98,35 +99,37 @@ def build_quarterly(store: Store, config: Config, period: Period, *, prepared: d
 def theme_sections(analysis: Analysis, points: dict[str, list[Point]]) -> list[ThemeSection]:
     """Themes in name order; in each, its services and their measures with trend charts."""
     with style():
-        return _theme_sections(analysis, points, Sparklines())
-
-
-def _theme_sections(analysis: Analysis, points: dict[str, list[Point]],
-                    sparklines: Sparklines) -> list[ThemeSection]:  # fmt: skip
-    sections = []
-    frame = analysis.frame
-    for theme, rows in frame.groupby("theme", sort=True):
-        by_service = {service: {r: int(c) for r, c in group["rag"].value_counts().items()}
-                      for service, group in rows.groupby("service", sort=True)}  # fmt: skip
-        section = ThemeSection(
-            name=str(theme),
-            counts={r: int(c) for r, c in rows["rag"].value_counts().items()},
-            chart_uri=data_uri(rag_bars(by_service)),
-            chart_alt=rag_bars_alt(str(theme), by_service),
-        )
-        records = rows.astype(object).where(rows.notna(), None).to_dict(orient="records")
-        for record in records:
-            measure = analysis.measures[record["measure_id"]]
-            line = measure_line(record, measure, points.get(measure.measure_id, []), sparklines)
-            section.services.setdefault(record["service"], []).append(line)
-        sections.append(section)
+        sparklines, sections = Sparklines(), []
+        for heading, records in theme_groups(analysis):
+            section = ThemeSection(**heading)
+            for record in records:
+                measure = analysis.measures[record["measure_id"]]
+                mine = points.get(measure.measure_id, [])
+                target = mine[-1].target if mine else None
+                line = measure_line(record, measure, mine, sparklines, target=target)
+                section.services.setdefault(record["service"], []).append(line)
+            sections.append(section)
     return sections
 
 
-def measure_line(row: dict[str, Any], measure: Measure, points: list[Point],
-                 sparklines: Sparklines) -> MeasureLine:  # fmt: skip
-    figures = [p.rated_figure for p in points]
-    target = None if measure.aggregation is Aggregation.CUMULATIVE or not points else points[-1].target
-    chart = sparklines.draw(figures, target=target) if measure.is_numeric else None
-    return MeasureLine(row=row, measure=measure, points=points, trend_uri=data_uri(chart) if chart else None,
-                       trend_alt=trend_alt(points) if chart else no_trend_text(points))  # fmt: skip
+def theme_groups(analysis: Analysis) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Per theme, in name order: its section heading (name, RAG counts and the chart of them by
+    service) and its rows of the analysis (missing values as None). Draw inside `style()`."""
+    for theme, rows in analysis.frame.groupby("theme", sort=True):
+        by_service = {service: {r: int(c) for r, c in group["rag"].value_counts().items()}
+                      for service, group in rows.groupby("service", sort=True)}  # fmt: skip
+        heading = {
+            "name": str(theme), "counts": {r: int(c) for r, c in rows["rag"].value_counts().items()},
+            "chart_uri": data_uri(rag_bars(by_service)), "chart_alt": rag_bars_alt(str(theme), by_service),
+        }  # fmt: skip
+        yield heading, rows.astype(object).where(rows.notna(), None).to_dict(orient="records")
+
+
+def measure_line(row: dict[str, Any], measure: Measure, points: list[Point], sparklines: Sparklines,
+                 *, target: float | None, kind: type[MeasureLine] = MeasureLine) -> MeasureLine:  # fmt: skip
+    """A measure's row with its trend chart (the target line only for a measure that is not
+    cumulative: a year's running total is not comparable with it quarter by quarter)."""
+    drawn = None if measure.aggregation is Aggregation.CUMULATIVE else target
+    chart = sparklines.draw([p.rated_figure for p in points], target=drawn) if measure.is_numeric else None
+    return kind(row=row, measure=measure, points=points, trend_uri=data_uri(chart) if chart else None,
+                trend_alt=trend_alt(points) if chart else no_trend_text(points))  # fmt: skip

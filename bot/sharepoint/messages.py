@@ -11,9 +11,8 @@ CONFIRM_HINT = " (set Confirm figure to Yes)"
 FIELD_NAMES = {
     "value": "value", "commentary": "commentary", "action": "remedial action",
     "title": "title", "theme": "theme", "service": "service", "what_happened": "what happened",
-    "impact": "impact", "consent": "consent", "contact": "contact email",
+    "impact": "impact", "consent": "consent", "submitted_by": "contact email",
 }  # fmt: skip
-NO_CONTACT = "Enter your work e-mail address"
 MAX_STATUS = 255  # a single line of text column
 
 

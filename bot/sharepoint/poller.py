@@ -22,8 +22,9 @@ from bot.sharepoint import messages as say
 from bot.sharepoint.client import SharePointClient
 from bot.sharepoint.rows import ensure_rows, marks_of
 from bot.sharepoint.schema import CASE_STUDIES, RETURNS
-from bot.teams import casestudy
 from bot.teams.identity import Identity
+from collectors import case_studies
+from collectors.case_studies import CaseStudySubmission
 from collectors.submissions import Submission
 from perfbot.formatting import rag_label
 from perfbot.periods import Period, PeriodError
@@ -123,20 +124,18 @@ def _return_row(app: App, client: SharePointClient, row: Row, report: PollReport
 def _case_study_row(app: App, client: SharePointClient, row: Row, report: PollReport) -> None:
     if _text(row.get("Status")) == say.RECEIVED or not _text(row.get("Title")):
         return
-    contact = _text(row.get("Contact email")).lower()
-    data = {"title": row.get("Title"), "theme": row.get("Theme"), "service": row.get("Service"),
-            "what_happened": row.get("What happened"), "impact": row.get("Impact"),
-            "consent": "yes" if row.get("Consent to publish") else "no"}  # fmt: skip
-    errors = casestudy.check({k: _text(v) for k, v in data.items()}, *casestudy.choices(app))
-    if "@" not in contact:
-        errors["contact"] = say.NO_CONTACT
-    if errors:
-        _write_back(client, CASE_STUDIES.title, row, say.needs(errors), None)
+    submission = CaseStudySubmission(
+        title=_text(row.get("Title")), theme=_text(row.get("Theme")), service=_text(row.get("Service")),
+        what_happened=_text(row.get("What happened")), impact=_text(row.get("Impact")),
+        consent=bool(row.get("Consent to publish")), submitted_by=_text(row.get("Contact email")).lower(),
+        channel="sharepoint", idempotency_key=_row_key(row),
+    )  # fmt: skip
+    result = case_studies.submit(app.store, submission)
+    if result.study is None:
+        _write_back(client, CASE_STUDIES.title, row, say.needs(result.errors), None)
         return
-    _, saved = casestudy.submit(app, email=contact, data=data, delivery=_row_key(row),
-                                channel="sharepoint")  # fmt: skip
     _write_back(client, CASE_STUDIES.title, row, say.RECEIVED, None)
-    report.case_studies.append(saved.case_id if saved else str(row["Id"]))
+    report.case_studies.append(result.study.case_id)
 
 
 def _write_back(client: SharePointClient, title: str, row: Row, status: str, rag: str | None) -> bool:

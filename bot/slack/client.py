@@ -2,10 +2,14 @@
 
 One `SlackApi` per bot token per process (`shared_api`): Slack's rate limits are per app and
 workspace, so the channel that sends requests and the listeners that answer people share pacing.
+Redrawing a message (`update`) or a Home tab (`publish_home`) happens in the background: a
+listener never waits for those tiers' slots, and a newer view replaces one still queued
+(`pacing.BackgroundLane`); their failures are logged, as nobody is waiting for them.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -19,9 +23,12 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.web import SlackResponse
 
+from bot.channel import TransportError
 from bot.slack.errors import transport_error
-from bot.slack.pacing import Pacer
+from bot.slack.pacing import BackgroundLane, Pacer
 from perfbot.settings import SlackSettings
+
+log = logging.getLogger("perfbot.slack")
 
 # The scopes each Web API method perfbot calls needs (the manifest asks for exactly these, plus
 # `commands` for /perf and the shortcuts and `im:history` to hear replies in DMs).
@@ -51,11 +58,14 @@ def make_client(settings: SlackSettings) -> WebClient:
 
 
 class SlackApi:
-    """The calls perfbot makes; each raises `TransportError` with a message naming the fix."""
+    """The calls perfbot makes; each raises `TransportError` with a message naming the fix
+    (`update` and `publish_home` log it: they happen in the background)."""
 
     def __init__(self, client: WebClient, *, pacer: Pacer | None = None) -> None:
         self.client = client
         self.pacer = pacer or Pacer()
+        self.updates = BackgroundLane("chat.update")
+        self.homes = BackgroundLane("views.publish")
 
     def _call(
         self, method: str, call: Callable[[], SlackResponse], *, channel: str = "", target: str = ""
@@ -79,9 +89,14 @@ class SlackApi:
         return None if user.get("deleted") or user.get("is_bot") else user["id"]
 
     def email_of(self, user_id: str) -> str | None:
-        """The e-mail address on a Slack user's profile."""
-        found = self._call("users.info", lambda: self.client.users_info(user=user_id),
-                           target=user_id)  # fmt: skip
+        """The e-mail address on a Slack user's profile (None: no such user, or no e-mail)."""
+        self.pacer.wait("users.info")
+        try:
+            found = self.client.users_info(user=user_id)
+        except SlackApiError as error:
+            if error.response.get("error") == "user_not_found":
+                return None
+            raise transport_error(error, method="users.info", target=user_id) from None
         email = found["user"].get("profile", {}).get("email")
         return email.lower() if email else None
 
@@ -99,10 +114,22 @@ class SlackApi:
                             channel=channel)  # fmt: skip
         return posted["channel"], posted["ts"]
 
+    def _later(self, lane: BackgroundLane, key: tuple[str, ...], what: str,
+               call: Callable[[], SlackResponse], **target: str) -> None:  # fmt: skip
+        """Make a call in `lane`'s thread; a failure is logged (nobody is waiting for it)."""
+        def run() -> None:
+            try:
+                self._call(lane.name, call, **target)
+            except TransportError as error:
+                log.warning("Slack: could not %s: %s", what, error)
+
+        lane.submit(key, run)
+
     def update(self, channel: str, ts: str, *, text: str, blocks: list[dict[str, Any]]) -> None:
-        self._call("chat.update",
-                   lambda: self.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks),
-                   channel=channel)  # fmt: skip
+        """Redraw a message perfbot posted, in the background (a newer redraw replaces a queued one)."""
+        self._later(self.updates, (channel, ts), f"update the message {ts} in {channel}",
+                    lambda: self.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks),
+                    channel=channel)  # fmt: skip
 
     def open_view(self, trigger_id: str, view: dict[str, Any]) -> dict[str, Any]:
         opened = self._call("views.open",
@@ -110,8 +137,9 @@ class SlackApi:
         return opened["view"]
 
     def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
-        self._call("views.publish",
-                   lambda: self.client.views_publish(user_id=user_id, view=view), target=user_id)  # fmt: skip
+        """Publish a person's Home tab, in the background (a newer view replaces a queued one)."""
+        self._later(self.homes, (user_id,), f"publish the Home tab of {user_id}",
+                    lambda: self.client.views_publish(user_id=user_id, view=view), target=user_id)  # fmt: skip
 
 
 _shared: dict[tuple[str, str], SlackApi] = {}

@@ -14,32 +14,31 @@ DOCS = "https://docs.slack.dev/reference/methods/{method}#errors"
 
 _TOKEN = ("Slack refused perfbot's bot token ({code}): check SLACK_BOT_TOKEN — reinstall the app "
           "from bot/slack/manifest.yaml to get a new one")  # fmt: skip
-_FIXES: dict[str, tuple[bool, str]] = {
-    "channel_not_found": (True, "Slack has no channel {target} that perfbot can see: check the "
-                          "channel ID in perfbot.toml ([slack] cmt_channel) or SLACK_CMT_CHANNEL, "
-                          "and invite perfbot if the channel is private"),
-    "not_in_channel": (True, "perfbot is not a member of the Slack channel {target}: in that "
-                       "channel type /invite @perfbot"),
-    "is_archived": (True, "the Slack channel {target} is archived: unarchive it or configure "
-                    "another channel in perfbot.toml ([slack] cmt_channel)"),
-    "users_not_found": (True, "no Slack user has the e-mail address {target}: check the address "
-                        "in the register, or ask them to join the Slack workspace"),
-    "user_not_found": (True, "Slack has no user {target}"),
-    "user_disabled": (True, "the Slack account of {target} is deactivated: update the register"),
-    "missing_scope": (True, "the Slack app lacks the permission {needed}: update the app from "
-                      "bot/slack/manifest.yaml and reinstall it"),
-    "invalid_auth": (True, _TOKEN),
-    "not_authed": (True, _TOKEN),
-    "token_revoked": (True, _TOKEN),
-    "token_expired": (True, _TOKEN),
-    "account_inactive": (True, _TOKEN),
-    "invalid_blocks": (True, "Slack refused a message perfbot built ({detail}); this is a perfbot "
-                       "bug: report it with perfbot.log"),
-    "invalid_arguments": (True, "Slack refused a request perfbot built ({detail}); this is a "
-                          "perfbot bug: report it with perfbot.log"),
-    "msg_too_long": (True, "a message to {target} was too long for Slack; this is a perfbot bug"),
-    "ratelimited": (False, "Slack is rate-limiting perfbot; it will try again"),
+_BUG = "Slack refused {what} perfbot built ({{detail}}); this is a perfbot bug: report it with perfbot.log"
+_TOKEN_CODES = ("invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive")
+_PERMANENT: dict[str, str] = {
+    "channel_not_found": "Slack has no channel {target} that perfbot can see: check the channel ID "
+                         "in perfbot.toml ([slack] cmt_channel) or SLACK_CMT_CHANNEL, and invite "
+                         "perfbot if the channel is private",
+    "not_in_channel": "perfbot is not a member of the Slack channel {target}: in that channel type "
+                      "/invite @perfbot",
+    "is_archived": "the Slack channel {target} is archived: unarchive it or configure another "
+                   "channel in perfbot.toml ([slack] cmt_channel)",
+    "users_not_found": "no Slack user has the e-mail address {target}: check the address in the "
+                       "register, or ask them to join the Slack workspace",
+    "user_not_found": "Slack has no user {target}",
+    "user_disabled": "the Slack account of {target} is deactivated: update the register",
+    "missing_scope": "the Slack app lacks the permission {needed}: update the app from "
+                     "bot/slack/manifest.yaml and reinstall it",
+    **dict.fromkeys(_TOKEN_CODES, _TOKEN),
+    "invalid_blocks": _BUG.format(what="a message"),
+    "invalid_arguments": _BUG.format(what="a request"),
+    "msg_too_long": "a message to {target} was too long for Slack; this is a perfbot bug",
 }  # fmt: skip
+_FIXES: dict[str, tuple[bool, str]] = {
+    **{code: (True, template) for code, template in _PERMANENT.items()},
+    "ratelimited": (False, "Slack is rate-limiting perfbot; it will try again"),
+}
 
 
 def transport_error(error: SlackApiError, *, method: str, target: str = "") -> TransportError:

@@ -2,23 +2,32 @@
 
 Slack's request becomes a `BoltRequest` (bolt's Starlette adapter), is dispatched by the sync
 bolt app in a worker thread (so the event loop never blocks on domain or store code), and the
-`BoltResponse` goes back as a Starlette response. Signatures are checked by bolt.
+`BoltResponse` goes back as a Starlette response. The signature is checked first (401), then
+that the body is a payload perfbot handles, in the shape bolt and the listeners expect (400, see
+`bot.slack.inbound`). bolt checks the signature again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import time
+from collections.abc import Mapping
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from starlette.concurrency import run_in_threadpool
 
+from bot.slack import inbound
 from bot.slack.app import build_bolt
 from perfbot.app import App
 from perfbot.settings import Settings
 
 log = logging.getLogger("perfbot.slack")
 PATH = "/slack/events"
+MAX_CLOCK_SKEW = 5 * 60  # Slack's rule: refuse requests whose timestamp is older than this
 
 
 def mount(app: App, settings: Settings, asgi: FastAPI) -> None:
@@ -26,11 +35,29 @@ def mount(app: App, settings: Settings, asgi: FastAPI) -> None:
     if settings.slack is None:
         return
     bolt = build_bolt(app, settings.slack)
+    secret = settings.slack.signing_secret
 
     @asgi.post(PATH, include_in_schema=False)
     async def slack_events(request: Request) -> Response:
         body = await request.body()
+        if not signed_by_slack(secret, body, request.headers):
+            return JSONResponse({"error": "invalid request"}, status_code=401)
+        refused = inbound.refusal(body, request.headers.get("content-type"))
+        if refused is not None:
+            log.warning("Slack: refused a request: %s", refused.reason)
+            return JSONResponse({"error": refused.reason}, status_code=refused.status)
         response = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
         return to_starlette_response(response)
 
     log.info("Slack: listening at %s", PATH)
+
+
+def signed_by_slack(secret: str, body: bytes, headers: Mapping[str, str]) -> bool:
+    """`X-Slack-Signature` is `v0=` + HMAC-SHA256 of `v0:{timestamp}:{body}`, sent recently."""
+    timestamp = headers.get("x-slack-request-timestamp", "")
+    signature = headers.get("x-slack-signature", "")
+    if not timestamp.isascii() or not timestamp.isdigit() or abs(time.time() - int(timestamp)) > MAX_CLOCK_SKEW:
+        return False
+    base = b"v0:" + timestamp.encode() + b":" + body
+    expected = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace"))

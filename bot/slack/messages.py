@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from bot import messages as shared
 from perfbot.formatting import rag_label
 
-SUBMIT_BUTTON = "Submit returns"
+SUBMIT_BUTTON = shared.SUBMIT_RETURNS
 REVISE_BUTTON = "Revise returns"
-WEB_FORM_BUTTON = "Open the web form"
+WEB_FORM_BUTTON = shared.OPEN_WEB_FORM
 REPLY_HINT = ("Or just reply in this thread, e.g. _“{example} was 87.5%, down because of staff "
               "sickness”_ — I'll check it with you before saving.")  # fmt: skip
 ALL_RETURNED = "All returned — thank you. You can revise them until the round closes."
@@ -23,6 +24,9 @@ VALUE_HINT = {"percent": "A percentage, e.g. 87.5", "currency": "Pounds, e.g. 12
 COMMENTARY_LABEL = "Commentary (needed if off target)"
 ACTION_LABEL = "Remedial action (needed if red)"
 NOTHING_ENTERED = "Enter a figure for at least one measure"
+FORM_OUT_OF_DATE = "This form is out of date: close it and open the returns form again."
+BUTTON_OUT_OF_DATE = "this button is out of date: reply again, or use the form"
+TRY_AGAIN = "Slack did not answer in time, so nothing was saved. Please submit again."
 CONFIRM_UNUSUAL = " — submit the same figure again to confirm it"
 NO_ROUND = "There is no open round with returns for you to submit."
 NO_MEASURES = "You have no measures to return in the {period} round."
@@ -69,6 +73,7 @@ HOME_SUBMITTED = "*Submitted ({count})*"
 HOME_NONE_OUTSTANDING = "Nothing outstanding — thank you."
 HOME_OFFICER = "Round completion by service"
 HOME_CHASE = "Chase"
+HOME_OUT_OF_DATE = "That button is out of date: open the Home tab again."
 HOME_CHASED = "Chased {count} in {service} at {at:%H:%M}."
 
 CASE_TITLE = "Case study"
@@ -76,6 +81,10 @@ CASE_SUBMIT = "Submit"
 CASE_LABELS = {"title": "Title", "theme": "Corporate Plan theme", "service": "Service area",
                "what_happened": "What happened", "impact": "What difference it made",
                "consent": "Consent to publish"}  # fmt: skip
+CASE_MISSING = {  # Slack's words for a missing answer, in place of `collectors.case_studies.MISSING`
+    **{name: f"Enter the {CASE_LABELS[name].lower()}" for name in ("title", "what_happened", "impact")},
+    **{name: f"Choose the {CASE_LABELS[name].lower()}" for name in ("theme", "service")},
+}  # fmt: skip
 CASE_CONSENT = "The people involved agree that this can be published"
 CASE_THANKS = "Thank you — your case study “{title}” has been sent to the performance team."
 

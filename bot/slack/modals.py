@@ -13,6 +13,7 @@ from typing import Any
 from bot.slack import messages as say
 from bot.slack.blocks import Block, clip, context, escape, figures, plain, section
 from bot.slack.returns import Recorded
+from collectors.case_studies import LIMITS
 from perfbot.formatting import rag_label
 from perfbot.notices import MeasureLine
 
@@ -122,11 +123,12 @@ def case_study_modal(
     labels = say.CASE_LABELS
     required = {"optional": False}
     blocks = [
-        _input("title", labels["title"], initial="", limit=120) | required,
+        _input("title", labels["title"], initial="", limit=LIMITS["title"]) | required,
         _select("theme", labels["theme"], themes, initial=theme),
         _select("service", labels["service"], services, initial=service),
-        _input("what_happened", labels["what_happened"], initial=what_happened, multiline=True) | required,
-        _input("impact", labels["impact"], initial="", multiline=True) | required,
+        _input("what_happened", labels["what_happened"], initial=what_happened, multiline=True,
+               limit=LIMITS["what_happened"]) | required,
+        _input("impact", labels["impact"], initial="", multiline=True, limit=LIMITS["impact"]) | required,
         {"type": "input", "block_id": "consent", "optional": True, "label": plain(labels["consent"]),
          "element": {"type": "checkboxes", "action_id": "input", "options": [
              {"text": {"type": "mrkdwn", "text": say.CASE_CONSENT}, "value": "yes"}]}},

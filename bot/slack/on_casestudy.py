@@ -1,6 +1,7 @@
 """Case studies from Slack: /perf casestudy, a global shortcut, or "Submit as case study" on a
-message (its text pre-fills "What happened"). Stored with `store.case_studies.add`, once per
-modal (the case id is the view id), for the performance team to moderate.
+message (its text pre-fills "What happened"). The modal's answers go to `collectors.case_studies`,
+once per modal (the view id is the delivery), for the performance team to moderate; its errors
+come back on the modal's blocks, in Slack's own words.
 """
 
 from __future__ import annotations
@@ -16,12 +17,11 @@ from bot.slack.modals import CASE_STUDY_MODAL, case_study_modal, read_case_study
 from bot.slack.on_replies import plain_text
 from bot.slack.returns import current_round, measures_for
 from bot.slack.runtime import Slack, log
-from perfbot.model import CaseStudy
-from perfbot.periods import Period
+from collectors import case_studies
+from collectors.case_studies import LIMITS, TEXT_FIELDS, CaseStudySubmission, Choices
 
 CASE_SHORTCUT = "casestudy_shortcut"
 CASE_FROM_MESSAGE = "casestudy_from_message"
-LIMITS = {"title": 120, "what_happened": 3000, "impact": 3000}
 Ack = Callable[..., Any]
 
 
@@ -46,52 +46,43 @@ def register(bolt: BoltApp, slack: Slack) -> None:
 def open_case_study(slack: Slack, *, trigger_id: str, user_id: str = "", text: str = "") -> None:
     """The case-study form, with the person's own theme and service chosen if they have one."""
     store = slack.perf.store
-    measures = store.register.measures()
     mine = []
     known = slack.people.directory.person_at("slack", user_id) if user_id else None  # no API call:
     if known is not None:  # the form must open within the trigger's 3 seconds
         found = current_round(store, known.email)
         mine = measures_for(store, known.email, found.period) if found else []
+    choices = Choices.of(store)
     view = case_study_modal(
-        themes=sorted({m.theme for m in measures}), services=sorted({m.service for m in measures}),
-        what_happened=text[: LIMITS["what_happened"]], theme=mine[0].theme if mine else "",
-        service=mine[0].service if mine else "",
+        themes=choices.themes, services=choices.services, what_happened=text[: LIMITS["what_happened"]],
+        theme=mine[0].theme if mine else "", service=mine[0].service if mine else "",
     )  # fmt: skip
     slack.api.open_view(trigger_id, view)
 
 
-def _problems(answers: dict[str, Any]) -> dict[str, str]:
-    errors = {}
-    for name, limit in LIMITS.items():
-        if not answers[name]:
-            errors[name] = f"Enter the {say.CASE_LABELS[name].lower()}"
-        elif len(answers[name]) > limit:
-            errors[name] = f"Keep this to {limit} characters or fewer"
-    for name in ("theme", "service"):
-        if not answers[name]:
-            errors[name] = f"Choose the {say.CASE_LABELS[name].lower()}"
-    return errors
-
-
 def submit_case_study(slack: Slack, ack: Ack, *, user_id: str, view: dict[str, Any]) -> None:
     answers = read_case_study(view["state"]["values"])
-    errors = _problems(answers)
     email = slack.people.email_of(user_id)
-    if email is None:
-        errors.setdefault("title", say.NOT_IN_SLACK)
-    if errors:
-        ack(response_action="errors", errors=errors)
+    # No quarter given: the collector's rule (the open round's, else the last ended) on every channel.
+    submission = CaseStudySubmission(
+        **{name: answers[name] for name in TEXT_FIELDS}, consent=answers["consent"],
+        submitted_by=email or "", channel="slack", idempotency_key=view["id"],
+    )  # fmt: skip
+    result = case_studies.submit(slack.perf.store, submission, wording=say.CASE_MISSING)
+    if result.study is None:
+        ack(response_action="errors", errors=_on_blocks(result.errors))
         return
-    now = slack.perf.store.clock.now()
-    study, fresh = slack.perf.store.case_studies.add(CaseStudy(
-        case_id=f"slack-{view['id']}", title=answers["title"], theme=answers["theme"],
-        service=answers["service"], what_happened=answers["what_happened"],
-        impact=answers["impact"], consent_to_publish=answers["consent"], submitted_by=email or "",
-        submitted_at=now, period=Period.containing(now.date()), channel="slack"))  # fmt: skip
     ack()
-    if not fresh:
+    if not result.fresh:
         return  # a double click: thanked once already
     try:
-        slack.api.post(user_id, text=say.CASE_THANKS.format(title=study.title))
+        slack.api.post(user_id, text=say.CASE_THANKS.format(title=result.study.title))
     except TransportError as error:
         log.warning("Slack: could not thank %s for their case study: %s", user_id, error)
+
+
+def _on_blocks(errors: dict[str, str]) -> dict[str, str]:
+    """The collector's errors by block id (the modal's blocks are named after the fields)."""
+    found = {name: message for name, message in errors.items() if name != "submitted_by"}
+    if "submitted_by" in errors:  # Slack gave no e-mail address: say so on the first field
+        found.setdefault("title", say.NOT_IN_SLACK)
+    return found

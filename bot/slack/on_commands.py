@@ -16,7 +16,7 @@ from bot.slack import messages as say
 from bot.slack.on_casestudy import open_case_study
 from bot.slack.on_returns import open_returns
 from bot.slack.returns import current_round, measures_for
-from bot.slack.runtime import Slack
+from bot.slack.runtime import Slack, log
 from perfbot.periods import Period, PeriodError
 from schedules.chase import ChaseReport
 from schedules.errors import RoundError
@@ -40,12 +40,21 @@ def register(bolt: BoltApp, slack: Slack) -> None:
             open_case_study(slack, trigger_id=command["trigger_id"])
         elif word == "status":
             ack()
-            respond(text=status(slack, user_id, rest), response_type="ephemeral")
+            answer(respond, status(slack, user_id, rest))
         elif word == "chase":
-            chase(slack, ack, respond, user_id=user_id, target=rest)
+            chase(slack, ack, lambda text: answer(respond, text), user_id=user_id, target=rest)
         else:
             unknown = say.UNKNOWN_COMMAND.format(word=word) if word not in ("", "help") else ""
             ack(text=unknown + say.HELP, response_type="ephemeral")
+
+
+def answer(respond: Callable[..., Any], text: str) -> None:
+    """Reply on the command's response URL, visible only to the person who asked. Slack gives
+    each URL for 30 minutes and 5 replies; a URL that no longer works is logged, not raised."""
+    try:
+        respond(text=text, response_type="ephemeral")
+    except (OSError, ValueError) as error:
+        log.warning("Slack: could not answer a /perf command on its response URL: %s", error)
 
 
 def status(slack: Slack, user_id: str, text: str) -> str:
@@ -76,7 +85,7 @@ def status(slack: Slack, user_id: str, text: str) -> str:
     return "\n".join(lines)
 
 
-def chase(slack: Slack, ack: Ack, respond: Callable[..., Any], *, user_id: str, target: str) -> None:
+def chase(slack: Slack, ack: Ack, respond: Callable[[str], None], *, user_id: str, target: str) -> None:
     """Officers only: chase one service, one person (@mention), or everyone outstanding."""
     email = slack.people.email_of(user_id)
     if not slack.people.is_officer(email):
@@ -94,9 +103,9 @@ def chase(slack: Slack, ack: Ack, respond: Callable[..., Any], *, user_id: str, 
         report = slack.perf.cycle.chase(service=None if mention else (target or None), owner=owner,
                                         actor=email or user_id)  # fmt: skip
     except RoundError as error:
-        respond(text=str(error), response_type="ephemeral")
+        respond(str(error))
         return
-    respond(text=chase_summary(report), response_type="ephemeral")
+    respond(chase_summary(report))
 
 
 def chase_summary(report: ChaseReport) -> str:

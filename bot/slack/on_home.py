@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App as BoltApp
 
 from bot.slack import messages as say
+from bot.slack.carried import period_in, read_json
 from bot.slack.home import CHASE_SERVICE
 from bot.slack.on_commands import chase_summary
 from bot.slack.runtime import Slack
-from perfbot.periods import Period
 from schedules.errors import RoundError
 
 
@@ -26,19 +25,20 @@ def register(bolt: BoltApp, slack: Slack) -> None:
     def chase_service(ack: Callable[..., Any], body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
         user_id = body["user"]["id"]
-        wanted = json.loads(action["value"])
-        slack.publish_home(user_id, note=chase_from_home(slack, user_id, wanted))
+        slack.publish_home(user_id, note=chase_from_home(slack, user_id, read_json(action.get("value"))))
 
 
-def chase_from_home(slack: Slack, user_id: str, wanted: dict[str, str]) -> str:
+def chase_from_home(slack: Slack, user_id: str, wanted: dict[str, Any]) -> str:
     """Chase one service's outstanding owners (officers only); what happened, in words."""
     email = slack.people.email_of(user_id)
     if not slack.people.is_officer(email):
         officers = ", ".join(slack.perf.config.performance_officers) or "the performance officer"
         return say.OFFICERS_ONLY.format(officers=officers)
+    period, service = period_in(wanted), wanted.get("s")
+    if period is None or not isinstance(service, str):
+        return say.HOME_OUT_OF_DATE
     try:
-        report = slack.perf.cycle.chase(Period.parse(wanted["p"]), service=wanted["s"],
-                                        actor=email or user_id)  # fmt: skip
+        report = slack.perf.cycle.chase(period, service=service, actor=email or user_id)
     except RoundError as error:
         return str(error)
     return chase_summary(report)

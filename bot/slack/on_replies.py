@@ -7,7 +7,6 @@ until then); what could not be read is said, with the form offered instead.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -16,7 +15,8 @@ from slack_bolt import App as BoltApp
 
 from bot.channel import TransportError
 from bot.slack import messages as say
-from bot.slack.blocks import escape, returns_value
+from bot.slack.blocks import escape, returns_value, section
+from bot.slack.carried import SaveButton
 from bot.slack.reply_offer import CONFIRM_REPLY, Offer, offer_blocks, offer_for, saved_message
 from bot.slack.returns import by_ids, current_round, measures_for
 from bot.slack.runtime import Slack, log
@@ -46,8 +46,8 @@ def register(bolt: BoltApp, slack: Slack) -> None:
     @bolt.action(CONFIRM_REPLY)
     def on_confirm(ack: Callable[..., Any], body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        confirm(slack, user_id=body["user"]["id"], container=body["container"],
-                wanted=json.loads(action["value"]))  # fmt: skip
+        confirm(slack, user_id=body["user"]["id"], container=body.get("container") or {},
+                wanted=SaveButton.read(action.get("value")))  # fmt: skip
 
 
 def _about(slack: Slack, event: dict[str, Any], email: str) -> tuple[Period, list[Measure]] | None:
@@ -115,19 +115,37 @@ class _Replier:
             log.warning("Slack: could not answer in %s: %s", self._channel, error)
 
 
-def confirm(slack: Slack, *, user_id: str, container: dict[str, Any], wanted: dict[str, Any]) -> None:
+def confirm(slack: Slack, *, user_id: str, container: dict[str, Any], wanted: SaveButton | None) -> None:
     """The person pressed "Save it": store the return (once), say so, update the DMs."""
-    channel, ts = container["channel_id"], container["message_ts"]
-    if wanted.get("u") != user_id:  # (in a DM only its owner can click; but never trust a click)
-        log.warning("Slack: %s pressed Save on %s's reply; ignored", user_id, wanted.get("u"))
+    channel, ts = container.get("channel_id"), container.get("message_ts")
+    if not (isinstance(channel, str) and isinstance(ts, str)):
+        log.warning("Slack: %s pressed Save somewhere other than a message; ignored", user_id)
+        return
+    if wanted is None:
+        _say_not_saved(slack, channel, ts, say.BUTTON_OUT_OF_DATE)
+        return
+    if wanted.user_id != user_id:  # (in a DM only its owner can click; but never trust a click)
+        log.warning("Slack: %s pressed Save on %s's reply; ignored", user_id, wanted.user_id)
         return
     email = slack.people.email_of(user_id)
-    period = Period.parse(wanted["p"])
+    if email is None:  # never None for the submitter: that would mean a trusted operator
+        _say_not_saved(slack, channel, ts, say.NOT_IN_SLACK)
+        return
     result = slack.perf.collector.submit(Submission(
-        wanted["m"], period, wanted["v"], commentary=wanted.get("c", ""), submitted_by=email,
-        channel="slack", idempotency_key=wanted["k"], confirmed=bool(wanted.get("x"))))  # fmt: skip
-    text, blocks = saved_message(slack.perf.store.register.measure(wanted["m"]), wanted, result)
+        wanted.measure_id, wanted.period, wanted.value, commentary=wanted.commentary,
+        submitted_by=email, channel="slack", idempotency_key=wanted.key,
+        confirmed=wanted.unusual))  # fmt: skip
+    measure = slack.perf.store.register.measure(wanted.measure_id)
+    text, blocks = saved_message(measure, wanted.as_dict(), result)
     slack.api.update(channel, ts, text=text, blocks=blocks)
     if result.outcome is not None:
-        slack.notices.refresh(period, [wanted["m"]])
+        slack.notices.refresh(wanted.period, [wanted.measure_id])
         slack.publish_home(user_id, email=email)
+
+
+def _say_not_saved(slack: Slack, channel: str, ts: str, problem: str) -> None:
+    text = say.NOT_SAVED.format(problem=escape(problem))
+    try:
+        slack.api.update(channel, ts, text=text, blocks=[section(text)])
+    except TransportError as error:
+        log.warning("Slack: could not answer in %s: %s", channel, error)

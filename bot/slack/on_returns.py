@@ -16,8 +16,10 @@ from typing import Any
 
 from slack_bolt import App as BoltApp
 
+from bot.channel import TransportError
 from bot.slack import messages as say
 from bot.slack.blocks import OPEN_RETURNS, OPEN_WEB_FORM
+from bot.slack.carried import ReturnsButton, period_in, read_json
 from bot.slack.modals import (
     FIELDS,
     RETURNS_MODAL,
@@ -28,7 +30,7 @@ from bot.slack.modals import (
     returns_modal,
 )
 from bot.slack.returns import by_ids, current_round, lines_for, measures_for, recorded
-from bot.slack.runtime import Slack
+from bot.slack.runtime import Slack, log
 from collectors.submissions import Submission
 from perfbot.model import Measure, Round, RoundState, Value
 from perfbot.periods import Period, PeriodError
@@ -40,9 +42,9 @@ def register(bolt: BoltApp, slack: Slack) -> None:
     @bolt.action(OPEN_RETURNS)
     def open_from_button(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        wanted = json.loads(action.get("value") or "{}")
+        wanted = ReturnsButton.read(action.get("value"))  # anything unreadable: the current round
         open_returns(slack, trigger_id=body["trigger_id"], user_id=body["user"]["id"],
-                     period=wanted.get("p"), ids=wanted.get("m"), draft=wanted.get("d"))  # fmt: skip
+                     period=wanted.period, ids=list(wanted.ids) or None, draft=wanted.draft)  # fmt: skip
 
     @bolt.action(OPEN_WEB_FORM)
     def web_form_link(ack: Ack) -> None:
@@ -63,9 +65,15 @@ def open_returns(
     slack: Slack, *, trigger_id: str, user_id: str, period: str | None = None,
     ids: list[str] | None = None, draft: dict[str, dict[str, str]] | None = None,
 ) -> None:  # fmt: skip
-    """Open the returns form for a person (their round's measures, or those given)."""
-    slack.api.open_view(trigger_id, _returns_view(slack, user_id=user_id, period=period, ids=ids,
-                                                  draft=draft or {}))  # fmt: skip
+    """Open the returns form for a person (their round's measures, or those given).
+
+    Slack refuses a trigger id used before or older than 3 seconds (a replayed request, a slow
+    answer): the person sees nothing happen and presses again, so it is only logged."""
+    try:
+        slack.api.open_view(trigger_id, _returns_view(slack, user_id=user_id, period=period, ids=ids,
+                                                      draft=draft or {}))  # fmt: skip
+    except TransportError as error:
+        log.warning("Slack: could not open the returns form for %s: %s", user_id, error)
 
 
 def _returns_view(
@@ -143,18 +151,34 @@ def _checked(slack: Slack, view_id: str, submission: Submission) -> tuple[Submis
     return submission, _errors(submission, errors.errors)
 
 
+def _refuse(ack: Ack, values: dict[str, Any], message: str) -> None:
+    """Say why on the form's first value box (or in place of a form that has none)."""
+    first = next((b for b in values if b.startswith(f"{FIELDS[0]}:")), None)
+    if first is None:
+        ack(response_action="update", view=info_modal("Returns", message))
+    else:
+        ack(response_action="errors", errors={first: message})
+
+
 def submit_returns(slack: Slack, ack: Ack, *, user_id: str, view: dict[str, Any]) -> None:
     """Check every figure entered; errors back on their fields, else store, ack, update the DMs."""
-    meta = json.loads(view.get("private_metadata") or "{}")
-    first = block_id("value", (meta.get("m") or [""])[0])
-    email = slack.people.email_of(user_id)
-    if email is None:
-        ack(response_action="errors", errors={first: say.NOT_IN_SLACK})
+    values = view["state"]["values"]
+    try:
+        email = slack.people.email_of(user_id)
+    except TransportError as error:
+        log.warning("Slack: could not look up %s: %s", user_id, error)
+        _refuse(ack, values, say.TRY_AGAIN)
         return
-    period = Period.parse(meta["p"])
-    answers = {m: a for m, a in read_returns(view["state"]["values"]).items() if a["value"].strip()}
+    if email is None:
+        _refuse(ack, values, say.NOT_IN_SLACK)
+        return
+    period = period_in(read_json(view.get("private_metadata")))
+    if period is None:  # not a form perfbot made, or one from an older perfbot
+        _refuse(ack, values, say.FORM_OUT_OF_DATE)
+        return
+    answers = {m: a for m, a in read_returns(values).items() if a["value"].strip()}
     if not answers:
-        ack(response_action="errors", errors={first: say.NOTHING_ENTERED})
+        _refuse(ack, values, say.NOTHING_ENTERED)
         return
     checked, errors = [], {}
     for measure_id, answer in answers.items():

@@ -4,15 +4,22 @@ Each Web API method belongs to a tier: at most `limit` calls in any `seconds` wi
 (and per channel for `chat.postMessage`: about one message a second in a channel). A fan-out of
 requests or a digest's thread replies waits here for a free slot; a 429 that still comes back is
 honoured by slack_sdk's `RateLimitErrorRetryHandler` (it waits `Retry-After`).
+
+Calls nobody waits for — redrawing a message or a Home tab after a return is stored — go through a
+`BackgroundLane` instead, so a full tier (50 `chat.update` a minute) never holds the thread that
+has to acknowledge the next request from Slack within 3 seconds.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from collections import defaultdict, deque
-from collections.abc import Callable
+from collections import OrderedDict, defaultdict, deque
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+
+log = logging.getLogger("perfbot.slack")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +87,50 @@ class Pacer:
                 calls.append(now)
                 return 0.0
             return calls[0] + window - now + 0.001
+
+
+class BackgroundLane:
+    """Calls made one at a time by a background thread, in the order given; the caller goes on.
+
+    A call queued for a `key` (a message, a person's Home tab) that already has one waiting takes
+    its place: only the newest view of it matters. The thread stops after `idle` seconds with
+    nothing to do and starts again with the next call. Calls handle their own errors; anything
+    they raise is logged, and the lane carries on. It is a daemon thread: a redraw still queued
+    when the process stops is dropped (what it would show is stored; the next redraw shows it).
+    """
+
+    def __init__(self, name: str, *, idle: float = 30.0) -> None:
+        self.name = name
+        self._idle = idle
+        self._queue: OrderedDict[Hashable, Callable[[], object]] = OrderedDict()
+        self._changed = threading.Condition()
+        self._worker: threading.Thread | None = None
+        self._busy = False
+
+    def submit(self, key: Hashable, call: Callable[[], object]) -> None:
+        with self._changed:
+            self._queue[key] = call
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._run, name=f"slack-{self.name}", daemon=True)
+                self._worker.start()
+            self._changed.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Whether everything submitted was done within `timeout` seconds (tests, shutdown)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: not self._queue and not self._busy, timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                self._busy = False
+                self._changed.notify_all()
+                if not self._changed.wait_for(lambda: self._queue, self._idle):
+                    self._worker = None
+                    return
+                _, call = self._queue.popitem(last=False)
+                self._busy = True
+            try:
+                call()
+            except Exception:  # the lane outlives any one call
+                log.exception("Slack: a background %s failed", self.name)

@@ -2,17 +2,38 @@
 
 `perfbot slack socket` runs it (with SLACK_APP_TOKEN, an `xapp-` token with the
 `connections:write` scope); `perfbot serve` keeps serving the web forms and the scheduler.
-The same bolt app answers either way.
+The same bolt app answers either way, and the same check of each payload's shape comes first
+(`bot.slack.inbound`): a malformed envelope is acknowledged, logged and dropped.
 """
 
 from __future__ import annotations
 
-from slack_bolt.adapter.socket_mode import SocketModeHandler
+import logging
+from typing import Any
 
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.socket_mode.response import SocketModeResponse
+
+from bot.slack import inbound
 from bot.slack.app import build_bolt
 from perfbot.app import App
 from perfbot.config import ConfigError
 from perfbot.settings import SlackSettings
+
+log = logging.getLogger("perfbot.slack")
+
+
+class CheckedSocketModeHandler(SocketModeHandler):
+    """bolt's handler, refusing the payloads `bot.slack.inbound` finds malformed."""
+
+    def handle(self, client: Any, req: Any) -> None:
+        payload = req.payload
+        found = inbound.problem(payload) if isinstance(payload, dict) else "the payload is not an object"
+        if found:
+            log.warning("Slack: refused a Socket Mode request: %s", found)
+            client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+            return
+        super().handle(client, req)
 
 
 def socket_handler(app: App, settings: SlackSettings) -> SocketModeHandler:
@@ -20,4 +41,4 @@ def socket_handler(app: App, settings: SlackSettings) -> SocketModeHandler:
     if not settings.app_token:
         raise ConfigError("SLACK_APP_TOKEN (an app-level token starting 'xapp-') is needed for "
                           "Socket Mode")  # fmt: skip
-    return SocketModeHandler(build_bolt(app, settings), settings.app_token)
+    return CheckedSocketModeHandler(build_bolt(app, settings), settings.app_token)

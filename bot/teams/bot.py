@@ -19,7 +19,7 @@ from bot.teams import cards, casestudy, commands, returns
 from bot.teams import messages as say
 from bot.teams.identity import BOT_RESOURCE, Identity
 from bot.teams.refs import conversations_of, ref_from_activity
-from bot.teams.sdk import RouteKeeper, build_sdk_app
+from bot.teams.sdk import InboundTokens, RouteKeeper, build_sdk_app
 from bot.teams.sender import activity
 from perfbot.settings import M365Settings
 from perfbot.store.conversations_repo import ConversationRef
@@ -37,6 +37,7 @@ class TeamsBot:
         self.app = app
         self.settings = settings
         self.adapter = RouteKeeper()
+        self.inbound_tokens = InboundTokens(settings)
         self._tokens = (identity or Identity.shared(settings)).for_resource(BOT_RESOURCE)
         self._conversations = conversations_of(app.store)
         self._sdk: Any = None
@@ -74,17 +75,19 @@ class TeamsBot:
     async def _message(self, ctx: Any) -> None:
         where, email = await self._remember(ctx)
         if not email:
-            await ctx.send(say.UNKNOWN_EMAIL)
+            await _answer(ctx, say.UNKNOWN_EMAIL)
             return
         value = ctx.activity.value
         if isinstance(value, dict) and value.get("perfbot") == cards.RETURN_ACTION:
             await self._return_card(ctx, email, value)
         elif isinstance(value, dict) and value.get("perfbot") == cards.CASE_STUDY_ACTION:
             await self._case_study_card(ctx, email, value)
+        elif value is not None:  # a card perfbot did not make, or no longer understands
+            await _answer(ctx, activity(say.CARD_EXPIRED))
         else:
             reply = await asyncio.to_thread(commands.handle, self.app, ctx.activity.text or "",
                                             email=email, where=where)  # fmt: skip
-            await ctx.send(activity(reply.card if reply.card is not None else reply.text))
+            await _answer(ctx, activity(reply.card if reply.card is not None else reply.text))
 
     async def _return_card(self, ctx: Any, email: str, value: dict[str, Any]) -> None:
         outcome = await asyncio.to_thread(returns.submit_card, self.app, email=email, data=value,
@@ -110,7 +113,7 @@ class TeamsBot:
 
     async def _replace(self, ctx: Any, card: cards.Card) -> None:
         """Update the card the person submitted (a new message when Teams gave no card id)."""
-        await ctx.send(activity(card, activity_id=ctx.activity.reply_to_id))
+        await _answer(ctx, activity(card, activity_id=ctx.activity.reply_to_id))
 
     # -- who and where -----------------------------------------------------------------------
     async def _remember(self, ctx: Any) -> tuple[ConversationRef, str]:
@@ -130,6 +133,15 @@ class TeamsBot:
             log.warning("could not look up a Teams member's e-mail: %s", error)
             return ""
         return str(member.email or member.user_principal_name or "").lower()
+
+
+async def _answer(ctx: Any, message: Any) -> None:
+    """Send the answer into the conversation the activity came from. What was stored stays stored
+    if the Connector refuses it (the bot removed meanwhile, a card gone): logged, not raised."""
+    try:
+        await ctx.send(message)
+    except (httpx.HTTPError, TransportError) as error:
+        log.warning("could not answer in Teams conversation %s: %s", ctx.activity.conversation.id, error)
 
 
 def _delivery(ctx: Any) -> str:

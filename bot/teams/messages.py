@@ -1,6 +1,8 @@
-"""Every sentence perfbot says in Teams (cards and replies), in one place."""
+"""Every sentence perfbot says in Teams (cards and replies) that `bot.messages` does not already say."""
 
 from __future__ import annotations
+
+from bot import messages as shared
 
 HELP = """\
 I collect your quarterly performance returns. Type:
@@ -31,14 +33,14 @@ VALUE_LABEL = "Value ({unit})"
 COMMENTARY_LABEL = "Commentary (required when off target)"
 ACTION_LABEL = "Remedial action (required when red)"
 CONFIRM_TITLE = "Yes, this figure is right"
-SUBMIT_TITLE = "Submit returns"
-WEB_FORM_TITLE = "Open the web form"
+SUBMIT_TITLE = shared.SUBMIT_RETURNS
+WEB_FORM_TITLE = shared.OPEN_WEB_FORM
 RECEIVED_HEADING = "{period} returns received — thank you"
 STILL_TO_SUBMIT = "Still to submit:"
 ACCEPTED_LINE = "{measure_id} {title}: {value} — {rag} ({status})"
 SAVE_STATUS = {"created": "received", "revised": "revised", "unchanged": "already received"}
 
-CASE_STUDY_HEADING = "Send a case study"
+CASE_STUDY_HEADING = shared.SEND_CASE_STUDY
 CASE_STUDY_INTRO = ("Tell us about work that made a difference. Approved case studies may appear "
                     "in the annual report.")  # fmt: skip
 CASE_STUDY_LABELS = {

@@ -79,7 +79,8 @@ def submit_card(app: App, *, email: str, data: dict[str, Any], delivery: str) ->
     except PeriodError:
         return CardOutcome("", None, FormState(errors={"card": say.CARD_EXPIRED}))
     wanted = [m.strip() for m in str(data.get("measures", "")).split(",") if m.strip()]
-    measures = [m for m in (app.store.register.measure(i) for i in wanted) if m is not None]
+    measures = [m for m in (app.store.register.measure(i) for i in wanted)
+                if m is not None and app.collector.may_submit(email, m.measure_id)]  # fmt: skip
     if not measures:
         return CardOutcome(str(period), None, FormState(errors={"card": say.CARD_EXPIRED}))
     values = {k: str(v) for k, v in data.items() if isinstance(v, str | int | float) and "." in k}

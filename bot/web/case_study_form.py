@@ -1,46 +1,40 @@
-"""The case-study form's fields and checks, shared by submission and the officer's edit."""
+"""The case-study form's fields, shared by submission and the officer's edit: read as typed, then
+checked by `collectors.case_studies`, whose errors go back on the fields of the same names."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.web.forms import Errors, PostedForm
-from perfbot.store import Store
+from collectors import case_studies
+from collectors.case_studies import LIMITS, TEXT_FIELDS, CaseStudySubmission, Choices
+from perfbot.periods import Period
 
-LIMITS = {"title": 120, "what_happened": 3000, "impact": 3000}
-TEXT_FIELDS = ("title", "theme", "service", "what_happened", "impact")
+__all__ = ["Choices", "add_errors", "read_fields", "submission_of", "typed"]
 
 
-@dataclass(frozen=True)
-class Choices:
-    """The register's themes and services, for the two selects."""
+def typed(form: PostedForm) -> dict[str, str]:
+    """The answers as typed (kept for re-display); consent is "yes", "no" or ""."""
+    values = {name: form.text(name, limit=LIMITS.get(name, 200)) for name in TEXT_FIELDS}
+    values["consent"] = form.choice("consent", ("yes", "no")) or ""
+    return values
 
-    themes: list[str]
-    services: list[str]
 
-    @classmethod
-    def of(cls, store: Store) -> Choices:
-        measures = store.register.measures()
-        return cls(sorted({m.theme for m in measures}), sorted({m.service for m in measures}))
+def submission_of(values: dict[str, str], *, author: str, period: Period, form_key: str) -> CaseStudySubmission:
+    """The answers as the collector takes them (the form's key makes the case id)."""
+    return CaseStudySubmission(
+        **{name: values[name] for name in TEXT_FIELDS}, consent=case_studies.consent_of(values["consent"]),
+        submitted_by=author, channel="web", idempotency_key=form_key, period=period,
+    )  # fmt: skip
+
+
+def add_errors(errors: Errors, found: dict[str, str]) -> None:
+    for name, message in found.items():
+        errors.add(name, message)
 
 
 def read_fields(form: PostedForm, choices: Choices, errors: Errors, *, with_consent: bool) -> dict[str, str]:
-    """The text fields as typed (kept for re-display), adding an error for each problem."""
-    values = {name: form.text(name, limit=LIMITS.get(name, 200)) for name in TEXT_FIELDS}
-    values["consent"] = form.choice("consent", ("yes", "no")) or ""
-    if not values["title"]:
-        errors.add("title", "Enter a title for the case study")
-    if values["theme"] not in choices.themes:
-        errors.add("theme", "Select the Corporate Plan theme it belongs to")
-    if values["service"] not in choices.services:
-        errors.add("service", "Select the service")
-    if not values["what_happened"]:
-        errors.add("what_happened", "Describe what happened")
-    if not values["impact"]:
-        errors.add("impact", "Describe the difference it made")
-    for name, limit in LIMITS.items():
-        if len(values[name]) > limit:
-            errors.add(name, f"Keep this to {limit} characters or fewer")
-    if with_consent and not values["consent"]:
-        errors.add("consent", "Select yes if the council may publish this case study")
+    """The answers as typed, adding an error for each problem."""
+    values = typed(form)
+    add_errors(errors, case_studies.check_texts(values, choices))
+    if with_consent and case_studies.consent_of(values["consent"]) is None:
+        errors.add("consent", case_studies.MISSING["consent"])
     return values

@@ -8,21 +8,25 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot import messages
 from bot.web.auth import User, require
-from bot.web.case_study_form import Choices, read_fields
+from bot.web.case_study_form import Choices, add_errors, submission_of, typed
 from bot.web.errors import WebError, not_found
 from bot.web.forms import Errors, PostedForm, PostedWithFile
 from bot.web.pages import page, redirect
 from bot.web.roles import Role
 from bot.web.state import state_of
-from bot.web.uploads import ALLOWED_TEXT, UploadError, check_upload, store_upload
+from bot.web.uploads import ALLOWED_TEXT, Upload, UploadError, check_upload, store_upload
 from bot.web.views_returns import owner_for
+from collectors import case_studies
 from perfbot.model import CaseStudy
 from perfbot.periods import Period
 
@@ -39,7 +43,7 @@ def _max_bytes(request: Request) -> int:
 def _form(request: Request, *, action: str, values: dict[str, str], errors: Errors,
           status: int = 200, back: str | None = None) -> Response:  # fmt: skip
     web = state_of(request)
-    return page(request, "case_studies/form.html", status=status, title="Send a case study",
+    return page(request, "case_studies/form.html", status=status, title=messages.SEND_CASE_STUDY,
                 action=action, values=values, errors=errors, choices=Choices.of(web.app.store),
                 form_key=uuid.uuid4().hex, allowed=ALLOWED_TEXT, max_mb=web.web.upload_max_mb,
                 back=back)  # fmt: skip
@@ -48,40 +52,42 @@ def _form(request: Request, *, action: str, values: dict[str, str], errors: Erro
 def _accept(request: Request, form: PostedForm, *, author: str, period: Period, action: str,
             back: str | None) -> CaseStudy | Response:  # fmt: skip
     """Check and store the case study (with its file), or the form again with its errors."""
-    web = state_of(request)
+    store = state_of(request).app.store
+    values = typed(form)
+    key = form.fields.get("form_key", "")
+    submission = submission_of(values, author=author, period=period, form_key=key)
     errors = Errors()
-    values = read_fields(form, Choices.of(web.app.store), errors, with_consent=True)
-    upload = None
+    add_errors(errors, case_studies.check(submission, Choices.of(store)))
     chosen = form.files.get("attachment")
-    if chosen is not None:
-        try:
-            upload = check_upload(chosen.filename or "", chosen.file.read(_max_bytes(request) + 1),
-                                  max_bytes=_max_bytes(request))  # fmt: skip
-        except UploadError as error:
-            errors.add("attachment", str(error))
+    upload = _upload(request, chosen, errors) if chosen is not None else None
     if errors:
         if chosen is not None and "attachment" not in errors.by_field:
             errors.add("attachment", "Choose the file again (files are not kept when a form has errors)")
         return _form(request, action=action, values=values, errors=errors, status=400, back=back)
-    key = form.fields.get("form_key", "")
     if not _FORM_KEY.match(key):
         raise WebError(400, "Form refused", "This form is damaged. Go back, reload it and try again.")
-    case_id = f"web-{key[:12]}"
-    stored = (store_upload(upload, data_dir=web.app.data_dir, case_id=case_id),) if upload else ()
-    study = CaseStudy(
-        case_id=case_id, title=values["title"], theme=values["theme"], service=values["service"],
-        what_happened=values["what_happened"], impact=values["impact"],
-        consent_to_publish=values["consent"] == "yes", submitted_by=author,
-        submitted_at=web.app.store.clock.now(), period=period, channel="web", attachments=stored,
-    )  # fmt: skip
-    saved, _ = web.app.store.case_studies.add(study)
-    return saved
+    data_dir = state_of(request).app.data_dir
+    stored = (store_upload(upload, data_dir=data_dir, case_id=submission.case_id),) if upload else ()
+    result = case_studies.submit(store, replace(submission, attachments=stored))
+    if result.study is None:  # the register changed since the check
+        add_errors(errors, result.errors)
+        return _form(request, action=action, values=values, errors=errors, status=400, back=back)
+    return result.study
+
+
+def _upload(request: Request, chosen: UploadFile, errors: Errors) -> Upload | None:
+    """The chosen file if it passes the checks, else None with an error on the field."""
+    try:
+        return check_upload(chosen.filename or "", chosen.file.read(_max_bytes(request) + 1),
+                            max_bytes=_max_bytes(request))  # fmt: skip
+    except UploadError as error:
+        errors.add("attachment", str(error))
+        return None
 
 
 def _current_period(request: Request) -> Period:
-    store = state_of(request).app.store
-    rounds = store.rounds.all()
-    return rounds[-1].period if rounds else Period.containing(store.clock.now().date())
+    """The same rule as every channel: the open round's quarter, else the last ended quarter."""
+    return case_studies.current_period(state_of(request).app.store)
 
 
 @router.get("/case-studies/new")

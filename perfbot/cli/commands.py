@@ -152,6 +152,59 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return 0
 
 
+CASE_COLUMNS = ["case_id", "title", "theme", "service", "period", "status", "consent_to_publish",
+                "for_annual_report", "submitted_by", "submitted_at"]  # fmt: skip
+
+
+def cmd_casestudy_add(args: argparse.Namespace) -> int:
+    import hashlib
+
+    from collectors.case_studies import CaseStudySubmission, consent_of
+    from collectors.case_studies import submit as submit_case_study
+
+    app = _app(args)
+    texts = (args.title, args.theme, args.service, args.what_happened, args.impact, args.as_)
+    submission = CaseStudySubmission(
+        title=args.title, theme=args.theme, service=args.service, what_happened=args.what_happened,
+        impact=args.impact, consent=consent_of(args.consent), submitted_by=args.as_, channel="cli",
+        idempotency_key=hashlib.sha256("\x1f".join(texts).encode()).hexdigest()[:16],
+    )  # fmt: skip
+    result = submit_case_study(app.store, submission)
+    if not result.accepted:
+        for field, message in result.errors.items():
+            print(f"perfbot: error: {field}: {message}", file=sys.stderr)
+        return 2
+    verb = "Received" if result.fresh else "Already received"
+    print(f"{verb}: case study {result.study.case_id} '{result.study.title}' ({result.study.period}); "
+          "it waits for the performance officer's approval.")  # fmt: skip
+    return 0
+
+
+def cmd_casestudy_list(args: argparse.Namespace) -> int:
+    from perfbot.model import CaseStudyStatus
+
+    status = CaseStudyStatus(args.status) if args.status else None
+    rows = [s.to_doc() for s in _app(args).store.case_studies.list(status=status)]
+    print(render(rows, CASE_COLUMNS, args.format))
+    return 0
+
+
+def cmd_casestudy_moderate(args: argparse.Namespace) -> int:
+    from perfbot.model import CaseStudyStatus
+
+    app = _app(args)
+    study = app.store.case_studies.get(args.case_id)
+    if study is None:
+        raise UserError(f"there is no case study '{args.case_id}' (see perfbot casestudy list)")
+    status = CaseStudyStatus.APPROVED if args.action == "approve" else CaseStudyStatus.REJECTED
+    annual = args.action == "approve" and args.annual_report
+    if annual and not study.consent_to_publish:
+        raise UserError(f"{args.case_id} has no consent to publish, so it cannot go in the annual report")
+    app.store.case_studies.update(args.case_id, actor=args.actor, status=status, for_annual_report=annual)
+    print(f"{args.case_id}: {status.value}" + (", marked for the annual report" if annual else ""))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -249,6 +302,22 @@ def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str,
     p.add_argument("--format", choices=("text", "markdown", "html", "slack", "teams"), default="text")
     p.add_argument("--post", action="store_true", help="post it now to the CMT channels")
     with_actor(p)
+
+    case_group = add("casestudy", None, "case studies of staff work").add_subparsers(dest="action", required=True)  # type: ignore[arg-type]
+    p = add("add", cmd_casestudy_add, "submit a case study (checked like every channel's)", case_group)
+    for name in ("title", "theme", "service", "what-happened", "impact"):
+        p.add_argument(f"--{name}", required=True)
+    p.add_argument("--consent", required=True, choices=("yes", "no"), help="consent to publish")
+    p.add_argument("--as", dest="as_", metavar="EMAIL", required=True, help="whose case study it is")
+    p = add("list", cmd_casestudy_list, "list case studies", case_group)
+    p.add_argument("--status", choices=("submitted", "approved", "rejected"))
+    p.add_argument("--format", choices=formats, default="table")
+    for verb in ("approve", "reject"):
+        p = add(verb, cmd_casestudy_moderate, f"{verb} a case study", case_group)
+        p.add_argument("case_id")
+        if verb == "approve":
+            p.add_argument("--annual-report", action="store_true", help="mark it for the annual report")
+        with_actor(p)
 
     store_group = add("store", None, "check and restore the data files").add_subparsers(dest="action", required=True)  # type: ignore[arg-type]
     add("check", cmd_store_check, "check that every data file loads", store_group)

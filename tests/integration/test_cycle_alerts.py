@@ -8,21 +8,16 @@ import pytest
 
 from collectors.submissions import Submission
 from perfbot.model import Return
-from perfbot.periods import Period
 from perfbot.store import OutboxStatus
 from schedules.calendar import WorkingCalendar, WorkingHours
-from tests.integration.test_cycle_support import ALICE, BOB, CAROL, london, reply, seeded
+from tests.integration.test_cycle_support import ALICE, BOB, CAROL, Q3, london, opened_q3, reply
 
-Q3 = Period(2025, 3)
 RED = {"commentary": "Two vacancies", "action": "Agency cover"}
 
 
 @pytest.fixture
 def opened(tmp_path):
-    clock, channel, app = seeded(tmp_path / "data", london("2026-01-08 09:30"))
-    app.cycle.tick()
-    channel.deliveries.clear()
-    return clock, channel, app
+    return opened_q3(tmp_path / "data")
 
 
 def _alerts(channel):  # noqa: ANN001, ANN202

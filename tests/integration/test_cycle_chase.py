@@ -9,28 +9,28 @@ import pytest
 
 from perfbot.cli import main
 from perfbot.people import Absence
-from perfbot.periods import Period
 from schedules.errors import RoundError
 from schedules.status import owner_status
 from tests.integration.test_cycle_support import (
     ALICE,
     BOB,
     CAROL,
+    Q3,
+    Q3_OPENS,
     RecordingChannel,
     build,
     london,
+    opened_q3,
     reply,
     seeded,
 )  # fmt: skip
 
-Q3 = Period(2025, 3)
 SAMPLE = Path(__file__).resolve().parents[2] / "perfbot" / "sample" / "register.yaml"
 
 
 @pytest.fixture
 def opened(tmp_path):
-    clock, channel, app = seeded(tmp_path / "data", london("2026-01-08 09:30"))
-    app.cycle.tick()
+    clock, channel, app = opened_q3(tmp_path / "data")
     clock.set(london("2026-01-12 11:00"))
     reply(app, "A1", Q3, 95, by=ALICE)()
     reply(app, "B1", Q3, 95, by=BOB)()
@@ -107,7 +107,7 @@ def test_a_chase_that_names_nobody_says_why(opened, kwargs, words):
 
 
 def test_rounds_not_open_cannot_be_chased(tmp_path):
-    _, _, app = seeded(tmp_path / "data", london("2026-01-08 09:30"))
+    _, _, app = seeded(tmp_path / "data", london(Q3_OPENS))
     with pytest.raises(RoundError, match="no round is open"):
         app.cycle.chase(actor="officer")
     with pytest.raises(RoundError, match="has not been opened"):

@@ -14,22 +14,21 @@ from pathlib import Path
 import pytest
 
 from bot.dispatch import LEASE
-from perfbot.clock import ManualClock
-from perfbot.periods import Period
 from perfbot.store import OutboxStatus
 from tests.integration.test_cycle_support import (
     ALICE,
     BOB,
     CAROL,
+    Q3,
+    Q3_OPENS,
     RecordingChannel,
     build,
     london,
     read_log,
+    restarted,
     seeded,
 )  # fmt: skip
 
-Q3 = Period(2025, 3)
-OPENS = "2026-01-08 09:30"
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -46,13 +45,12 @@ def _sent(log: Path) -> list[str]:
 @pytest.mark.parametrize(("mode", "alice_copies"), [("before", 1), ("after", 2)])
 def test_a_crash_mid_delivery_is_resent_once_after_the_lease(tmp_path, mode, alice_copies):
     data, log = tmp_path / "data", tmp_path / "sent.jsonl"
-    seeded(data, london(OPENS))
+    seeded(data, london(Q3_OPENS))
     assert _crashing_tick(data, log, mode) == 3  # died delivering Alice's request
     assert _sent(log) == ([ALICE] if mode == "after" else [])
     key = f"{Q3}|request|{ALICE}"
 
-    clock = ManualClock(london(OPENS) + timedelta(minutes=1))
-    app = build(data, clock, RecordingChannel(clock, path=log))
+    clock, _, app = restarted(data, london(Q3_OPENS) + timedelta(minutes=1), path=log)
     app.cycle.tick()  # a new process: the others go out, Alice's is still leased to the dead one
     assert app.store.outbox.get(Q3, key).status is OutboxStatus.SENDING
     assert sorted(_sent(log)) == sorted([ALICE] * (alice_copies - 1) + [BOB, CAROL])
@@ -74,7 +72,7 @@ class _Interrupted(RecordingChannel):
 
 def test_an_interrupt_after_the_claim_leaves_it_for_the_next_process(tmp_path):
     data = tmp_path / "data"
-    clock, _, _ = seeded(data, london(OPENS))
+    clock, _, _ = seeded(data, london(Q3_OPENS))
     with pytest.raises(KeyboardInterrupt):
         build(data, clock, _Interrupted(clock)).cycle.tick()
     key = f"{Q3}|request|{ALICE}"
@@ -89,8 +87,8 @@ def test_an_interrupt_after_the_claim_leaves_it_for_the_next_process(tmp_path):
 
 
 def _child(data: str, log: str, mode: str) -> None:
-    clock = ManualClock(london(OPENS))
-    build(Path(data), clock, RecordingChannel(clock, path=Path(log), crash=mode)).cycle.tick()
+    _, _, app = restarted(Path(data), london(Q3_OPENS), path=Path(log), crash=mode)
+    app.cycle.tick()
 
 
 if __name__ == "__main__":

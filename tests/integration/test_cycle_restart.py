@@ -5,30 +5,21 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from perfbot.clock import ManualClock
-from perfbot.periods import Period
 from tests.integration.test_cycle_support import (
     ALICE,
     BOB,
     CAROL,
+    Q3,
     WILL,
-    RecordingChannel,
-    build,
     london,
+    opened_q3,
     reply,
+    restarted,
     run_days,
     seeded,
 )  # fmt: skip
 
-Q3 = Period(2025, 3)
 q3 = str(Q3)
-
-
-def _restart(data, at: str):  # noqa: ANN001, ANN202
-    """A fresh App (new store objects, new channel) on the same data dir, as a new process has."""
-    clock = ManualClock(london(at))
-    channel = RecordingChannel(clock)
-    return clock, channel, build(data, clock, channel)
 
 
 def test_a_new_process_mid_round_carries_on_without_re_sending(tmp_path):
@@ -38,7 +29,7 @@ def test_a_new_process_mid_round_carries_on_without_re_sending(tmp_path):
         london("2026-01-09 11:00"): reply(app, "A1", Q3, 95, by=ALICE),
         london("2026-01-09 11:01"): reply(app, "A2", Q3, 95, by=ALICE),
     })  # fmt: skip
-    clock, after, app = _restart(data, "2026-01-16 07:00")
+    clock, after, app = restarted(data, london("2026-01-16 07:00"))
     run_days(clock, app, until=date(2026, 1, 30), events={
         london("2026-01-16 11:00"): reply(app, "B1", Q3, 95, by=BOB),
     })  # fmt: skip
@@ -57,9 +48,8 @@ def test_after_downtime_late_reminders_are_skipped_and_logged_but_escalation_and
     tmp_path, caplog
 ):
     data = tmp_path / "data"
-    clock, _, app = seeded(data, london("2026-01-08 09:30"))
-    app.cycle.tick()  # the round opens; then the server is down until after the escalation day
-    clock, channel, app = _restart(data, "2026-01-27 08:00")
+    opened_q3(data)  # the round opens; then the server is down until after the escalation day
+    clock, channel, app = restarted(data, london("2026-01-27 08:00"))
     with caplog.at_level(logging.INFO, logger="perfbot.cycle"):
         report = app.cycle.tick()  # out of hours: skips are recorded, nothing is sent
     assert channel.deliveries == [] and report.recorded == []
@@ -80,9 +70,8 @@ def test_after_downtime_late_reminders_are_skipped_and_logged_but_escalation_and
 
 def test_a_digest_missed_entirely_is_still_sent_when_the_server_comes_back(tmp_path):
     data = tmp_path / "data"
-    clock, _, app = seeded(data, london("2026-01-08 09:30"))
-    app.cycle.tick()
-    clock, channel, app = _restart(data, "2026-03-02 09:30")  # a month after the digest date
+    opened_q3(data)
+    clock, channel, app = restarted(data, london("2026-03-02 09:30"))  # a month after the digest date
     app.cycle.tick()
     assert ("2026-03-02 09:30", "cmt", "digest", q3) in [
         (d.at, d.to, d.kind, d.period) for d in channel.deliveries
@@ -93,9 +82,8 @@ def test_a_digest_missed_entirely_is_still_sent_when_the_server_comes_back(tmp_p
 
 def test_a_weekend_restart_waits_for_monday_morning_and_then_catches_up(tmp_path):
     data = tmp_path / "data"
-    clock, _, app = seeded(data, london("2026-01-08 09:30"))
-    app.cycle.tick()
-    clock, channel, app = _restart(data, "2026-01-17 10:00")  # down from 14 Jan; back on Saturday
+    opened_q3(data)
+    clock, channel, app = restarted(data, london("2026-01-17 10:00"))  # down from 14 Jan; back on Saturday
     app.cycle.tick()
     clock.set(london("2026-01-19 08:00"))
     app.cycle.tick()
@@ -111,7 +99,7 @@ def test_a_weekend_restart_waits_for_monday_morning_and_then_catches_up(tmp_path
 def test_a_round_whose_opening_was_missed_opens_at_the_next_working_tick_with_a_full_window(tmp_path):
     data = tmp_path / "data"
     seeded(data, london("2026-01-05 09:30"))  # the server stops before the round was due (8 Jan)
-    clock, channel, app = _restart(data, "2026-01-10 10:00")  # back on a Saturday
+    clock, channel, app = restarted(data, london("2026-01-10 10:00"))  # back on a Saturday
     app.cycle.tick()
     assert app.store.rounds.get(Q3) is None and channel.deliveries == []
     clock.set(london("2026-01-12 09:30"))

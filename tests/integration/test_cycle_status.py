@@ -5,11 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from perfbot.people import Absence
-from perfbot.periods import Period
 from schedules.status import owner_status, service_status
-from tests.integration.test_cycle_support import ALICE, BOB, CAROL, london, reply, run_days, seeded
-
-Q3 = Period(2025, 3)
+from tests.integration.test_cycle_support import (
+    ALICE,
+    BOB,
+    CAROL,
+    Q3,
+    london,
+    reply,
+    run_days,
+    seeded,
+)
 
 
 def test_round_status_per_owner_and_per_service(tmp_path):

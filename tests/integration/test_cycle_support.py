@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from bot import messages
 from collectors.submissions import Submission
@@ -24,6 +25,8 @@ from perfbot.periods import Period
 from reports.digest import Digest
 from tests.conftest import make_measure
 
+Q3 = Period(2025, 3)  # the round most tests run: it opens on Thursday 8 January 2026
+Q3_OPENS = "2026-01-08 09:30"
 HOUSING, WASTE = "Housing", "Waste"
 ALICE, BOB, CAROL, DAN = (f"{n}@council.gov.uk" for n in ("alice", "bob", "carol", "dan"))
 HANA, WILL = "hana@council.gov.uk", "will@council.gov.uk"  # heads of service
@@ -158,6 +161,24 @@ def seeded(data_dir: Path, start: datetime) -> tuple[ManualClock, RecordingChann
     app = build(data_dir, clock, channel)
     app.store.register.apply(small_register(), [], actor="test")
     return clock, channel, app
+
+
+def opened_q3(data_dir: Path) -> tuple[ManualClock, RecordingChannel, app_module.App]:
+    """`seeded` at the Q3 round's opening, ticked once: the round is open and its requests are
+    sent (the channel then forgets them, so a test sees only what comes after)."""
+    clock, channel, app = seeded(data_dir, london(Q3_OPENS))
+    app.cycle.tick()
+    channel.deliveries.clear()
+    return clock, channel, app
+
+
+def restarted(
+    data_dir: Path, at: datetime, **channel_options: Any
+) -> tuple[ManualClock, RecordingChannel, app_module.App]:
+    """A fresh App (new store objects, new channel) on the same data dir, as a new process has."""
+    clock = ManualClock(at)
+    channel = RecordingChannel(clock, **channel_options)
+    return clock, channel, build(data_dir, clock, channel)
 
 
 TICKS = (time(7, 0), time(9, 30), time(12, 0), time(15, 0), time(19, 0))

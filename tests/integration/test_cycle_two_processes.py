@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from perfbot.clock import ManualClock
-from perfbot.periods import Period
 from perfbot.store import OutboxStatus
 from schedules.runner import Runner
 from tests.integration.test_cycle_support import (
@@ -24,6 +23,7 @@ from tests.integration.test_cycle_support import (
     BOB,
     CAROL,
     HANA,
+    Q3,
     WILL,
     FileClock,
     RecordingChannel,
@@ -34,7 +34,6 @@ from tests.integration.test_cycle_support import (
     seeded,
 )  # fmt: skip
 
-Q3 = Period(2025, 3)
 ROOT = Path(__file__).resolve().parents[2]
 STEPS = ["2026-01-08 09:30", "2026-01-09 11:00", "2026-01-15 09:30", "2026-01-21 09:30",
          "2026-01-22 09:30", "2026-01-26 09:30", "2026-01-29 09:30"]  # fmt: skip

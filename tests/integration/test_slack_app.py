@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -17,12 +16,7 @@ from perfbot.config import ConfigError
 from perfbot.server import create_asgi
 from perfbot.settings import Settings, SlackSettings
 from tests.fakes import slack_signing as signing
-from tests.integration.test_slack_support import SECRET, Served, SlackWorld, running_world
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[SlackWorld]:
-    yield from running_world(tmp_path)
+from tests.integration.test_slack_support import SECRET, Served, SlackWorld
 
 
 def test_slack_verifies_the_request_url_over_http(world: SlackWorld) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,15 +21,9 @@ from tests.integration.test_slack_support import (
     SlackWorld,
     opened_view,
     replies,
-    running_world,
     settle,
     wait_until,
 )  # fmt: skip
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[SlackWorld]:
-    yield from running_world(tmp_path)
 
 
 def _chases(world: SlackWorld) -> list[str]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -22,15 +20,8 @@ from tests.integration.test_slack_support import (
     SlackWorld,
     opened_view,
     replies,
-    running_world,
     texts,
 )  # fmt: skip
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[SlackWorld]:
-    yield from running_world(tmp_path)
-
 
 GENERATED = datetime(2026, 2, 2, 9, 30, tzinfo=LONDON)
 

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from collectors.submissions import Submission
 from tests.fakes import slack_signing as signing
@@ -19,15 +15,9 @@ from tests.integration.test_slack_support import (
     SECRET,
     SlackWorld,
     opened_view,
-    running_world,
     texts,
     wait_until,
 )  # fmt: skip
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[SlackWorld]:
-    yield from running_world(tmp_path)
 
 
 def _home(world: SlackWorld, user_id: str, count: int = 1) -> dict[str, Any]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,15 +16,9 @@ from tests.integration.test_slack_support import (
     PERIOD,
     SlackWorld,
     opened_view,
-    running_world,
     texts,
     wait_until,
 )  # fmt: skip
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[SlackWorld]:
-    yield from running_world(tmp_path)
 
 
 def _open(world: SlackWorld) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -29,16 +29,10 @@ from tests.integration.test_slack_support import (
     SlackWorld,
     manifest_scopes,
     opened_view,
-    running_world,
     start_fake,
     texts,
     wait_until,
 )  # fmt: skip
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[SlackWorld]:
-    yield from running_world(tmp_path)
 
 
 def test_a_submission_is_acked_at_once_while_a_rate_limited_update_waits_its_turn(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,15 +19,9 @@ from tests.integration.test_slack_support import (
     SlackWorld,
     opened_view,
     replies,
-    running_world,
     texts,
     wait_until,
 )  # fmt: skip
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[SlackWorld]:
-    yield from running_world(tmp_path)
 
 
 def _reply(world: SlackWorld, channel: str, user_id: str, text: str, **delivery: Any) -> dict[str, Any]:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -20,14 +18,8 @@ from tests.integration.test_slack_support import (
     SAM_DM,
     SlackWorld,
     replies,
-    running_world,
     texts,
 )  # fmt: skip
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[SlackWorld]:
-    yield from running_world(tmp_path)
 
 
 def _request(world: SlackWorld, email: str) -> PersonNotice:

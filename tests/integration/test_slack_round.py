@@ -3,11 +3,7 @@ chase, and the CMT digest in its channel."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
-
-import pytest
 
 from perfbot.store import OutboxStatus
 from tests.fakes.slack_api import FakeSlackAPI
@@ -23,15 +19,9 @@ from tests.integration.test_slack_support import (
     SlackWorld,
     opened_view,
     replies,
-    running_world,
     texts,
     wait_until,
 )  # fmt: skip
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[SlackWorld]:
-    yield from running_world(tmp_path)
 
 
 def test_a_whole_round_through_slack(world: SlackWorld) -> None:

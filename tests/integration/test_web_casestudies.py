@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from perfbot.model import CaseStudyStatus
-from tests.e2e.council import CMT, OFFICER, OWNER, small_council
+from tests.e2e.council import CMT, OFFICER, OWNER
 from tests.e2e.web_client import client_for, csrf_of, post_form, sign_in
 
 FIELDS = {"title": "Rough sleeping halved", "theme": "Thriving Communities", "service": "Housing Options",
@@ -30,18 +30,6 @@ def _docx(*, macros: bool = False) -> bytes:
         if macros:
             package.writestr("word/vbaProject.bin", b"macro")
     return buffer.getvalue()
-
-
-@pytest.fixture
-def council(tmp_path):  # noqa: ANN001, ANN201
-    return small_council(tmp_path)
-
-
-@pytest.fixture
-def owner(council):  # noqa: ANN001, ANN201
-    client = client_for(council)
-    sign_in(client, council, OWNER)
-    return client
 
 
 def _send(client, fields: dict[str, str], file: tuple[str, bytes] | None = None):  # noqa: ANN001, ANN202
@@ -102,12 +90,10 @@ def test_the_owner_can_send_one_from_their_returns_link_without_signing_in(counc
     assert council.app.store.case_studies.list()[0].submitted_by == OWNER
 
 
-def test_moderation_approve_edit_and_annual_report_feed_the_reports(council, owner) -> None:
+def test_moderation_approve_edit_and_annual_report_feed_the_reports(council, owner, officer) -> None:
     _send(owner, {**FIELDS, "consent": "no"}, ("team.png", _png()))
     _send(owner, {**FIELDS, "title": "Second"})
     internal, public = council.app.store.case_studies.list()
-    officer = client_for(council)
-    sign_in(officer, council, OFFICER)
     queue = officer.get("/officer/case-studies")
     assert "Rough sleeping halved" in queue.text and "Second" in queue.text
     base = f"/officer/case-studies/{public.case_id}"
@@ -128,13 +114,11 @@ def test_moderation_approve_edit_and_annual_report_feed_the_reports(council, own
     assert [r.actor for r in audit][-3:] == [OFFICER, OFFICER, OFFICER]
 
 
-def test_attachments_are_downloads_for_officers_only(council, owner) -> None:
+def test_attachments_are_downloads_for_officers_only(council, owner, officer) -> None:
     _send(owner, FIELDS, ("team.png", _png()))
     [study] = council.app.store.case_studies.list()
     path = f"/officer/case-studies/{study.case_id}/files/team.png"
     assert owner.get(path).status_code == 403
-    officer = client_for(council)
-    sign_in(officer, council, OFFICER)
     file = officer.get(path)
     assert file.status_code == 200 and file.content == _png()
     assert file.headers["content-disposition"].startswith("attachment")

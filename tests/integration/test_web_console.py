@@ -9,22 +9,10 @@ from openpyxl import Workbook
 
 from perfbot.model import RoundState
 from perfbot.periods import Period
-from tests.e2e.council import OFFICER, OTHER_OWNER, OWNER, PERIOD, small_council
-from tests.e2e.web_client import client_for, csrf_of, post_form, sign_in
+from tests.e2e.council import OTHER_OWNER, OWNER, PERIOD
+from tests.e2e.web_client import csrf_of, post_form
 
 HEADER = "measure_id,title,theme,service,owner_email,head_of_service_email,unit,polarity,target\n"
-
-
-@pytest.fixture
-def council(tmp_path):  # noqa: ANN001, ANN201
-    return small_council(tmp_path)
-
-
-@pytest.fixture
-def officer(council):  # noqa: ANN001, ANN201
-    client = client_for(council)
-    sign_in(client, council, OFFICER)
-    return client
 
 
 def test_status_by_service_and_owner(council, officer) -> None:

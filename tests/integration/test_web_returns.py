@@ -4,21 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from perfbot.model import RoundState
-from tests.e2e.council import OFFICER, OTHER_OWNER, OWNER, PERIOD, small_council
+from tests.e2e.council import OFFICER, OTHER_OWNER, OWNER, PERIOD
 from tests.e2e.web_client import client_for, csrf_of, post_form, sign_in
-
-
-@pytest.fixture
-def council(tmp_path):  # noqa: ANN001, ANN201
-    return small_council(tmp_path)
-
-
-@pytest.fixture
-def client(council):  # noqa: ANN001, ANN201
-    return client_for(council)
 
 
 def test_the_request_carries_a_link_to_the_owners_measures_with_definition_target_and_history(council, client) -> None:  # noqa: E501

@@ -17,16 +17,6 @@ READER_PAGES = ["/dashboard", "/dashboard/measures/HO04"]
 ADMIN_PAGES = ["/admin/sign-in-links"]
 
 
-@pytest.fixture
-def council(tmp_path):  # noqa: ANN001, ANN201
-    return small_council(tmp_path)
-
-
-@pytest.fixture
-def client(council):  # noqa: ANN001, ANN201
-    return client_for(council)
-
-
 def _roles_of(route: APIRoute) -> list[object]:
     found, queue = [], list(route.dependant.dependencies)
     while queue:

@@ -109,3 +109,22 @@ def test_a_repost_in_the_same_minute_sends_nothing_twice(data):
     assert app.cycle.post_digest(Period(2025, 3), actor="officer").sent == []
     clock.advance(timedelta(hours=2))  # after late returns, a re-post goes out
     assert len(app.cycle.post_digest(Period(2025, 3), actor="officer").sent) == 1
+
+
+def test_casestudy_add_list_and_approve(data, capsys):
+    args = ["casestudy", "add", "--title", "Pop-up recycling days", "--theme", "A Greener District",
+            "--service", "Waste & Recycling", "--what-happened", "Crews ran six pop-up days.",
+            "--impact", "Eleven tonnes diverted from landfill.", "--consent", "yes",
+            "--as", "kevin.walsh@larkfield.gov.uk"]  # fmt: skip
+    assert main(args) == 0 and "Received: case study" in capsys.readouterr().out
+    assert main(args) == 0 and "Already received" in capsys.readouterr().out  # no duplicate
+    bad = args.copy()
+    bad[bad.index("Waste & Recycling")] = "Parking"
+    assert main(bad) == 2 and "service" in capsys.readouterr().err
+    assert main(["casestudy", "list", "--format", "json"]) == 0
+    studies = json.loads(capsys.readouterr().out)
+    assert len(studies) == 1 and studies[0]["status"] == "submitted"
+    assert main(["casestudy", "approve", studies[0]["case_id"], "--annual-report"]) == 0
+    capsys.readouterr()
+    assert main(["casestudy", "list", "--status", "approved", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["for_annual_report"] is True

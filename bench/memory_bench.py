@@ -1,0 +1,134 @@
+"""Resident memory of a real `perfbot serve` on the ten-year store.
+
+The server runs as its own process (web channel only, on 127.0.0.1, its scheduler on: the first
+tick runs at start-up and the next a minute later). A performance officer signs in and opens the
+dashboard (analysis and digest) for several quarters, a measure's trend, the officer console and
+the register; once two ticks have run, its peak (`VmHWM`) and current (`VmRSS`) resident memory
+are read from /proc. Goal (issue 8): under 300 MB. Baseline: a bare Python process that has only
+imported `perfbot.server`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.data import LAST, history_store
+from bench.results import Result, compared
+from bot.web.sign_in_links import issue_link
+from perfbot import app as app_module
+
+OFFICER = "performance@example.gov.uk"  # perfbot.toml's default performance officer
+TICKS = 2
+TICK_DONE = re.compile(r'Job "perfbot cycle tick .*" executed successfully')  # APScheduler's log line
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+SECRET_SETTINGS = ("SLACK_", "M365_", "TEAMS_", "SHAREPOINT_")
+
+
+def _memory(pid: int) -> dict[str, float]:
+    """VmHWM and VmRSS of a process, in MB."""
+    found = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmHWM", "VmRSS"):
+            found[name] = int(value.split()[0]) / 1024
+    return found
+
+
+def _bare_python() -> dict[str, float]:
+    code = ("import perfbot.server, pathlib; print(pathlib.Path('/proc/self/status').read_text())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return {name: int(value.split()[0]) / 1024 for name, value in re.findall(r"^(VmHWM|VmRSS):\s+(.+)$", out, re.M)}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _serve(data: Path, port: int, log: Path) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(SECRET_SETTINGS)}
+    env["PERFBOT_DATA"] = str(data)
+    command = [sys.executable, "-c", "import sys; from perfbot.cli import main; sys.exit(main())",
+               "serve", "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
+    with log.open("wb") as out:
+        return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def _wait_healthy(client: httpx.Client, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and server.poll() is None:
+        with contextlib.suppress(httpx.HTTPError):
+            if client.get("/healthz").status_code == 200:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"perfbot serve did not start: {log.read_text(errors='replace')[-2000:]}")
+
+
+def _wait_for_ticks(log: Path, server: subprocess.Popen) -> None:
+    """Until the scheduler has ticked `TICKS` times (the first at start-up, then every minute)."""
+    deadline = time.monotonic() + 60 * TICKS + 30
+    while time.monotonic() < deadline and server.poll() is None:
+        if len(TICK_DONE.findall(log.read_text(errors="replace"))) >= TICKS:
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"perfbot serve did not tick {TICKS} times (see {log})")
+
+
+def _sign_in(client: httpx.Client, data: Path) -> None:
+    url, _ = issue_link(app_module.build(data, show=lambda to, text: None), OFFICER)
+    path = "/" + url.split("/", 3)[3]
+    page = client.get(path)
+    found = CSRF.search(page.text)
+    if page.status_code != 200 or not found:
+        raise RuntimeError(f"could not open the sign-in link ({page.status_code})")
+    if client.post(path, data={"csrf_token": found[1]}).status_code != 303:
+        raise RuntimeError("signing in failed")
+
+
+def _pages() -> list[str]:
+    quarters = [p.key for p in LAST.back(12)[::-3]]  # the latest quarter and three earlier
+    return ([f"/dashboard?period={q}" for q in quarters] + ["/dashboard", "/dashboard/measures/M0001",
+            "/officer", f"/officer/rounds/{LAST.key}", "/officer/register"])  # fmt: skip
+
+
+def run(workdir: Path) -> list[Result]:
+    history = history_store(workdir)
+    bare = _bare_python()
+    port, log = _free_port(), workdir / "serve.log"
+    server = _serve(history.data_dir, port, log)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+            _wait_healthy(client, server, log)
+            _sign_in(client, history.data_dir)
+            for path in _pages():
+                page = client.get(path)
+                if page.status_code != 200:
+                    raise RuntimeError(f"GET {path} answered {page.status_code}")
+        _wait_for_ticks(history.data_dir / "perfbot.log", server)
+        used = _memory(server.pid)
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(5)
+    base = Result("memory: python -c 'import perfbot.server'", bare["VmRSS"], 1, unit="MB",
+                  note="baseline (VmRSS)")  # fmt: skip
+    note = f"{len(_pages())} pages, {TICKS} ticks; {history.scale}"
+    return [
+        base,
+        compared("memory: perfbot serve, peak (VmHWM)", used["VmHWM"], 1, baseline=base, budget=300,
+                 note=note),  # fmt: skip
+        compared("memory: perfbot serve, resident (VmRSS)", used["VmRSS"], 1, baseline=base),
+    ]
