@@ -20,6 +20,7 @@ import multiprocessing
 import socket
 import time
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import httpx
@@ -49,7 +50,7 @@ class _Timed:
     seconds: float
 
 
-def _serve(data_dir: str, api_url: str, token: str, log_file: str, conn) -> None:  # noqa: ANN001
+def _serve(data_dir: str, api_url: str, token: str, log_file: str, conn: Connection) -> None:
     """The server process: perfbot on the data directory, on a free port of 127.0.0.1."""
     import uvicorn
 
