@@ -1,7 +1,8 @@
 """`perfbot serve`: one ASGI app for the web forms, /slack/events and /api/messages.
 
 Domain and store code is synchronous; async handlers call it through a thread pool. The process
-that serves also owns the scheduler (started in the lifespan).
+that serves also owns the scheduler (started in the lifespan). It starts only on data that loads
+(`damaged_data`): a damaged file stops it before anything is read or written.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -16,6 +18,8 @@ from fastapi.responses import JSONResponse
 
 from perfbot.app import App
 from perfbot.settings import Settings
+from perfbot.store.journal import JournalTail, replay
+from perfbot.store.restore import check
 
 log = logging.getLogger("perfbot.server")
 # Each channel package contributes routes and start-up work: (app, settings, asgi) -> None.
@@ -58,6 +62,31 @@ def create_asgi(app: App, settings: Settings, *, run_scheduler: bool = True) -> 
     for mount in _mounts():
         mount(app, settings, asgi)
     return asgi
+
+
+def damaged_data(data_dir: Path) -> list[str]:
+    """Each data file that would not load as written: its name, what is wrong, what to do.
+
+    `perfbot serve` refuses to start on any (it would run the cycle on part of the data, and the
+    first write to a damaged journal cuts off everything after the damage). Snapshots must parse;
+    a journal may end in a torn line (a crash mid-append: never acknowledged, and without its
+    newline), but a complete line that does not read means the file was damaged from outside.
+    """
+    if not data_dir.exists():
+        return []
+    found = [f"{r.path} is {r.problem}: 'perfbot store restore' rebuilds it from its backup"
+             for r in check(data_dir) if r.problem]  # fmt: skip
+    for path in sorted(data_dir.rglob("*.json.journal")):
+        tail = JournalTail()
+        try:
+            replay(path, {}, tail)
+        except (KeyError, TypeError, AttributeError, ValueError):
+            tail.offset = -1
+        if tail.offset < 0 or b"\n" in path.read_bytes()[tail.offset:]:
+            found.append(f"{path} is damaged after byte {max(tail.offset, 0)} (a record there does not "
+                         "read, and records follow it): restore the data directory from a backup, or "
+                         "delete that one record to keep the ones after it")  # fmt: skip
+    return found
 
 
 def _start_scheduler(app: App) -> Any:

@@ -13,6 +13,7 @@ from typing import Any
 from slack_bolt import App as BoltApp
 
 from bot.slack import messages as say
+from bot.slack.blocks import escape
 from bot.slack.on_casestudy import open_case_study
 from bot.slack.on_returns import open_returns
 from bot.slack.returns import current_round, measures_for
@@ -44,7 +45,7 @@ def register(bolt: BoltApp, slack: Slack) -> None:
         elif word == "chase":
             chase(slack, ack, lambda text: answer(respond, text), user_id=user_id, target=rest)
         else:
-            unknown = say.UNKNOWN_COMMAND.format(word=word) if word not in ("", "help") else ""
+            unknown = say.UNKNOWN_COMMAND.format(word=escape(word[:40])) if word not in ("", "help") else ""
             ack(text=unknown + say.HELP, response_type="ephemeral")
 
 
@@ -64,7 +65,7 @@ def status(slack: Slack, user_id: str, text: str) -> str:
     try:
         found = store.rounds.get(Period.parse(text)) if text else current_round(store, email)
     except PeriodError:
-        return say.NOT_A_PERIOD.format(text=text)
+        return say.NOT_A_PERIOD.format(text=escape(text[:40]))
     if found is None:
         return say.NO_ROUND
     returned = store.returns.for_period(found.period)
@@ -97,7 +98,7 @@ def chase(slack: Slack, ack: Ack, respond: Callable[[str], None], *, user_id: st
     if mention and owner is None:
         ack(text=say.NOT_IN_SLACK, response_type="ephemeral")
         return
-    what = owner or target or "everyone with returns outstanding"
+    what = escape(owner or target or "everyone with returns outstanding")
     ack(text=say.CHASING.format(what=what, period="the current round"), response_type="ephemeral")
     try:
         report = slack.perf.cycle.chase(service=None if mention else (target or None), owner=owner,

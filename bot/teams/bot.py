@@ -57,6 +57,7 @@ class TeamsBot:
         sdk.on_install_remove(self._uninstalled)
         sdk.on_conversation_update(self._conversation_update)
         sdk.on_message(self._message)
+        sdk.on_card_action(self._card_action)
         return sdk
 
     # -- handlers ----------------------------------------------------------------------------
@@ -88,6 +89,13 @@ class TeamsBot:
             reply = await asyncio.to_thread(commands.handle, self.app, ctx.activity.text or "",
                                             email=email, where=where)  # fmt: skip
             await _answer(ctx, activity(reply.card if reply.card is not None else reply.text))
+
+    async def _card_action(self, ctx: Any) -> Any:
+        """An Action.Execute (Universal Actions): perfbot's cards use Action.Submit, so this card
+        is not one of perfbot's; the person is told so where the card is."""
+        from microsoft_teams.api import AdaptiveCardActionMessageResponse
+
+        return AdaptiveCardActionMessageResponse(value=say.CARD_EXPIRED)
 
     async def _return_card(self, ctx: Any, email: str, value: dict[str, Any]) -> None:
         outcome = await asyncio.to_thread(returns.submit_card, self.app, email=email, data=value,

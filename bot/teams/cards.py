@@ -18,6 +18,7 @@ ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 VERSION = "1.5"
 RETURN_ACTION = "return"
 CASE_STUDY_ACTION = "casestudy"
+MAX_INPUT = 3000  # the most a text box takes (as collectors.validation.MAX_TEXT)
 Card = dict[str, Any]
 Element = dict[str, Any]
 
@@ -113,8 +114,9 @@ def _measure_inputs(line: MeasureLine, state: FormState) -> Element:
                                    ("commentary", say.COMMENTARY_LABEL, True),
                                    ("action", say.ACTION_LABEL, True)):  # fmt: skip
         ident = input_id(line.measure_id, name)
-        items.append({"type": "Input.Text", "id": ident, "label": label, "isMultiline": multiline,
-                      "maxLength": 3000, "value": state.values.get(ident, "")})  # fmt: skip
+        typed = state.values.get(ident, "")[:MAX_INPUT]  # as typed, cut to the box's own limit, so
+        items.append({"type": "Input.Text", "id": ident, "label": label,  # the card stays under 28 KB
+                      "isMultiline": multiline, "maxLength": MAX_INPUT, "value": typed})  # fmt: skip
         if ident in state.errors:
             items.append(error(state.errors[ident]))
     if line.measure_id in state.confirm:

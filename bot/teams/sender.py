@@ -9,6 +9,7 @@ a bot removed from the chat raises `ConversationGone` so the channel can forget 
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -23,6 +24,7 @@ from perfbot.settings import M365Settings
 from perfbot.store.conversations_repo import ConversationRef
 
 T = TypeVar("T")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 TIMEOUT = 60.0
 # https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit
 _TRANSIENT = {429, 500, 502, 503, 504}
@@ -36,6 +38,7 @@ def activity(content: Card | str, *, activity_id: str | None = None) -> Any:
     """A message activity holding a card or plain text (`activity_id`: replace that message)."""
     from microsoft_teams.api import Attachment, MessageActivityInput
 
+    content = sendable(content)
     if isinstance(content, str):
         message = MessageActivityInput(text=content)
     else:
@@ -43,6 +46,18 @@ def activity(content: Card | str, *, activity_id: str | None = None) -> Any:
     if activity_id:
         message.id = activity_id
     return message
+
+
+def sendable(content: Any) -> Any:
+    """Text fit to send: a lone surrogate (half a UTF-16 pair, which can arrive in an activity's
+    JSON and be echoed back on a card) cannot be encoded as UTF-8, so it becomes U+FFFD."""
+    if isinstance(content, str):
+        return _LONE_SURROGATE.sub("\ufffd", content)
+    if isinstance(content, dict):
+        return {key: sendable(value) for key, value in content.items()}
+    if isinstance(content, list):
+        return [sendable(item) for item in content]
+    return content
 
 
 def connector_error(error: httpx.HTTPStatusError) -> TransportError:

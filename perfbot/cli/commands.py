@@ -208,10 +208,16 @@ def cmd_casestudy_moderate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from perfbot.server import create_asgi
+    from perfbot.server import create_asgi, damaged_data
     from perfbot.settings import Settings
+    from perfbot.store import StoreCorruptError
 
     settings = Settings.from_env()
+    damaged = damaged_data(args.data)
+    if damaged:  # before anything is built, so nothing is written
+        more = f" (and {len(damaged) - 1} more)" if len(damaged) > 1 else ""
+        raise StoreCorruptError(f"perfbot serve did not start, and changed nothing: data file "
+                                f"{damaged[0]}{more} (README, 'Restoring from backup')")  # fmt: skip
     app = app_module.build(args.data, settings=settings)
     enabled = ", ".join(["web", *(n for n in ("slack", "m365") if getattr(settings, n))])
     print(f"perfbot serving {app.config.council_name} on http://{args.host}:{args.port} ({enabled})")

@@ -1,13 +1,15 @@
 """Shared by the channel corpora: reading a case file, what the data directory holds, the server log.
 
-A case file is JSON: `about` (one line), what to send (each module reads its own keys), and
-`expect` — the HTTP `status`, what the person or caller is told (`says`, substrings), and what
-may change in the data directory (`changes`: "nothing" unless the design records the delivery).
-Long strings are written `{"$repeat": "x", "times": 100000}` rather than stored in the file.
+A case file is JSON: `about` (one line); what to send (each module reads its own keys; `set` and
+`delete` change a realistic payload at JSON Pointers); and `expect` — the HTTP `status`, what the
+person or caller is told (`says`, substrings), and what may change in the data directory
+(`changes`: "nothing" unless the design records the delivery). Long strings are written
+`{"$repeat": "x", "times": 100000}` rather than stored in the file.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import logging
@@ -21,6 +23,7 @@ from perfbot.store.restore import snapshots
 from perfbot.store.storage import JournaledJSONStorage
 
 NOT_DATA = (".log", ".lock")  # the operator's log and the lock file are not data
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # text a spreadsheet could run (README, "Reports")
 
 
 def cases(folder: Path) -> list[Path]:
@@ -41,27 +44,22 @@ def _expand(value: Any) -> Any:
     return value
 
 
-def set_path(document: Any, dotted: str, value: Any) -> None:
-    """`a.b.0.c` = value (list indexes as numbers); `value` None with `delete` removes the key."""
-    *parents, last = dotted.split(".")
+def _parent(document: Any, pointer: str) -> tuple[Any, str | int]:
+    """The container and key a JSON Pointer (RFC 6901, e.g. `/view/state/values/value:CS01`) names."""
+    *parents, last = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
     for part in parents:
         document = document[int(part)] if isinstance(document, list) else document[part]
-    document[int(last) if isinstance(document, list) else last] = value
-
-
-def delete_path(document: Any, dotted: str) -> None:
-    *parents, last = dotted.split(".")
-    for part in parents:
-        document = document[int(part)] if isinstance(document, list) else document[part]
-    del document[int(last) if isinstance(document, list) else last]
+    return document, int(last) if isinstance(document, list) else last
 
 
 def mutate(document: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
-    """Apply a case's `set` ({path: value}) and `delete` ([path]) to a realistic document."""
-    for dotted, value in (case.get("set") or {}).items():
-        set_path(document, dotted, value)
-    for dotted in case.get("delete") or []:
-        delete_path(document, dotted)
+    """Apply a case's `set` ({pointer: value}) and `delete` ([pointer]) to a realistic document."""
+    for pointer, value in (case.get("set") or {}).items():
+        parent, key = _parent(document, pointer)
+        parent[key] = value
+    for pointer in case.get("delete") or []:
+        parent, key = _parent(document, pointer)
+        del parent[key]
     return document
 
 
@@ -129,3 +127,23 @@ def server_faults(*also: str) -> Iterator[list[logging.LogRecord]]:
 
 def describe(records: list[logging.LogRecord]) -> str:
     return "; ".join(f"{r.name}: {r.getMessage()[:200]}" for r in records)
+
+
+# -- what reaches the open data ----------------------------------------------------------------
+
+
+def assert_open_data_is_formula_safe(app: Any, period: Any, stored: dict[str, dict[str, str]]) -> None:
+    """`perfbot report` writes each stored text as typed, with a leading apostrophe when a
+    spreadsheet could run it as a formula (README, "Reports")."""
+    from perfbot.cli import main
+
+    out = app.data_dir.parent / "report"
+    assert main(["--data", str(app.data_dir), "report", str(period), "--out", str(out)]) == 0
+    with (out / f"performance-{period.key}-open-data.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["period"] == str(period)]
+    for measure_id, fields in stored.items():
+        row = next(r for r in rows if r["measure_id"] == measure_id)
+        for name, column in (("commentary", "commentary"), ("action", "remedial_action")):
+            if name in fields:
+                text = fields[name]
+                assert row[column] == ("'" + text if text[:1] in FORMULA_STARTS else text), row[column]

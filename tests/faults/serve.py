@@ -1,0 +1,66 @@
+"""A real `perfbot serve` in a subprocess on 127.0.0.1, for the fault tests.
+
+The server gets a clean environment (no Slack or Microsoft 365 settings, so only the web channel
+and the scheduler run) and its own free port; `stop()` SIGKILLs it, the way a power cut or the
+OOM killer would, and every process started here is killed and reaped by the end of its test.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+PERFBOT = [sys.executable, "-c", "import sys; from perfbot.cli import main; sys.exit(main())"]
+_PLATFORM_SETTINGS = ("SLACK_", "M365_", "TEAMS_", "SHAREPOINT_", "PERFBOT_")
+
+
+def environment(data: Path) -> dict[str, str]:
+    """The caller's environment without any platform settings, with PERFBOT_DATA set."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_PLATFORM_SETTINGS)}
+    return {**env, "PERFBOT_DATA": str(data), "PYTHONUNBUFFERED": "1"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Served:
+    """`perfbot serve --host 127.0.0.1 --port P` on a data directory."""
+
+    def __init__(self, data: Path, log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._log = log.open("ab")
+        self.process = subprocess.Popen(
+            [*PERFBOT, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            cwd=ROOT, env=environment(data), stdout=self._log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"perfbot serve exited with {self.process.returncode}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        raise AssertionError("perfbot serve did not answer /healthz in time")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown handlers, no flushing, no cleanup."""
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+        self._log.close()
