@@ -126,6 +126,14 @@ def _fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
+def _being_built(entry: Path) -> bool:
+    """A staging directory another run is still filling (left alone for an hour)."""
+    try:
+        return entry.name.startswith(".") and time.time() - entry.stat().st_mtime < 3600
+    except FileNotFoundError:
+        return False
+
+
 def history_store(
     workdir: Path, *, measures: int = MEASURES, quarters: int = QUARTERS, owners: int = OWNERS,
     last: Period = LAST,
@@ -138,7 +146,8 @@ def history_store(
     if built:
         CACHE.mkdir(parents=True, exist_ok=True)
         for stale in CACHE.iterdir():  # an earlier scale or store format: never used again
-            shutil.rmtree(stale, ignore_errors=True)
+            if not _being_built(stale):
+                shutil.rmtree(stale, ignore_errors=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=CACHE))
         build_store(staging / "data", measures=measures, quarters=quarters, last=last, owners=owners)
         try:

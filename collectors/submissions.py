@@ -104,7 +104,7 @@ class Collector:
             channel=submission.channel,
         )
         outcome = self._store.returns.save(stored, idempotency_key=submission.idempotency_key)
-        self._notify(outcome, rag)
+        self._notify(outcome, rag)  # outside the save's lock: the alerts rate the return first
         return SubmissionResult(outcome=outcome, rag=rag)
 
     def _notify(self, outcome: SaveOutcome, rag: RagResult | None) -> None:

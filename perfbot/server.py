@@ -15,10 +15,11 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from perfbot.app import App
 from perfbot.settings import Settings
-from perfbot.store.journal import JournalTail, replay
+from perfbot.store import StoreCorruptError
 from perfbot.store.restore import check
 
 log = logging.getLogger("perfbot.server")
@@ -47,12 +48,21 @@ def create_asgi(app: App, settings: Settings, *, run_scheduler: bool = True) -> 
         finally:
             if runner is not None:
                 runner.stop()
+            for finish in asgi.state.on_shutdown:  # e.g. Slack redraws still queued
+                await run_in_threadpool(finish)
 
     asgi = FastAPI(title="perfbot", lifespan=lifespan, docs_url=None, redoc_url=None)
+    asgi.state.on_shutdown = []
 
     @asgi.get("/healthz")
     def health() -> dict[str, Any]:
         return {"status": "ok", "council": app.config.council_name}
+
+    @asgi.exception_handler(StoreCorruptError)
+    async def damaged_store(_request: Any, error: Exception) -> JSONResponse:
+        log.error("refused a request: %s", error)  # names the file and how to restore it
+        return JSONResponse({"error": "perfbot cannot read its data and changed nothing; an officer "
+                             "must run 'perfbot store check'"}, status_code=503)  # fmt: skip
 
     @asgi.exception_handler(Exception)
     async def internal_error(_request: Any, error: Exception) -> JSONResponse:
@@ -67,26 +77,14 @@ def create_asgi(app: App, settings: Settings, *, run_scheduler: bool = True) -> 
 def damaged_data(data_dir: Path) -> list[str]:
     """Each data file that would not load as written: its name, what is wrong, what to do.
 
-    `perfbot serve` refuses to start on any (it would run the cycle on part of the data, and the
-    first write to a damaged journal cuts off everything after the damage). Snapshots must parse;
-    a journal may end in a torn line (a crash mid-append: never acknowledged, and without its
-    newline), but a complete line that does not read means the file was damaged from outside.
+    `perfbot serve` refuses to start on any (it would run the cycle on part of the data). The check
+    is `perfbot store check`'s: snapshots must parse, and a journal may end in a torn line (a crash
+    mid-append: never acknowledged, and without its newline), but a complete line that does not
+    read means the file was damaged from outside.
     """
     if not data_dir.exists():
         return []
-    found = [f"{r.path} is {r.problem}: 'perfbot store restore' rebuilds it from its backup"
-             for r in check(data_dir) if r.problem]  # fmt: skip
-    for path in sorted(data_dir.rglob("*.json.journal")):
-        tail = JournalTail()
-        try:
-            replay(path, {}, tail)
-        except (KeyError, TypeError, AttributeError, ValueError):
-            tail.offset = -1
-        if tail.offset < 0 or b"\n" in path.read_bytes()[tail.offset:]:
-            found.append(f"{path} is damaged after byte {max(tail.offset, 0)} (a record there does not "
-                         "read, and records follow it): restore the data directory from a backup, or "
-                         "delete that one record to keep the ones after it")  # fmt: skip
-    return found
+    return [f"{r.file} is {r.problem}: {r.advice}" for r in check(data_dir) if r.problem]
 
 
 def _start_scheduler(app: App) -> Any:

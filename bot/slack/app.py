@@ -2,7 +2,8 @@
 
 The sync `App` with `process_before_response=False`: every listener runs in bolt's thread pool and
 the HTTP answer goes back as soon as it calls `ack()` (events are acked at once), so Slack hears
-back within its 3 seconds while slow work (updating DMs, sending chases) carries on after.
+back within its 3 seconds while slow work (sending chases) carries on after; refreshing DMs and
+Home tabs after a submission is queued for `bot.slack.followups`.
 
 Slack retries an event it thinks was not delivered (`X-Slack-Retry-Num`); bolt does not notice.
 Each event id is claimed in the store before it is handled, so a retry, or a second process
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App as BoltApp
@@ -27,6 +29,10 @@ from perfbot.store.directory_repo import ChatDirectory
 
 log = logging.getLogger("perfbot.slack")
 LISTENERS = (on_returns, on_replies, on_commands, on_casestudy, on_home)
+# bolt's default is 5 threads: a burst of submissions then queues behind them past Slack's 3 s.
+# Each request waits for its listener's ack on one of the ASGI server's 40 worker threads, so
+# as many listener threads let every waiting request be handled at once.
+LISTENER_THREADS = 40
 HARMLESS_TO_REPEAT = frozenset({"app_home_opened"})  # re-publishing a Home tab changes nothing
 
 
@@ -46,12 +52,18 @@ def once_per_event(directory: ChatDirectory) -> Callable[..., Any]:
 
 def build_bolt(perf: App, settings: SlackSettings, *, api: SlackApi | None = None) -> BoltApp:
     """The bolt app for perfbot on one data directory."""
+    return build(perf, settings, api=api)[0]
+
+
+def build(perf: App, settings: SlackSettings, *, api: SlackApi | None = None) -> tuple[BoltApp, Slack]:
+    """The bolt app, and the Slack runtime its listeners share (to drain on shutdown)."""
     api = api or shared_api(settings)
     slack = Slack.build(perf, api)
     bolt = BoltApp(
         name="perfbot", client=api.client, signing_secret=settings.signing_secret,
         token_verification_enabled=False,  # auth.test on the first request, not at start-up
         process_before_response=False,
+        listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="slack-listener"),
     )  # fmt: skip
     bolt.middleware(once_per_event(slack.people.directory))
 
@@ -61,4 +73,4 @@ def build_bolt(perf: App, settings: SlackSettings, *, api: SlackApi | None = Non
 
     for module in LISTENERS:
         module.register(bolt, slack)
-    return bolt
+    return bolt, slack

@@ -21,12 +21,13 @@ from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_r
 from starlette.concurrency import run_in_threadpool
 
 from bot.slack import inbound
-from bot.slack.app import build_bolt
+from bot.slack.app import build
 from perfbot.app import App
 from perfbot.settings import Settings
 
 log = logging.getLogger("perfbot.slack")
 PATH = "/slack/events"
+DRAIN_SECONDS = 10.0  # at shutdown, for DMs and Home tabs still to be redrawn
 MAX_CLOCK_SKEW = 5 * 60  # Slack's rule: refuse requests whose timestamp is older than this
 
 
@@ -34,7 +35,8 @@ def mount(app: App, settings: Settings, asgi: FastAPI) -> None:
     """Add `/slack/events` when Slack is configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)."""
     if settings.slack is None:
         return
-    bolt = build_bolt(app, settings.slack)
+    bolt, slack = build(app, settings.slack)
+    asgi.state.on_shutdown.append(lambda: slack.drain(DRAIN_SECONDS))
     secret = settings.slack.signing_secret
 
     @asgi.post(PATH, include_in_schema=False)

@@ -139,8 +139,7 @@ def confirm(slack: Slack, *, user_id: str, container: dict[str, Any], wanted: Sa
     text, blocks = saved_message(measure, wanted.as_dict(), result)
     slack.api.update(channel, ts, text=text, blocks=blocks)
     if result.outcome is not None:
-        slack.notices.refresh(wanted.period, [wanted.measure_id])
-        slack.publish_home(user_id, email=email)
+        slack.followups.after_returns(wanted.period, [wanted.measure_id], user_id, email)
 
 
 def _say_not_saved(slack: Slack, channel: str, ts: str, problem: str) -> None:

@@ -191,17 +191,21 @@ def submit_returns(slack: Slack, ack: Ack, *, user_id: str, view: dict[str, Any]
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    _store(slack, ack, checked)
-    slack.notices.refresh(period, answers)
-    slack.publish_home(user_id, email=email)
+    if _store(slack, ack, checked):
+        slack.followups.after_returns(period, answers, user_id, email)
 
 
-def _store(slack: Slack, ack: Ack, submissions: list[Submission]) -> None:
-    """Store each (durably), then ack: closes the modal, or errors if one was refused meanwhile."""
+def _store(slack: Slack, ack: Ack, submissions: list[Submission]) -> bool:
+    """Store each (durably), then ack: closes the modal, or errors if one was refused meanwhile.
+    True when anything was stored."""
     problems: dict[str, str] = {}
+    stored = False
     for submission in submissions:
-        problems.update(_errors(submission, slack.perf.collector.submit(submission).errors))
+        result = slack.perf.collector.submit(submission)
+        problems.update(_errors(submission, result.errors))
+        stored = stored or result.accepted
     if problems:
         ack(response_action="errors", errors=problems)
     else:
         ack()
+    return stored

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 from bot.channel import TransportError
 from bot.slack.client import SlackApi
+from bot.slack.followups import FollowUps
 from bot.slack.home import HomeData, home_view
 from bot.slack.notices import NoticeMessages
 from bot.slack.people import SlackPeople
@@ -23,12 +25,27 @@ class Slack:
     api: SlackApi
     people: SlackPeople
     notices: NoticeMessages
+    followups: FollowUps = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.followups = FollowUps(
+            refresh_notices=self.notices.refresh,
+            publish_home=lambda user_id, email: self.publish_home(user_id, email=email),
+        )
 
     @classmethod
     def build(cls, perf: App, api: SlackApi) -> Slack:
         people = SlackPeople(api, perf.store, perf.config)
         notices = NoticeMessages(api, people.directory, perf.store, perf.config)
         return cls(perf, api, people, notices)
+
+    def drain(self, timeout: float) -> bool:
+        """Finish the refreshes and redraws still queued (at shutdown); False if time ran out."""
+        deadline = time.monotonic() + timeout
+        done = self.followups.wait_idle(timeout)
+        for lane in (self.api.updates, self.api.homes):
+            done = lane.wait_idle(max(0.0, deadline - time.monotonic())) and done
+        return done
 
     def home_data(self, email: str, *, note: str = "") -> HomeData:
         store = self.perf.store

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from collectors.bulk import import_returns
 from collectors.submissions import Submission
@@ -18,6 +18,9 @@ from perfbot.register_import import load_register
 from perfbot.tables import render
 from reports.analysis import analyse
 from schedules.status import OWNER_COLUMNS, SERVICE_COLUMNS, owner_status, service_status
+
+if TYPE_CHECKING:
+    from perfbot.store.restore import Restored
 
 MEASURE_COLUMNS = ["measure_id", "title", "theme", "service", "owner_email", "unit", "polarity",
                    "target", "tolerance", "frequency", "rag_rule"]  # fmt: skip
@@ -231,25 +234,40 @@ def cmd_store_check(args: argparse.Namespace) -> int:
     results = check(args.data)
     damaged = [r for r in results if r.problem]
     for result in damaged:
-        print(f"{result.path}: {result.problem}", file=sys.stderr)
+        print(f"{result.file}: {result.problem}", file=sys.stderr)
     print(f"{len(results)} data files checked, {len(damaged)} damaged."
-          + (" Run 'perfbot store restore' to rebuild them from backup." if damaged else ""))  # fmt: skip
+          + (" Run 'perfbot store restore' to rebuild them from what still reads." if damaged else ""))  # fmt: skip
     return 2 if damaged else 0
 
 
 def cmd_store_restore(args: argparse.Namespace) -> int:
     from datetime import datetime
 
-    from perfbot.store.restore import check, restore
+    from perfbot.store.restore import restore_all
 
-    damaged = [r.path for r in check(args.data) if r.problem]
-    if not damaged:
+    restored = restore_all(args.data, now=datetime.now())
+    if not restored:
         print("No damaged data files: nothing to restore.")
-        return 0
-    for path in damaged:
-        aside = restore(path, now=datetime.now())
-        print(f"Restored {path} from its backup and journals; the damaged file is kept as {aside.name}.")
+    for done in restored:
+        for line in _restore_report(done):
+            print(line)
     return 0
+
+
+def _restore_report(done: Restored) -> list[str]:
+    """What `store restore` did to one file, and what the officer must follow up."""
+    base = f"{done.base.name} and " if done.base else ""
+    lines = [f"Restored {done.path} from {base}{done.records} journal records."]
+    for skipped in done.skipped:
+        damage = skipped.damage
+        lines.append(f"  skipped {skipped.file.name} line {damage.line} (byte {damage.offset}, "
+                     f"{damage.size} bytes), which does not read: {skipped.head!r}")  # fmt: skip
+    if done.skipped:
+        count = len(done.skipped)
+        lines.append(f"  {count} damaged record{'s' * (count > 1)} skipped: the changes in "
+                     f"{'them' if count > 1 else 'it'} are missing; check and enter them again")  # fmt: skip
+    lines += [f"  kept {kept.name} aside" for kept in done.kept]
+    return lines
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

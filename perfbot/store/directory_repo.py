@@ -102,12 +102,13 @@ class ChatDirectory:
         return (Query().platform == platform) & (Query().email == email.strip().lower())
 
     def person(self, platform: str, email: str) -> ChatPerson | None:
-        doc = self._people().get(self._person(platform, email))
+        email = email.strip().lower()
+        doc = next((d for d in self._people().find("email", email) if d.get("platform") == platform), None)
         return ChatPerson.from_doc(doc) if doc else None
 
     def person_at(self, platform: str, address: str) -> ChatPerson | None:
         """Who has this address on the platform (the reverse look-up)."""
-        doc = self._people().get((Query().platform == platform) & (Query().address == address))
+        doc = next((d for d in self._people().find("address", address) if d.get("platform") == platform), None)
         return ChatPerson.from_doc(doc) if doc else None
 
     def remember_person(self, platform: str, email: str, address: str | None) -> ChatPerson:
@@ -154,11 +155,10 @@ class ChatDirectory:
         self, platform: str, channel: str, ts: str, *, periods: Iterable[Period]
     ) -> ChatMessage | None:
         """The message perfbot sent at (channel, ts), searched in these quarters."""
-        where = (Query().platform == platform) & (Query().channel == channel) & (Query().ts == ts)
         for period in periods:
-            doc = self._messages(period).get(where)
-            if doc:
-                return ChatMessage.from_doc(doc)
+            for doc in self._messages(period).find("ts", ts):
+                if doc.get("platform") == platform and doc.get("channel") == channel:
+                    return ChatMessage.from_doc(doc)
         return None
 
     # -- handled deliveries ----------------------------------------------------------------------
@@ -168,7 +168,7 @@ class ChatDirectory:
         now = self._clock.now()
         table = self._files.core.table("chat_handled")
         with self._files.core.transaction():
-            if table.contains(Query().key == key):
+            if table.find_one("key", key) is not None:
                 return False
             cutoff = (now - HANDLED_FOR).isoformat()
             table.remove(Query().at < cutoff)

@@ -2,16 +2,21 @@
 
 A record is ``{"t": {table: {"docs": {doc_id: doc | null}, "replace": bool}}}``: the documents a
 transaction wrote (null for removed), or a whole table when it was replaced. Replaying a record is
-idempotent, so replaying records a snapshot already holds does no harm. A line without its
-newline, or that does not parse, was never acknowledged (the crash came before the fsync
-returned): reading stops there, and the next writer cuts it off.
+idempotent, so replaying records a snapshot already holds does no harm.
+
+A last line without its newline is a torn tail: the crash came before the fsync returned, so it
+was never acknowledged; reading stops there and the next writer cuts it off. A complete line
+(newline-terminated) that does not read as a record is damage from outside perfbot (a disk fault,
+a hand edit): it may have been acknowledged, and so may the records after it, so `replay` raises
+`JournalDamagedError` rather than stop there, and `salvage` (for `perfbot store restore`) skips it
+and keeps every record that reads.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +30,34 @@ class JournalTail:
 
     offset: int = 0  # bytes of complete, valid records applied
     records: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Damage:
+    """A complete journal line that does not read as a record."""
+
+    offset: int  # byte offset where the line starts
+    line: int  # 1-based line number
+    size: int  # bytes, newline included
+
+
+class JournalDamagedError(ValueError):
+    """A complete line of the journal does not read as a record: the file was damaged from outside."""
+
+    def __init__(self, path: Path, damage: Damage) -> None:
+        super().__init__(f"{path} is damaged at line {damage.line} (byte {damage.offset})")
+        self.path = path
+        self.damage = damage
+
+
+@dataclass
+class Salvage:
+    """What `salvage` read from a journal: the records that read, and the lines that did not."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[bytes] = field(default_factory=list)  # the records' lines, newline included
+    damage: list[Damage] = field(default_factory=list)
+    torn: int = 0  # bytes of a torn tail (an unterminated last line, never acknowledged)
 
 
 def make_record(data: Data, changes: Changes) -> dict[str, Any] | None:
@@ -51,7 +84,11 @@ def apply_record(data: Data, record: dict[str, Any]) -> None:
 
 
 def replay(path: Path, data: Data, tail: JournalTail) -> bool:
-    """Apply the records after `tail.offset`; True if anything was applied."""
+    """Apply the records after `tail.offset`; True if anything was applied.
+
+    Stops before a torn tail; raises `JournalDamagedError` at a complete line that does not read
+    (`tail` then stops at that line, the records before it applied).
+    """
     try:
         with path.open("rb") as handle:
             handle.seek(tail.offset)
@@ -60,42 +97,95 @@ def replay(path: Path, data: Data, tail: JournalTail) -> bool:
         return False
     applied = False
     position = 0
-    while True:
-        end = chunk.find(b"\n", position)
-        if end < 0:
-            break
-        try:
-            record = json.loads(chunk[position:end])
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            break
-        apply_record(data, record)
-        applied = True
-        position = end + 1
-        tail.records += 1
-    tail.offset += position
+    try:
+        while (end := chunk.find(b"\n", position)) >= 0:
+            record = parse(chunk[position:end])
+            if record is None:
+                offset = tail.offset + position
+                damage = Damage(offset, _line_at(path, offset), end + 1 - position)
+                raise JournalDamagedError(path, damage)
+            apply_record(data, record)
+            applied = True
+            position = end + 1
+            tail.records += 1
+    finally:
+        tail.offset += position
     return applied
 
 
-def append(path: Path, line: bytes, *, valid_length: int) -> None:
-    """Append one record durably, first cutting off any torn tail beyond `valid_length`."""
+def salvage(path: Path) -> Salvage:
+    """Every record in the journal that reads, in order, skipping damaged lines and a torn tail."""
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        return Salvage()
+    found = Salvage()
+    position = 0
+    line = 1
+    while (end := content.find(b"\n", position)) >= 0:
+        record = parse(content[position:end])
+        if record is None:
+            found.damage.append(Damage(position, line, end + 1 - position))
+        else:
+            found.records.append(record)
+            found.lines.append(content[position : end + 1])
+        position = end + 1
+        line += 1
+    found.torn = len(content) - position
+    return found
+
+
+def parse(line: bytes) -> dict[str, Any] | None:
+    """The record on one journal line (without its newline), or None if it does not read as one."""
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError):  # bad JSON or UTF-8, a huge number, deep nesting
+        return None
+    return record if _is_record(record) else None
+
+
+def _is_record(value: Any) -> bool:
+    """Whether `value` has the shape `apply_record` needs (checked before anything is applied)."""
+    tables = value.get("t") if isinstance(value, dict) else None
+    if not isinstance(tables, dict):
+        return False
+    for spec in tables.values():
+        docs = spec.get("docs") if isinstance(spec, dict) else None
+        if not isinstance(docs, dict):
+            return False
+        if not all(doc is None or isinstance(doc, dict) for doc in docs.values()):
+            return False
+    return True
+
+
+def _line_at(path: Path, offset: int) -> int:
+    """The 1-based number of the line starting at `offset` (only for error messages)."""
+    with path.open("rb") as handle:
+        return handle.read(offset).count(b"\n") + 1
+
+
+def append(path: Path, line: bytes, *, valid_length: int, sync: bool = True) -> None:
+    """Append one record, first cutting off any torn tail beyond `valid_length`; durably unless
+    `sync` is False (the caller then fsyncs, perhaps once for several records)."""
     created = not path.exists()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o640)
     try:
         if os.fstat(fd).st_size > valid_length:
             os.ftruncate(fd, valid_length)
-        write_all(fd, line)
+        write_all(fd, line, sync=sync)
     finally:
         os.close(fd)
     if created:
         fsync_dir(path.parent)
 
 
-def write_all(fd: int, payload: bytes) -> None:
-    """Write every byte (os.write may write fewer) and fsync."""
+def write_all(fd: int, payload: bytes, *, sync: bool = True) -> None:
+    """Write every byte (os.write may write fewer), then fsync unless told not to."""
     view = memoryview(payload)
     while view:
         view = view[os.write(fd, view):]
-    os.fsync(fd)
+    if sync:
+        os.fsync(fd)
 
 
 def fsync_dir(directory: Path) -> None:

@@ -41,8 +41,3 @@ class DataLock:
                 self._file_lock.release()
         finally:
             self._thread_lock.release()
-
-    @property
-    def thread_lock(self) -> threading.RLock:
-        """The in-process part, for readers that must not see a transaction half-applied."""
-        return self._thread_lock

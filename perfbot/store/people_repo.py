@@ -21,7 +21,7 @@ class People:
         return self._files.core.table("people")
 
     def get(self, email: str) -> Person | None:
-        doc = self._table().get(Query().email == email.strip().lower())
+        doc = self._table().find_one("email", email.strip().lower())
         return Person.from_doc(doc) if doc else None
 
     def all(self) -> dict[str, Person]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-
-from tinydb import Query
 
 from perfbot.clock import Clock
 from perfbot.model import Measure, TargetOverride
@@ -31,15 +30,11 @@ class Register:
         self._clock = clock
 
     def measures(self, *, include_retired: bool = False) -> list[Measure]:
-        docs = self._files.core.table("measures").all()
-        return [
-            Measure.from_doc(d)
-            for d in sorted(docs, key=lambda d: d["measure_id"])
-            if include_retired or not d.get("retired")
-        ]
+        everything = self._files.core.table("measures").derived("measures by id", _measures_by_id)
+        return [m for m, retired in everything if include_retired or not retired]
 
     def measure(self, measure_id: str) -> Measure | None:
-        doc = self._files.core.table("measures").get(Query().measure_id == measure_id)
+        doc = self._files.core.table("measures").find_one("measure_id", measure_id)
         return Measure.from_doc(doc) if doc and not doc.get("retired") else None
 
     def target_overrides(self) -> dict[tuple[str, Period], float]:
@@ -48,13 +43,12 @@ class Register:
 
     def target_override(self, measure_id: str, period: Period) -> float | None:
         """The register's per-period target for a measure, None when it gives none."""
-        doc = self._files.core.table("targets").get(
-            (Query().measure_id == measure_id) & (Query().period == str(period))
-        )
-        return doc["target"] if doc else None
+        wanted = str(period)
+        docs = self._files.core.table("targets").find("measure_id", measure_id)
+        return next((d["target"] for d in docs if d.get("period") == wanted), None)
 
     def target_history(self, measure_id: str) -> list[dict[str, Any]]:
-        docs = self._files.core.table("target_history").search(Query().measure_id == measure_id)
+        docs = self._files.core.table("target_history").find("measure_id", measure_id)
         return sorted(docs, key=lambda d: d["at"])
 
     def apply(
@@ -133,6 +127,12 @@ class Register:
             action="targets.replaced", subject="period targets",
             before={"count": len(before)}, after={"count": len(after)},
         )
+
+
+def _measures_by_id(docs: Mapping[str, Mapping[str, Any]]) -> list[tuple[Measure, bool]]:
+    """Every measure, sorted by id, with whether it is retired."""
+    ordered = sorted(docs.values(), key=lambda d: d["measure_id"])
+    return [(Measure.from_doc(dict(d)), bool(d.get("retired"))) for d in ordered]
 
 
 def _plain(doc: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from tinydb import Query
-
 from perfbot.clock import Clock
 from perfbot.model import Return
 from perfbot.periods import Period
@@ -39,7 +37,7 @@ class Returns:
         self._clock = clock
 
     def get(self, measure_id: str, period: Period) -> Return | None:
-        doc = self._files.period(period).table("returns").get(Query().measure_id == measure_id)
+        doc = self._files.period(period).table("returns").find_one("measure_id", measure_id)
         return Return.from_doc(doc) if doc else None
 
     def for_period(self, period: Period) -> dict[str, Return]:
@@ -50,7 +48,7 @@ class Returns:
     def versions(self, measure_id: str, period: Period) -> list[Return]:
         """Every version of a return, oldest first, the current one last."""
         table = self._files.period(period).table("return_history")
-        earlier = [Return.from_doc(d) for d in table.search(Query().measure_id == measure_id)]
+        earlier = [Return.from_doc(d) for d in table.find("measure_id", measure_id)]
         current = self.get(measure_id, period)
         return sorted(earlier, key=lambda r: r.revision) + ([current] if current else [])
 
@@ -66,7 +64,7 @@ class Returns:
         file = self._files.period(submitted.period)
         with file.transaction():
             applied = file.table("applied")
-            if idempotency_key and applied.contains(Query().key == idempotency_key):
+            if idempotency_key and applied.find_one("key", idempotency_key) is not None:
                 return SaveOutcome(SaveStatus.UNCHANGED, self._current(submitted))
             outcome = self._write(submitted)
             if idempotency_key:
@@ -93,7 +91,7 @@ class Returns:
         file = self._files.period(submitted.period)
         returns = file.table("returns")
         now = self._clock.now()
-        doc = returns.get(Query().measure_id == submitted.measure_id)
+        doc = returns.find_one("measure_id", submitted.measure_id)
         previous = Return.from_doc(doc) if doc else None
         if previous is not None and _same_content(previous, submitted):
             return SaveOutcome(SaveStatus.UNCHANGED, previous)

@@ -19,7 +19,7 @@ class Rounds:
         self._clock = clock
 
     def get(self, period: Period) -> Round | None:
-        doc = self._files.core.table("rounds").get(Query().period == str(period))
+        doc = self._files.core.table("rounds").find_one("period", str(period))
         return Round.from_doc(doc) if doc else None
 
     def all(self) -> list[Round]:

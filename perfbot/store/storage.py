@@ -8,8 +8,13 @@ Atomicity contract (what every caller may rely on):
 * If the block raises, nothing is written and later reads see the file as it was.
 * Writers are serialised by the store's ``DataLock`` across threads and processes; a transaction
   reads the freshest state under the lock, so read-check-write inside one is race-free.
-* Readers never see a half-applied transaction: in-process they wait on the thread lock; other
-  processes read whole snapshots (rename is atomic) and whole journal lines.
+* Readers never see a half-applied transaction: in-process they wait for a transaction on the same
+  file (not for writers of other files); other processes read whole snapshots (rename is atomic)
+  and whole journal lines.
+* The fsync happens after the write lock is released (group commit: transactions committing
+  meanwhile share the next fsync). So a reader may see a commit a moment before it is durable;
+  but every transaction, even one that only read, returns only once all it could have seen is
+  durable, so nothing acknowledged on the strength of a transaction can be lost.
 
 Every so often the journal is folded into the snapshot (``<name>.json``, TinyDB's own format):
 written to a temp file, fsynced and renamed. The snapshot it replaces is kept as ``<name>.json.bak``
@@ -48,15 +53,19 @@ class _TransactionalStorage(Storage):
 
     def __init__(self, lock: DataLock) -> None:
         self._lock = lock
+        # Readers of this file wait only for a transaction on this file, not for writers of others.
+        self._file_lock = threading.RLock()
         self._pending: Data | None = None
         self._changes: Changes = {}
         self._owner: int | None = None
         self.epoch = 0  # changes whenever cached state may have changed (see _Table)
+        self._generation = 0  # moves when the whole state may have changed (reload, rollback)
+        self._table_versions: dict[str, int] = {}  # moves when a table is written
 
     def read(self) -> Data | None:
         if self._owner == threading.get_ident():
             return self._pending
-        with self._lock.thread_lock:
+        with self._file_lock:
             return self._load()
 
     def write(self, data: Data) -> None:
@@ -64,12 +73,28 @@ class _TransactionalStorage(Storage):
             raise RuntimeError("store writes must happen inside a transaction")
         self._pending = data
 
+    def _new_epoch(self) -> None:
+        self.epoch += 1
+        self._generation += 1
+
+    def version(self, table: str) -> tuple[int, int]:
+        """Changes whenever a document of `table` may have changed (for indexes and caches).
+
+        Read it before reading the data: a change in between leaves a cache labelled older than
+        its content, which is then rebuilt rather than trusted while stale."""
+        return self._generation, self._table_versions.get(table, 0)
+
+    def _bump(self, table: str) -> None:
+        self._table_versions[table] = self._table_versions.get(table, 0) + 1
+
     def note(self, table: str, doc_ids: Iterable[int | str]) -> None:
         """Record which documents the running transaction wrote (called by the table class)."""
         self._changes.setdefault(table, set()).update(str(i) for i in doc_ids)
+        self._bump(table)
 
     def note_replaced(self, table: str) -> None:
         self._changes.setdefault(table, set()).add("*")
+        self._bump(table)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -77,11 +102,11 @@ class _TransactionalStorage(Storage):
         if self._owner == threading.get_ident():
             yield  # nested: the outer transaction commits
             return
-        with self._lock:
+        with self._lock, self._file_lock:
             self._pending = self._load() or {}
             self._changes = {}
             self._owner = threading.get_ident()
-            self.epoch += 1
+            self._new_epoch()
             try:
                 yield
                 if self._changes:
@@ -93,6 +118,15 @@ class _TransactionalStorage(Storage):
                 self._owner = None
                 self._pending = None
                 self._changes = {}
+            seen = self._written_mark()
+        self._make_durable(seen)  # outside the locks: others commit meanwhile, one fsync for all
+
+    def _written_mark(self) -> tuple[int, int]:
+        """Where the file's writes have got to (everything a transaction may have read)."""
+        return (0, 0)
+
+    def _make_durable(self, mark: tuple[int, int]) -> None:
+        """Return once everything up to `mark` is on disk."""
 
     def _load(self) -> Data | None:
         raise NotImplementedError
@@ -121,7 +155,7 @@ class MemoryStorage(_TransactionalStorage):
 
     def _discard(self) -> None:
         self._data = json.loads(self._committed)
-        self.epoch += 1
+        self._new_epoch()
 
 
 class JournaledJSONStorage(_TransactionalStorage):
@@ -135,6 +169,11 @@ class JournaledJSONStorage(_TransactionalStorage):
         self._cache: Data | None = None
         self._snapshot_key: tuple[int, ...] | None = None
         self._tail = JournalTail()
+        # Group commit: (journal incarnation, offset) marks. A journal is "incarnated" afresh each
+        # time this process starts reading a new one (after any compaction, here or elsewhere).
+        self._incarnation = 0
+        self._synced = (0, 0)
+        self._syncing = threading.Lock()
 
     def _key(self) -> tuple[int, ...]:
         """Identity of the snapshot: changes when any process replaces it."""
@@ -154,10 +193,18 @@ class JournaledJSONStorage(_TransactionalStorage):
         if key != self._snapshot_key or self._cache is None:
             self._cache = self._read_snapshot()
             self._snapshot_key = key
-            self._tail = JournalTail()
-            self.epoch += 1
-        if journal.replay(self.journal_path, self._cache, self._tail):
-            self.epoch += 1
+            self._new_journal()
+            self._new_epoch()
+        try:
+            applied = journal.replay(self.journal_path, self._cache, self._tail)
+        except journal.JournalDamagedError as error:
+            # Keep nothing half-read: every later load rereads from the start (and raises again
+            # until the file is restored), and no write is ever made on top of the damage.
+            self._cache, self._snapshot_key = None, None
+            self._new_epoch()
+            raise self._damaged(error.damage) from None
+        if applied:
+            self._new_epoch()
         if not self._cache and self._key()[0] == 0 and self._tail.offset == 0:
             return None
         return self._cache
@@ -168,21 +215,26 @@ class JournaledJSONStorage(_TransactionalStorage):
         except FileNotFoundError:
             return {}
         try:
-            data = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            return parse_snapshot(raw)
+        except ValueError as error:
             raise StoreCorruptError(
                 f"data file {self.path} is damaged ({error}); nothing was changed. Restore it with "
                 f"'perfbot store restore' (see README, 'Restoring from backup')"
             ) from None
-        if not isinstance(data, dict):
-            raise StoreCorruptError(f"data file {self.path} does not hold a JSON object")
-        return data
+
+    def _damaged(self, damage: journal.Damage) -> StoreCorruptError:
+        return StoreCorruptError(
+            f"journal {self.journal_path} is damaged at line {damage.line} (byte {damage.offset}): "
+            "a complete record there does not read, so the records after it were not loaded; "
+            "nothing was changed. Run 'perfbot store restore' to keep every record that reads "
+            "(see README, 'Restoring from backup')"
+        )
 
     def _persist(self, data: Data, changes: Changes) -> None:
         record = journal.make_record(data, changes)
         line = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
         try:
-            journal.append(self.journal_path, line, valid_length=self._tail.offset)
+            journal.append(self.journal_path, line, valid_length=self._tail.offset, sync=False)
         except OSError as error:
             self._discard()
             raise StoreWriteError(
@@ -195,14 +247,50 @@ class JournaledJSONStorage(_TransactionalStorage):
         if self._tail.records >= COMPACT_AFTER_RECORDS or self._tail.offset >= COMPACT_AFTER_BYTES:
             self._compact(data)
 
+    def _new_journal(self) -> None:
+        self._tail = JournalTail()
+        self._incarnation += 1
+
+    def _written_mark(self) -> tuple[int, int]:
+        return self._incarnation, self._tail.offset
+
+    def _make_durable(self, mark: tuple[int, int]) -> None:
+        """fsync the journal up to `mark`, unless a concurrent fsync (or compaction) covered it.
+
+        Committing threads queue here, outside the write lock: while one fsyncs, the next ones
+        append, and the following fsync makes all of them durable at once (group commit)."""
+        with self._syncing:
+            if self._synced >= mark:
+                return
+            with self._file_lock:
+                target = self._written_mark()
+            if target[0] != mark[0]:  # compacted since: the snapshot holding it was fsynced
+                self._synced = max(self._synced, (target[0], 0))
+                return
+            try:
+                fd = os.open(self.journal_path, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            except FileNotFoundError:  # compacted by another process, into a durable snapshot
+                return
+            except OSError as error:
+                with self._file_lock:
+                    self._discard()  # reread from disk: what is there is all that may be trusted
+                raise StoreWriteError(
+                    f"could not write {self.journal_path} to disk: {error.strerror or error}"
+                ) from error
+            self._synced = max(self._synced, target)
+
     def _compact(self, data: Data) -> None:
         """Fold the journal into a new snapshot. A failure here loses nothing: the journal holds it."""
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
-            _write_durably(tmp, payload)
+            write_durably(tmp, payload)
             if self.path.exists():
-                _link_as(self.path, self.path.with_name(f"{self.path.name}.bak"))
+                link_as(self.path, self.path.with_name(f"{self.path.name}.bak"))
             os.replace(tmp, self.path)
             os.replace(self.journal_path, self.journal_path.with_name(f"{self.journal_path.name}.bak"))
             journal.fsync_dir(self.path.parent)
@@ -213,7 +301,7 @@ class JournaledJSONStorage(_TransactionalStorage):
             return
         self._bump_generation()
         self._snapshot_key = self._key()
-        self._tail = JournalTail()
+        self._new_journal()
 
     def _bump_generation(self) -> None:
         generation = self._key()[-1] + 1
@@ -222,10 +310,22 @@ class JournaledJSONStorage(_TransactionalStorage):
 
     def _discard(self) -> None:
         self._cache, self._snapshot_key = None, None
-        self.epoch += 1
+        self._new_epoch()
 
 
-def _write_durably(path: Path, payload: bytes) -> None:
+def parse_snapshot(raw: bytes) -> Data:
+    """The documents in a snapshot's bytes; ValueError saying what is wrong if they do not read."""
+    try:
+        data = json.loads(raw)  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+    except RecursionError:
+        raise ValueError("it is nested too deeply to read") from None
+    if not isinstance(data, dict):
+        raise ValueError("it does not hold a JSON object")
+    return data
+
+
+def write_durably(path: Path, payload: bytes) -> None:
+    """Write a whole file and fsync it (the caller renames it into place)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
     try:
         journal.write_all(fd, payload)
@@ -233,7 +333,7 @@ def _write_durably(path: Path, payload: bytes) -> None:
         os.close(fd)
 
 
-def _link_as(path: Path, target: Path) -> None:
+def link_as(path: Path, target: Path) -> None:
     """Make `target` another name for `path`'s current content (no copy), replacing it."""
     staging = path.with_name(f".{target.name}.{os.getpid()}")
     with contextlib.suppress(FileNotFoundError):

@@ -1,5 +1,5 @@
 """A damaged data file when `perfbot serve` starts: it stops at once with one line naming the
-file, and writes nothing; the documented restore from the automatic backups brings it back.
+file, and writes nothing; the documented restore brings back everything that still reads.
 
 Damage comes from outside perfbot (a disk fault, a hand edit, a bad copy): a torn snapshot, a
 snapshot of NUL bytes, a journal with a garbled record in the middle. Starting on such data would
@@ -60,18 +60,21 @@ def _garble_a_middle_record(path: Path) -> None:
     path.write_bytes(b"\n".join(lines))
 
 
-DAMAGE = {
-    "torn-core-snapshot": ("core.json", _tear, True),
-    "zeroed-quarter-snapshot": ("periods/2025-26-Q3.json", _zero, True),
-    "garbled-journal-record": ("periods/2025-26-Q3.json.journal", _garble_a_middle_record, False),
-}
+ALL_OF_M1 = [91.0, 92.0, 93.0, 94.0, 95.0]
+DAMAGE = {  # name: (file, damage, M1's versions after the restore)
+    "torn-core-snapshot": ("core.json", _tear, ALL_OF_M1),
+    "zeroed-quarter-snapshot": ("periods/2025-26-Q3.json", _zero, ALL_OF_M1),
+    # The garbled record saved 95 (moving 94 into the history); the two records after it are kept.
+    "garbled-journal-record": ("periods/2025-26-Q3.json.journal", _garble_a_middle_record,
+                               [91.0, 92.0, 93.0, 94.0]),
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("name", DAMAGE)
 def test_serve_refuses_damaged_data_and_writes_nothing(
     data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
-    relative, damage, restorable = DAMAGE[name]
+    relative, damage, m1_versions = DAMAGE[name]
     if name == "garbled-journal-record":  # two more records, so one follows the damage
         monkeypatch.setattr(storage, "COMPACT_AFTER_RECORDS", 400)
         store = Store.open(data)
@@ -87,18 +90,20 @@ def test_serve_refuses_damaged_data_and_writes_nothing(
     assert str(data / relative) in lines[0] and "Traceback" not in done.stderr
     assert "Uvicorn running" not in done.stdout + done.stderr  # it never served
     assert _files(data) == before, "perfbot serve wrote to damaged data"
-    if restorable:
-        _restore_and_serve(data, tmp_path)
+    _restore_and_serve(data, tmp_path, m1_versions)
 
 
-def _restore_and_serve(data: Path, tmp_path: Path) -> None:
+def _restore_and_serve(data: Path, tmp_path: Path, m1_versions: list[float]) -> None:
     """README, 'Restoring from backup': `perfbot store restore`, then perfbot starts as before."""
     restored = subprocess.run([*PERFBOT, "store", "restore"], cwd=ROOT, env=environment(data),
                               capture_output=True, text=True, timeout=60)  # fmt: skip
     assert restored.returncode == 0, restored.stderr
     store = Store.open(data)
     assert [m.measure_id for m in store.register.measures()] == ["M0", "M1", "M2"]
-    assert [v.value for v in store.returns.versions("M1", Q3)] == [91.0, 92.0, 93.0, 94.0, 95.0]
+    assert [v.value for v in store.returns.versions("M1", Q3)] == m1_versions
+    assert ("skipped" in restored.stdout) == (m1_versions != ALL_OF_M1), restored.stdout
+    if m1_versions != ALL_OF_M1:  # the records after the damage
+        assert [v.value for v in store.returns.versions("M2", Q3)] == [96.0, 97.0]
     server = Served(data, tmp_path / "serve.log")
     try:
         server.wait_ready()

@@ -73,6 +73,13 @@ class Storm:
         for browser in self._browsers:
             browser.start()
 
+    def wait_for_acknowledgement(self, *, after: int, timeout: float = 60.0) -> None:
+        """Until the server has acknowledged a return (a loaded machine may take a while to warm up)."""
+        deadline = time.monotonic() + timeout
+        while len(self.acknowledged) <= after and not self.errors:
+            assert time.monotonic() < deadline, "the server acknowledged nothing"
+            time.sleep(0.01)
+
     def finish(self) -> None:
         """Wait for every browser to notice the server has gone."""
         for browser in self._browsers:
@@ -124,6 +131,7 @@ def test_sigkill_during_a_submission_storm_loses_and_duplicates_nothing(
         try:
             server.wait_ready()
             storm.start(server.url)
+            storm.wait_for_acknowledgement(after=len(storm.acknowledged))  # warmed up: storming now
             time.sleep(STORM_SECONDS[kill % len(STORM_SECONDS)])
         finally:
             server.kill()  # SIGKILL mid-storm: requests in flight are cut off

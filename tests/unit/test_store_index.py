@@ -1,0 +1,99 @@
+"""Indexed look-ups (`find`, `find_one`) and per-version caches (`derived`) never go stale."""
+
+import pytest
+
+from perfbot.model import Return
+from perfbot.periods import Period
+from perfbot.store import Store
+from tests.conftest import make_measure
+
+Q3 = Period(2025, 3)
+
+
+def _returns(store: Store):
+    return store.files.period(Q3).table("returns")
+
+
+def _insert(store: Store, **doc) -> int:
+    with store.files.period(Q3).transaction():
+        return _returns(store).insert({"period": str(Q3)} | doc)
+
+
+def test_find_follows_inserts_updates_and_removals(store):
+    first = _insert(store, measure_id="M1", value=1)
+    _insert(store, measure_id="M2", value=2)
+    assert [d.doc_id for d in _returns(store).find("measure_id", "M1")] == [first]
+    with store.files.period(Q3).transaction():
+        _returns(store).update({"measure_id": "M3"}, doc_ids=[first])
+    assert _returns(store).find("measure_id", "M1") == []
+    assert _returns(store).find_one("measure_id", "M3")["value"] == 1
+    with store.files.period(Q3).transaction():
+        _returns(store).remove(doc_ids=[first])
+    assert _returns(store).find_one("measure_id", "M3") is None
+    assert _returns(store).find_one("measure_id", "M2")["value"] == 2
+
+
+def test_find_sees_writes_earlier_in_the_same_transaction(store):
+    with store.files.period(Q3).transaction():
+        assert _returns(store).find_one("measure_id", "M1") is None  # builds the index
+        _returns(store).insert({"measure_id": "M1", "value": 1})
+        assert _returns(store).find_one("measure_id", "M1")["value"] == 1
+
+
+def test_duplicates_come_back_in_document_order(store):
+    ids = [_insert(store, measure_id="M1", value=v) for v in (1, 2, 3)]
+    _insert(store, measure_id="M2", value=9)
+    assert [d.doc_id for d in _returns(store).find("measure_id", "M1")] == ids
+
+
+def test_a_rolled_back_write_leaves_no_trace_in_the_index(store):
+    _insert(store, measure_id="M1", value=1)
+    with pytest.raises(RuntimeError), store.files.period(Q3).transaction():
+        _returns(store).insert({"measure_id": "GHOST", "value": 0})
+        assert _returns(store).find_one("measure_id", "GHOST") is not None
+        raise RuntimeError("boom")
+    assert _returns(store).find_one("measure_id", "GHOST") is None
+    assert _returns(store).find_one("measure_id", "M1")["value"] == 1
+
+
+def test_writes_by_another_process_are_seen(store):
+    other = Store.open(store.files.data_dir, clock=store.clock)
+    doc_id = _insert(store, measure_id="M1", value=1)
+    assert other.returns.get("M1", Q3) is not None  # `other` has built its index now
+    with store.files.period(Q3).transaction():
+        _returns(store).update({"measure_id": "M9"}, doc_ids=[doc_id])
+    assert other.returns.get("M1", Q3) is None
+    assert other.returns.get("M9", Q3).value == 1
+
+
+def test_an_unchanged_table_is_not_indexed_again(store):
+    _insert(store, measure_id="M1", value=1)
+    table = _returns(store)
+    table.find("measure_id", "M1")
+    built = table._indexes["measure_id"]
+    store.returns.save(Return("M2", Period(2024, 3), 5.0, submitted_by="a@council.gov.uk"))  # another file
+    table.find("measure_id", "M1")
+    assert table._indexes["measure_id"] is built
+    _insert(store, measure_id="M2", value=2)
+    table.find("measure_id", "M1")
+    assert table._indexes["measure_id"] is not built
+
+
+def test_values_that_cannot_be_indexed_are_still_found(store):
+    _insert(store, measure_id=["odd"], value=1)
+    _insert(store, measure_id="M1", value=2)
+    assert _returns(store).find_one("measure_id", ["odd"])["value"] == 1
+    assert _returns(store).find_one("measure_id", "M1")["value"] == 2
+
+
+def test_the_register_cache_follows_changes_here_and_elsewhere(store):
+    store.register.apply([make_measure("M1"), make_measure("M2")], [], actor="officer")
+    other = Store.open(store.files.data_dir, clock=store.clock)
+    assert [m.measure_id for m in other.register.measures()] == ["M1", "M2"]
+    store.register.apply([make_measure("M2", title="Renamed"), make_measure("M3")], [], actor="officer")
+    assert [m.measure_id for m in other.register.measures()] == ["M2", "M3"]
+    assert other.register.measure("M2").title == "Renamed"
+    assert [m.measure_id for m in store.register.measures(include_retired=True)] == ["M1", "M2", "M3"]
+    listed = store.register.measures()
+    listed.clear()  # a caller's list is its own
+    assert len(store.register.measures()) == 2
