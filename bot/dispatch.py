@@ -1,9 +1,19 @@
-"""Deliver recorded outbox messages through the channels, each at most once per key."""
+"""Deliver recorded outbox messages through the channels, each at most once per key.
+
+A platform that paces its own calls (Slack: a look-up tier of 50 a minute) leaves the sender
+waiting most of the time, so messages to different people may go out side by side: each person's
+messages form a lane, sent in the order recorded, and lanes run on up to `workers` threads. A
+channel declares how many sends it takes at once with an optional `parallel_sends` attribute
+(default 1: its calls are made one at a time, whatever the number of workers). Every message is
+still claimed before it is sent and marked after, exactly as when sent one by one.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -24,6 +34,25 @@ class DeliveryReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """What became of one claimed message: sent (`error` None) or failed."""
+
+    key: str
+    error: str | None = None
+
+    def add_to(self, report: DeliveryReport) -> None:
+        if self.error is None:
+            report.sent.append(self.key)
+        else:
+            report.failed.append((self.key, self.error))
+
+
+def parallel_sends(channel: Channel) -> int:
+    """How many sends `channel` takes at once (its optional `parallel_sends`, else 1)."""
+    return max(1, int(getattr(channel, "parallel_sends", 1)))
+
+
 class Dispatcher:
     """Claims each pending message, picks the first channel that knows the recipient, sends."""
 
@@ -33,10 +62,13 @@ class Dispatcher:
         channels: Sequence[Channel],
         *,
         digest_for: Callable[[Period], Digest],
+        workers: int | None = None,
     ) -> None:
         self._store = store
         self._channels = list(channels)
         self._digest_for = digest_for
+        self._workers = workers or max((parallel_sends(c) for c in self._channels), default=1)
+        self._slots = [threading.BoundedSemaphore(parallel_sends(c)) for c in self._channels]
 
     @property
     def channel_names(self) -> tuple[str, ...]:
@@ -45,43 +77,83 @@ class Dispatcher:
 
     def deliver_pending(self, periods: Sequence[Period]) -> DeliveryReport:
         """Send every claimable message of these quarters."""
-        report = DeliveryReport()
-        for period in periods:
-            for message in self._store.outbox.claimable(period):
-                self.deliver(message, report)
-        return report
+        return self._deliver_all(m for period in periods for m in self._store.outbox.claimable(period))
 
     def deliver_keys(self, period: Period, keys: Sequence[str]) -> DeliveryReport:
         """Send just these messages (an officer's command sends what it recorded, at once)."""
-        report = DeliveryReport()
-        for key in keys:
-            message = self._store.outbox.get(period, key)
-            if message is not None:
-                self.deliver(message, report)
-        return report
+        found = (self._store.outbox.get(period, key) for key in keys)
+        return self._deliver_all(m for m in found if m is not None)
 
     def deliver(self, message: OutboxMessage, report: DeliveryReport) -> None:
+        """Send one message (if it can be claimed), noting the outcome in `report`."""
+        outcome = self._deliver(message)
+        if outcome is not None:
+            outcome.add_to(report)
+
+    # -- many messages ---------------------------------------------------------------------------
+
+    def _deliver_all(self, messages: Iterable[OutboxMessage]) -> DeliveryReport:
+        """Deliver in lanes (one per recipient) and report in the order the messages came."""
+        messages = list(messages)
+        lanes = _lanes(messages)
+        workers = min(self._workers, len(lanes))
+        if workers <= 1:
+            outcomes = [self._deliver(m) for m in messages]
+        else:
+            outcomes = self._deliver_lanes(messages, lanes, workers)
+        report = DeliveryReport()
+        for outcome in outcomes:
+            if outcome is not None:
+                outcome.add_to(report)
+        return report
+
+    def _deliver_lanes(
+        self, messages: list[OutboxMessage], lanes: list[list[int]], workers: int
+    ) -> list[_Outcome | None]:
+        """Lanes side by side; an error (or Ctrl-C) stops every lane after its current message."""
+        outcomes: list[_Outcome | None] = [None] * len(messages)
+        stop = threading.Event()
+
+        def run(lane: list[int]) -> None:
+            for index in lane:
+                if stop.is_set():
+                    return
+                outcomes[index] = self._deliver(messages[index])
+
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="perfbot-deliver")
+        try:
+            for future in as_completed([pool.submit(run, lane) for lane in lanes]):
+                future.result()  # re-raises the first lane's error here
+        except BaseException:
+            stop.set()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        return outcomes
+
+    # -- one message -----------------------------------------------------------------------------
+
+    def _deliver(self, message: OutboxMessage) -> _Outcome | None:
         claimed = self._store.outbox.claim(message.period, message.key, lease=LEASE)
         if claimed is None:
-            return  # sent, skipped, or another worker holds it
+            return None  # sent, skipped, or another worker holds it
         try:
             channel, ref = self._send(claimed)
         except TransportError as error:
-            self._failed(claimed, error, report)
-            return
+            return self._failed(claimed, error)
         except Exception as error:  # a channel bug must not wedge the outbox: retry it later
             log.exception("channel error sending %s", claimed.key)
-            self._failed(claimed, TransportError(f"{type(error).__name__}: {error}"), report)
-            return
+            return self._failed(claimed, TransportError(f"{type(error).__name__}: {error}"))
         self._store.outbox.mark_sent(claimed.period, claimed.key, channel=channel, ref=ref)
-        report.sent.append(claimed.key)
+        return _Outcome(claimed.key)
 
     def _send(self, message: OutboxMessage) -> tuple[str, str]:
-        for channel in self._channels:
-            address = channel.resolve_person(message.recipient)
-            if address is None:
-                continue
-            return channel.name, self._send_on(channel, address, message)
+        for channel, slots in zip(self._channels, self._slots, strict=True):
+            with slots:
+                address = channel.resolve_person(message.recipient)
+                if address is None:
+                    continue
+                return channel.name, self._send_on(channel, address, message)
         raise TransportError(f"no channel knows {message.recipient}", permanent=True)
 
     def _send_on(self, channel: Channel, address: str, message: OutboxMessage) -> str:
@@ -96,7 +168,7 @@ class Dispatcher:
             return channel.send_request(address, notice)
         return channel.send_reminder(address, notice)
 
-    def _failed(self, message: OutboxMessage, error: TransportError, report: DeliveryReport) -> None:
+    def _failed(self, message: OutboxMessage, error: TransportError) -> _Outcome:
         attempt = message.attempts
         retry_at = None
         if not error.permanent and attempt <= len(RETRY_DELAYS):
@@ -106,4 +178,12 @@ class Dispatcher:
             retry_at = self._store.clock.now() + delay
         self._store.outbox.mark_failed(message.period, message.key, error=str(error), retry_at=retry_at)
         log.warning("delivery of %s failed: %s", message.key, error)
-        report.failed.append((message.key, str(error)))
+        return _Outcome(message.key, str(error))
+
+
+def _lanes(messages: Sequence[OutboxMessage]) -> list[list[int]]:
+    """Indexes of the messages grouped by recipient, each lane in the given order."""
+    lanes: dict[str, list[int]] = {}
+    for index, message in enumerate(messages):
+        lanes.setdefault(message.recipient.lower(), []).append(index)
+    return list(lanes.values())

@@ -23,7 +23,7 @@ from perfbot.store import OutboxMessage, OutboxStatus, Store
 from schedules.calendar import RoundDates, WorkingCalendar, WorkingHours
 from schedules.chase import ChaseReport, chase_round
 from schedules.errors import RoundError
-from schedules.notices import build_notice
+from schedules.notices import NoticeData, build_notice
 from schedules.planner import (
     DueAction,
     PlanState,
@@ -122,12 +122,27 @@ class Cycle:
         self, rounds: dict[Period, Round], now: datetime, report: TickReport, *, send: bool
     ) -> None:
         measures = self.store.register.measures()
+        data = NoticeData(self.store)
+        batch: list[tuple[OutboxMessage, str | None]] = []  # each message, and why it is skipped
         for action in due_actions(self.config, self.calendar, measures, self.plan_state(rounds), now):
             reason = skip_reason(action, now)
             if reason is not None:
-                self._skip(action, reason, report)
+                batch.append((self._skipped(self._message(action, data), reason), reason))
             elif send:
-                self.record(action, report)
+                batch.append((self._message(action, data), None))
+        self._enqueue(batch, report)
+
+    def _enqueue(self, batch: list[tuple[OutboxMessage, str | None]], report: TickReport) -> None:
+        """Record a batch in one durable transaction per quarter, before any of it is sent."""
+        fresh = self.store.outbox.enqueue_many([message for message, _ in batch])
+        for (message, reason), new in zip(batch, fresh, strict=True):
+            if not new:
+                continue
+            if reason is None:
+                report.recorded.append(message.key)
+            else:
+                log.info("skipped %s: %s", message.key, reason)
+                report.skipped.append(message.key)
 
     # -- recording ---------------------------------------------------------------------------
 
@@ -142,17 +157,14 @@ class Cycle:
             report.recorded.append(action.key)
         return True
 
-    def _skip(self, action: DueAction, reason: str, report: TickReport) -> None:
-        message = self._message(action)
-        skipped = OutboxMessage(message.key, message.period, message.kind, message.recipient,
-                                message.content, status=OutboxStatus.SKIPPED, error=reason)  # fmt: skip
-        if self.store.outbox.enqueue(skipped):
-            log.info("skipped %s: %s", action.key, reason)
-            report.skipped.append(action.key)
+    @staticmethod
+    def _skipped(message: OutboxMessage, reason: str) -> OutboxMessage:
+        return OutboxMessage(message.key, message.period, message.kind, message.recipient,
+                             message.content, status=OutboxStatus.SKIPPED, error=reason)  # fmt: skip
 
-    def _message(self, action: DueAction) -> OutboxMessage:
+    def _message(self, action: DueAction, data: NoticeData | None = None) -> OutboxMessage:
         content = {} if action.kind is NoticeKind.DIGEST else build_notice(
-            self.store, self.links, action).to_content()  # fmt: skip
+            self.store, self.links, action, data=data).to_content()  # fmt: skip
         return OutboxMessage(action.key, action.period, action.kind.value, action.recipient, content)
 
     # -- an officer's commands ---------------------------------------------------------------

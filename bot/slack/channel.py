@@ -33,6 +33,10 @@ class SlackChannel:
     """Reaches people by DM and CMT by channel; every method raises `TransportError` on failure."""
 
     name = PLATFORM
+    # Sends the dispatcher may make at once (`bot.dispatch`): a fan-out spends most of its time
+    # waiting for a tier's next slot or a 429's Retry-After, and one person's wait need not hold
+    # up the next person's DM. The shared `Pacer` keeps every tier however many wait.
+    parallel_sends = 8
 
     def __init__(
         self, api: SlackApi, *, store: Store, config: Config, channels: dict[str, str]

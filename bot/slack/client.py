@@ -70,33 +70,33 @@ class SlackApi:
     def _call(
         self, method: str, call: Callable[[], SlackResponse], *, channel: str = "", target: str = ""
     ) -> SlackResponse:
-        self.pacer.wait(method, channel)
-        try:
-            return call()
-        except SlackApiError as error:
-            raise transport_error(error, method=method, target=target or channel) from None
+        with self.pacer.slot(method, channel):
+            try:
+                return call()
+            except SlackApiError as error:
+                raise transport_error(error, method=method, target=target or channel) from None
 
     def lookup_email(self, email: str) -> str | None:
         """The Slack user id of the person with this e-mail, or None if there is none."""
-        self.pacer.wait("users.lookupByEmail")
-        try:
-            found = self.client.users_lookupByEmail(email=email)
-        except SlackApiError as error:
-            if error.response.get("error") == "users_not_found":
-                return None
-            raise transport_error(error, method="users.lookupByEmail", target=email) from None
+        with self.pacer.slot("users.lookupByEmail"):
+            try:
+                found = self.client.users_lookupByEmail(email=email)
+            except SlackApiError as error:
+                if error.response.get("error") == "users_not_found":
+                    return None
+                raise transport_error(error, method="users.lookupByEmail", target=email) from None
         user = found["user"]
         return None if user.get("deleted") or user.get("is_bot") else user["id"]
 
     def email_of(self, user_id: str) -> str | None:
         """The e-mail address on a Slack user's profile (None: no such user, or no e-mail)."""
-        self.pacer.wait("users.info")
-        try:
-            found = self.client.users_info(user=user_id)
-        except SlackApiError as error:
-            if error.response.get("error") == "user_not_found":
-                return None
-            raise transport_error(error, method="users.info", target=user_id) from None
+        with self.pacer.slot("users.info"):
+            try:
+                found = self.client.users_info(user=user_id)
+            except SlackApiError as error:
+                if error.response.get("error") == "user_not_found":
+                    return None
+                raise transport_error(error, method="users.info", target=user_id) from None
         email = found["user"].get("profile", {}).get("email")
         return email.lower() if email else None
 

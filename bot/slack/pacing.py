@@ -12,11 +12,13 @@ has to acknowledge the next request from Slack within 3 seconds.
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import logging
 import threading
 import time
 from collections import OrderedDict, defaultdict, deque
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 
 log = logging.getLogger("perfbot.slack")
@@ -60,20 +62,40 @@ class Pacer:
 
     def wait(self, method: str, channel: str = "") -> float:
         """Block until a call of `method` (to `channel`) fits its tier; returns the time waited."""
+        return self._take(method, channel)[0]
+
+    @contextlib.contextmanager
+    def slot(self, method: str, channel: str = "") -> Iterator[float]:
+        """`wait`, then make the call in the block; the call counts from when the block ends.
+
+        Slack counts a call when it arrives, which can be well after its slot was taken: behind
+        other threads of a busy process, or after a 429 or 5xx the client retried by itself. A
+        slot dated from the end of the call is never older than Slack's count of it, so calls
+        sent side by side stay within the tier at the next window's edge too.
+        """
+        waited, taken = self._take(method, channel)
+        try:
+            yield waited
+        finally:
+            if taken is not None:
+                self._restamp(*taken)
+
+    def _take(self, method: str, channel: str) -> tuple[float, tuple[tuple[str, str], float] | None]:
+        """Wait for a slot: (seconds waited, (key, stamp) of the slot, None if untiered)."""
         tier = self._tiers.get(method)
         if tier is None:
-            return 0.0
+            return 0.0, None
         key = (method, channel if tier.per_channel else "")
         waited = 0.0
         while True:
-            delay = self._reserve(key, tier)
+            delay, stamp = self._reserve(key, tier)
             if delay <= 0:
-                return waited
+                return waited, (key, stamp)
             self._sleep(delay)
             waited += delay
 
-    def _reserve(self, key: tuple[str, str], tier: Tier) -> float:
-        """Take a slot now (0) or say how long until one frees up.
+    def _reserve(self, key: tuple[str, str], tier: Tier) -> tuple[float, float]:
+        """Take a slot now (0, its stamp) or say how long until one frees up.
 
         The window is kept a little longer than Slack's (5%), as Slack counts a call when it
         arrives, a moment after it is sent."""
@@ -85,8 +107,16 @@ class Pacer:
                 calls.popleft()
             if len(calls) < tier.limit:
                 calls.append(now)
-                return 0.0
-            return calls[0] + window - now + 0.001
+                return 0.0, now
+            return calls[0] + window - now + 0.001, now
+
+    def _restamp(self, key: tuple[str, str], stamp: float) -> None:
+        """Date a slot from now (kept in order; counted again if it had left the window)."""
+        with self._lock:
+            calls = self._calls[key]
+            with contextlib.suppress(ValueError):  # equal stamps are interchangeable
+                calls.remove(stamp)
+            bisect.insort(calls, self._clock())
 
 
 class BackgroundLane:

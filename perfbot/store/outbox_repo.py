@@ -9,13 +9,11 @@ store lock, so two processes never both send the same key. A message may wait fo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
-
-from tinydb import Query
 
 from perfbot.clock import Clock
 from perfbot.periods import Period
@@ -91,7 +89,7 @@ class Outbox:
         """
         file = self._files.period(message.period)
         with file.transaction():
-            if self._table(message.period).contains(Query().key == message.key):
+            if self._table(message.period).find_one("key", message.key) is not None:
                 return False
             now = self._clock.now()
             doc = message.to_doc() | {"created_at": now.isoformat()}
@@ -102,6 +100,34 @@ class Outbox:
                     subject=f"message {message.key}", after=doc,
                 )  # fmt: skip
         return True
+
+    def enqueue_many(self, messages: Sequence[OutboxMessage]) -> list[bool]:
+        """Record many messages, one durable transaction per quarter; whether each was new.
+
+        As `enqueue` one by one (a key already recorded, or repeated in `messages`, is left as
+        it is), except that a quarter's messages become durable all together or not at all, with
+        one fsync rather than one each.
+        """
+        fresh = [False] * len(messages)
+        by_period: dict[Period, list[int]] = {}
+        for index, message in enumerate(messages):
+            by_period.setdefault(message.period, []).append(index)
+        for period, indexes in by_period.items():
+            with self._files.period(period).transaction():
+                table = self._table(period)
+                known = {doc["key"] for doc in table.all()}
+                created_at = self._clock.now().isoformat()
+                docs = []
+                for index in indexes:
+                    message = messages[index]
+                    if message.key in known:
+                        continue
+                    known.add(message.key)
+                    docs.append(message.to_doc() | {"created_at": created_at})
+                    fresh[index] = True
+                if docs:
+                    table.insert_multiple(docs)
+        return fresh
 
     def add_to_batch(
         self,
@@ -144,11 +170,15 @@ class Outbox:
             current = message
         known = list(current.content.get("items", []))
         known += [i for i in items if i not in known]
-        self._table(period).update({"content": {"items": known}}, Query().key == key)
+        self._table(period).update({"content": {"items": known}}, doc_ids=self._ids(period, key))
 
     def get(self, period: Period, key: str) -> OutboxMessage | None:
-        doc = self._table(period).get(Query().key == key)
+        doc = self._table(period).find_one("key", key)
         return OutboxMessage.from_doc(doc) if doc else None
+
+    def _ids(self, period: Period, key: str) -> list[int]:
+        """The document ids holding `key` (an indexed look-up, not a scan of the quarter)."""
+        return [doc.doc_id for doc in self._table(period).find("key", key)]
 
     def for_period(self, period: Period) -> list[OutboxMessage]:
         """Every message of a quarter, in the order they were recorded."""
@@ -173,7 +203,7 @@ class Outbox:
                 "attempts": current.attempts + 1,
                 "lease_until": (now + lease).isoformat(),
             }
-            self._table(period).update(fields, Query().key == key)
+            self._table(period).update(fields, doc_ids=self._ids(period, key))
         return OutboxMessage.from_doc(current.to_doc() | fields)
 
     def mark_sent(self, period: Period, key: str, *, channel: str, ref: str = "") -> None:
@@ -196,7 +226,7 @@ class Outbox:
             if isinstance(value, StrEnum):
                 fields[name] = value.value
         with self._files.period(period).transaction():
-            self._table(period).update(fields, Query().key == key)
+            self._table(period).update(fields, doc_ids=self._ids(period, key))
 
 
 def _claimable(message: OutboxMessage, now: datetime) -> bool:

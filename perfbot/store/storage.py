@@ -106,7 +106,7 @@ class _TransactionalStorage(Storage):
             self._pending = self._load() or {}
             self._changes = {}
             self._owner = threading.get_ident()
-            self._new_epoch()
+            self.epoch += 1  # TinyDB's cached next id: recount (indexes stay valid: same data)
             try:
                 yield
                 if self._changes:

@@ -90,5 +90,6 @@ def test_reminders_thread_under_the_request_and_show_in_the_dm(world: SlackWorld
     request = world.request_dm(SAM_DM)
     thread = replies(world.fake, SAM_DM, request)
     assert len(thread) == 1 and "Reminder" in thread[0]["text"]
-    call = world.fake.calls("chat.postMessage")[-1].body
+    # Sam's reminder (Jo's may go out at the same moment: people's messages are sent side by side)
+    call = next(c.body for c in reversed(world.fake.calls("chat.postMessage")) if c.body["channel"] == SAM_DM)
     assert call["thread_ts"] == request["ts"] and call["reply_broadcast"] is True
