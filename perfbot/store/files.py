@@ -39,6 +39,20 @@ class _Table(Table):
     _indexes: dict[str, tuple[tuple[int, int], dict[Any, str | tuple[str, ...]]]] | None = None
     _derived: dict[str, tuple[tuple[int, int], Any]] | None = None
 
+    def _update_table(self, updater: Callable[[Any], None]) -> None:
+        """TinyDB's, without converting the whole table to int keys and back on every write.
+
+        The table is copied (a C-level dict copy) and each document the updater touches is copied
+        before it changes, so readers holding the previous table never see a write half-done."""
+        tables = self._storage.read()
+        if tables is None:
+            tables = {}
+        table = _ByDocId(tables.get(self.name, {}))
+        updater(table)
+        tables[self.name] = table.documents
+        self._storage.write(tables)
+        self.clear_cache()
+
     def find(self, field: str, value: Any) -> list[Document]:
         """Documents whose `field` equals `value`, in document-id order."""
         version = self._storage.version(self.name)
@@ -102,19 +116,35 @@ class _Table(Table):
         return super()._get_next_id()
 
     def insert(self, document):  # noqa: ANN001, ANN201 - TinyDB's signature
-        doc_id = super().insert(document)
-        self._storage.note(self.name, [doc_id])
-        return doc_id
+        return self._written(lambda: [super(_Table, self).insert(document)])[0]
 
     def insert_multiple(self, documents):  # noqa: ANN001, ANN201
-        ids = super().insert_multiple(documents)
-        self._storage.note(self.name, ids)
-        return ids
+        return self._written(lambda: super(_Table, self).insert_multiple(documents))
 
     def update(self, fields, cond=None, doc_ids=None):  # noqa: ANN001, ANN201
-        ids = super().update(fields, cond, doc_ids)
+        return self._written(lambda: super(_Table, self).update(fields, cond, doc_ids))
+
+    def _written(self, write: Callable[[], list[int]]) -> list[int]:
+        """Do a write, tell the storage what it touched, and bring the indexes along with it."""
+        version, before = self._storage.version(self.name), self._read_table()
+        ids = write()
         self._storage.note(self.name, ids)
+        self._carry_indexes(version, before, ids)
         return ids
+
+    def _carry_indexes(self, version: tuple[int, int], before: Mapping[str, Mapping], ids: list[int]) -> None:
+        """Update the indexes that were current before a write for the documents it touched
+        (rather than rebuilding them on the next look-up)."""
+        after, now = self._read_table(), self._storage.version(self.name)
+        for field, (built, index) in list((self._indexes or {}).items()):
+            if built != version:
+                continue
+            try:
+                for doc_id in map(str, ids):
+                    _move(index, doc_id, _key_of(before.get(doc_id), field), _key_of(after.get(doc_id), field))
+            except TypeError:  # an unhashable value: rebuild this index when next used
+                continue
+            self._indexes[field] = (now, index)  # type: ignore[index]
 
     def update_multiple(self, updates):  # noqa: ANN001, ANN201
         ids = super().update_multiple(updates)
@@ -134,6 +164,63 @@ class _Table(Table):
     def truncate(self) -> None:
         super().truncate()
         self._storage.note_replaced(self.name)
+
+
+class _ByDocId:
+    """A copy of a table's documents (keyed by str id) as TinyDB's updaters use it (by int id)."""
+
+    def __init__(self, documents: Mapping[str, Any]) -> None:
+        self.documents = dict(documents)
+        self._copied: set[str] = set()
+
+    def __contains__(self, doc_id: object) -> bool:
+        return str(doc_id) in self.documents
+
+    def __getitem__(self, doc_id: int) -> dict[str, Any]:
+        key = str(doc_id)
+        if key not in self._copied:  # the updater may change it in place: give it its own copy
+            self.documents[key] = dict(self.documents[key])
+            self._copied.add(key)
+        return self.documents[key]
+
+    def __setitem__(self, doc_id: int, document: dict[str, Any]) -> None:
+        self.documents[str(doc_id)] = document
+        self._copied.add(str(doc_id))
+
+    def __delitem__(self, doc_id: int) -> None:
+        del self.documents[str(doc_id)]
+
+    def pop(self, doc_id: int, *default: Any) -> Any:
+        return self.documents.pop(str(doc_id), *default)
+
+    def keys(self) -> list[int]:
+        return [int(key) for key in self.documents]
+
+    def clear(self) -> None:
+        self.documents.clear()
+
+
+_ABSENT = object()  # not in the table (as opposed to a document without the field: None)
+
+
+def _key_of(document: Mapping[str, Any] | None, field: str) -> Any:
+    return _ABSENT if document is None else document.get(field)
+
+
+def _move(index: dict[Any, str | tuple[str, ...]], doc_id: str, old: Any, new: Any) -> None:
+    """Re-file `doc_id` in an index from key `old` to key `new` (either may be `_ABSENT`)."""
+    if old == new and old is not _ABSENT and new is not _ABSENT:
+        hash(new)  # still raises for an unhashable value, as a rebuild would skip it
+        return
+    if old is not _ABSENT:
+        kept = tuple(i for i in _as_tuple(index.get(old, ())) if i != doc_id)
+        if kept:
+            index[old] = kept[0] if len(kept) == 1 else kept
+        else:
+            index.pop(old, None)
+    if new is not _ABSENT:
+        ids = sorted({*_as_tuple(index.get(new, ())), doc_id}, key=int)
+        index[new] = ids[0] if len(ids) == 1 else tuple(ids)
 
 
 def _as_tuple(ids: str | tuple[str, ...]) -> tuple[str, ...]:

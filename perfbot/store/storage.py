@@ -106,7 +106,6 @@ class _TransactionalStorage(Storage):
             self._pending = self._load() or {}
             self._changes = {}
             self._owner = threading.get_ident()
-            self.epoch += 1  # TinyDB's cached next id: recount (indexes stay valid: same data)
             try:
                 yield
                 if self._changes:

@@ -97,3 +97,31 @@ def test_the_register_cache_follows_changes_here_and_elsewhere(store):
     listed = store.register.measures()
     listed.clear()  # a caller's list is its own
     assert len(store.register.measures()) == 2
+
+
+def test_a_write_carries_the_index_along_instead_of_rebuilding_it(store):
+    first = _insert(store, measure_id="M1", value=1)
+    table = _returns(store)
+    table.find("measure_id", "M1")
+    index = table._indexes["measure_id"][1]
+    second = _insert(store, measure_id="M2", value=2)
+    with store.files.period(Q3).transaction():
+        table.update({"measure_id": "M3"}, doc_ids=[first])
+        table.update({"value": 5}, doc_ids=[second])
+    assert table.find("measure_id", "M1") == []
+    assert [d["value"] for d in table.find("measure_id", "M3")] == [1]
+    assert [d["value"] for d in table.find("measure_id", "M2")] == [5]
+    assert table._indexes["measure_id"][1] is index  # kept up to date, not rebuilt
+    reopened = Store.open(store.files.data_dir, clock=store.clock)
+    assert reopened.returns.get("M3", Q3).value == 1 and reopened.returns.get("M2", Q3).value == 5
+
+
+def test_a_reader_holding_the_table_never_sees_a_later_write(store):
+    doc_id = _insert(store, measure_id="M1", value=1)
+    held = store.files.period(Q3).table("returns")._read_table()
+    held_doc = held[str(doc_id)]
+    with store.files.period(Q3).transaction():
+        _returns(store).update({"value": 2}, doc_ids=[doc_id])
+        _returns(store).insert({"measure_id": "M2", "period": str(Q3), "value": 3})
+    assert held_doc["value"] == 1 and len(held) == 1  # written as new copies
+    assert store.returns.get("M1", Q3).value == 2
