@@ -30,8 +30,8 @@ from perfbot.store.directory_repo import ChatDirectory
 log = logging.getLogger("perfbot.slack")
 LISTENERS = (on_returns, on_replies, on_commands, on_casestudy, on_home)
 # bolt's default is 5 threads: a burst of submissions then queues behind them past Slack's 3 s.
-# Each request waits for its listener's ack on one of the ASGI server's 40 worker threads, so
-# as many listener threads let every waiting request be handled at once.
+# Each request waits for its listener's ack on one of as many ASGI worker threads (`bot.slack.http`,
+# its own pool: a burst from Slack never starves the web forms), so none waits for a listener.
 LISTENER_THREADS = 40
 HARMLESS_TO_REPEAT = frozenset({"app_home_opened"})  # re-publishing a Home tab changes nothing
 

@@ -15,13 +15,13 @@ import logging
 import time
 from collections.abc import Mapping
 
+import anyio.to_thread
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
-from starlette.concurrency import run_in_threadpool
 
 from bot.slack import inbound
-from bot.slack.app import build
+from bot.slack.app import LISTENER_THREADS, build
 from perfbot.app import App
 from perfbot.settings import Settings
 
@@ -36,6 +36,7 @@ def mount(app: App, settings: Settings, asgi: FastAPI) -> None:
     if settings.slack is None:
         return
     bolt, slack = build(app, settings.slack)
+    limiter = anyio.CapacityLimiter(LISTENER_THREADS)
     asgi.state.on_shutdown.append(lambda: slack.drain(DRAIN_SECONDS))
     secret = settings.slack.signing_secret
 
@@ -48,7 +49,8 @@ def mount(app: App, settings: Settings, asgi: FastAPI) -> None:
         if refused is not None:
             log.warning("Slack: refused a request: %s", refused.reason)
             return JSONResponse({"error": refused.reason}, status_code=refused.status)
-        response = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
+        response = await anyio.to_thread.run_sync(bolt.dispatch, to_bolt_request(request, body),
+                                                  limiter=limiter)  # fmt: skip
         return to_starlette_response(response)
 
     log.info("Slack: listening at %s", PATH)
