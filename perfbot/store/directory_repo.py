@@ -118,9 +118,17 @@ class ChatDirectory:
             before = self.person(platform, email)
             reported = before.reported_at if before and address is None else None
             found = ChatPerson(platform, email, address, self._clock.now(), reported)
+            table = self._people()
             if address is not None:  # an address belongs to one person: drop stale owners of it
-                self._people().remove((Query().platform == platform) & (Query().address == address))
-            self._people().upsert(found.to_doc(), self._person(platform, email))
+                stale = [d.doc_id for d in table.find("address", address)
+                         if d.get("platform") == platform and d.get("email") != email]  # fmt: skip
+                if stale:
+                    table.remove(doc_ids=stale)
+            mine = [d.doc_id for d in table.find("email", email) if d.get("platform") == platform]
+            if mine:
+                table.update(found.to_doc(), doc_ids=mine)
+            else:
+                table.insert(found.to_doc())
         return found
 
     def mark_reported(self, platform: str, email: str) -> None:
@@ -137,14 +145,20 @@ class ChatDirectory:
 
     def remember_message(self, message: ChatMessage) -> None:
         with self._files.period(message.period).transaction():
-            where = (Query().channel == message.channel) & (Query().ts == message.ts)
-            self._messages(message.period).upsert(message.to_doc(), where)
+            table = self._messages(message.period)
+            same = [d.doc_id for d in table.find("ts", message.ts) if d.get("channel") == message.channel]
+            if same:
+                table.update(message.to_doc(), doc_ids=same)
+            else:
+                table.insert(message.to_doc())
 
     def messages(
         self, platform: str, period: Period, *, email: str | None = None, kind: str | None = None
     ) -> list[ChatMessage]:
         """A round's messages on a platform, oldest first, optionally to one person or of a kind."""
-        found = [ChatMessage.from_doc(d) for d in self._messages(period).all()]
+        table = self._messages(period)
+        docs = table.find("email", email.strip().lower()) if email is not None else table.all()
+        found = [ChatMessage.from_doc(d) for d in docs]
         return [
             m for m in found
             if m.platform == platform and (email is None or m.email == email.strip().lower())
