@@ -58,8 +58,7 @@ class _TransactionalStorage(Storage):
         self._pending: Data | None = None
         self._changes: Changes = {}
         self._owner: int | None = None
-        self.epoch = 0  # changes whenever cached state may have changed (see _Table)
-        self._generation = 0  # moves when the whole state may have changed (reload, rollback)
+        self.epoch = 0  # moves when the whole state may have changed: a reload, a rollback
         self._table_versions: dict[str, int] = {}  # moves when a table is written
 
     def read(self) -> Data | None:
@@ -75,14 +74,13 @@ class _TransactionalStorage(Storage):
 
     def _new_epoch(self) -> None:
         self.epoch += 1
-        self._generation += 1
 
     def version(self, table: str) -> tuple[int, int]:
         """Changes whenever a document of `table` may have changed (for indexes and caches).
 
         Read it before reading the data: a change in between leaves a cache labelled older than
         its content, which is then rebuilt rather than trusted while stale."""
-        return self._generation, self._table_versions.get(table, 0)
+        return self.epoch, self._table_versions.get(table, 0)
 
     def _bump(self, table: str) -> None:
         self._table_versions[table] = self._table_versions.get(table, 0) + 1
