@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 _PATTERNS = (
     # "2025/26 Q3", "2025-26 Q3", "2025/2026 Q3", "FY2025/26 Q3"
@@ -42,6 +43,12 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> Period:
         """Parse "2025/26 Q3", "2025-26 Q3" or "Q3 2025/26"."""
+        if isinstance(text, str) and len(text) <= _CACHED_TEXT and cls is Period:
+            return _parse_cached(text)  # every stored record names its period: parse each once
+        return cls._parse(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> Period:
         cleaned = " ".join(str(text).split())
         for pattern in _PATTERNS:
             match = pattern.match(cleaned)
@@ -99,6 +106,14 @@ class Period:
 
     def __str__(self) -> str:
         return f"{self.financial_year} Q{self.quarter}"
+
+
+_CACHED_TEXT = 24  # longer text is never a period's own name: parse it, keep nothing
+
+
+@lru_cache(maxsize=512)
+def _parse_cached(text: str) -> Period:
+    return Period._parse(text)  # Period is immutable: one instance can serve every caller
 
 
 def parse_financial_year(text: str) -> int:

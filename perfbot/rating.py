@@ -93,3 +93,9 @@ def rate_in_context(
         measure, period, value, policy=policy, value_for=value_for,
         override_for=lambda p: store.register.target_override(measure.measure_id, p),
     )  # fmt: skip
+
+
+def quarters_read_to_rate(period: Period) -> list[Period]:
+    """Every quarter `rate_in_context` may look up for a return of `period`, `period` included
+    (its history, and last year's quarters to date: all within the history's reach)."""
+    return period.back(HISTORY_QUARTERS + 1)

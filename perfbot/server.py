@@ -1,7 +1,8 @@
 """`perfbot serve`: one ASGI app for the web forms, /slack/events and /api/messages.
 
 Domain and store code is synchronous; async handlers call it through a thread pool. The process
-that serves also owns the scheduler (started in the lifespan). It starts only on data that loads
+that serves also owns the scheduler (started in the lifespan, after the open rounds' data is
+loaded: `perfbot.warmup`). It starts only on data that loads
 (`damaged_data`): a damaged file stops it before anything is read or written.
 """
 
@@ -21,6 +22,7 @@ from perfbot.app import App
 from perfbot.settings import Settings
 from perfbot.store import StoreCorruptError
 from perfbot.store.restore import check
+from perfbot.warmup import warm_up
 
 log = logging.getLogger("perfbot.server")
 # Each channel package contributes routes and start-up work: (app, settings, asgi) -> None.
@@ -42,6 +44,7 @@ def create_asgi(app: App, settings: Settings, *, run_scheduler: bool = True) -> 
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(warm_up, app.store)
         runner = _start_scheduler(app) if run_scheduler else None
         try:
             yield

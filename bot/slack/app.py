@@ -5,6 +5,11 @@ the HTTP answer goes back as soon as it calls `ack()` (events are acked at once)
 back within its 3 seconds while slow work (sending chases) carries on after; refreshing DMs and
 Home tabs after a submission is queued for `bot.slack.followups`.
 
+Returns-form submissions go to a second bolt app with `process_before_response=True`: their
+listener stores the figures and then acks, with nothing after the ack, so it runs in the
+request's own thread. Under a burst of submissions that spares a hand-over to bolt's pool, and
+bolt's wait for the ack (it polls every 10 ms), on every request.
+
 Slack retries an event it thinks was not delivered (`X-Slack-Retry-Num`); bolt does not notice.
 Each event id is claimed in the store before it is handled, so a retry, or a second process
 behind the same app, never handles it twice.
@@ -15,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App as BoltApp
@@ -22,6 +28,7 @@ from slack_bolt import BoltResponse
 
 from bot.slack import on_casestudy, on_commands, on_home, on_replies, on_returns
 from bot.slack.client import SlackApi, shared_api
+from bot.slack.modals import RETURNS_MODAL
 from bot.slack.runtime import Slack
 from perfbot.app import App
 from perfbot.settings import SlackSettings
@@ -50,27 +57,47 @@ def once_per_event(directory: ChatDirectory) -> Callable[..., Any]:
     return middleware
 
 
+@dataclass(frozen=True)
+class BoltApps:
+    """perfbot's bolt apps over one Slack runtime: which one handles a payload is `for_payload`."""
+
+    main: BoltApp  # acks at once; listeners carry on in bolt's thread pool
+    stores_first: BoltApp  # returns-form submissions: stored, then acked, in the request's thread
+    slack: Slack
+
+    def for_payload(self, payload: dict[str, Any]) -> BoltApp:
+        if payload.get("type") == "view_submission" and (payload.get("view") or {}).get("callback_id") == RETURNS_MODAL:
+            return self.stores_first
+        return self.main
+
+
 def build_bolt(perf: App, settings: SlackSettings, *, api: SlackApi | None = None) -> BoltApp:
-    """The bolt app for perfbot on one data directory."""
-    return build(perf, settings, api=api)[0]
+    """The bolt app for perfbot on one data directory (every listener, e.g. for Socket Mode)."""
+    return build(perf, settings, api=api).main
 
 
-def build(perf: App, settings: SlackSettings, *, api: SlackApi | None = None) -> tuple[BoltApp, Slack]:
-    """The bolt app, and the Slack runtime its listeners share (to drain on shutdown)."""
+def build(perf: App, settings: SlackSettings, *, api: SlackApi | None = None) -> BoltApps:
+    """The bolt apps, and the Slack runtime their listeners share (to drain on shutdown)."""
     api = api or shared_api(settings)
     slack = Slack.build(perf, api)
-    bolt = BoltApp(
+    main = BoltApp(
         name="perfbot", client=api.client, signing_secret=settings.signing_secret,
         token_verification_enabled=False,  # auth.test on the first request, not at start-up
         process_before_response=False,
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="slack-listener"),
     )  # fmt: skip
-    bolt.middleware(once_per_event(slack.people.directory))
-
-    @bolt.error
-    def on_error(error: Exception, body: dict[str, Any]) -> None:
-        log.error("Slack: handling a %s failed: %s", body.get("type", "request"), error, exc_info=error)
-
+    main.middleware(once_per_event(slack.people.directory))
+    stores_first = BoltApp(
+        name="perfbot-returns", client=api.client, signing_secret=settings.signing_secret,
+        token_verification_enabled=False, process_before_response=True,
+    )  # fmt: skip
+    for bolt in (main, stores_first):
+        bolt.error(_log_error)
     for module in LISTENERS:
-        module.register(bolt, slack)
-    return bolt, slack
+        module.register(main, slack)
+    on_returns.register_submission(stores_first, slack)
+    return BoltApps(main, stores_first, slack)
+
+
+def _log_error(error: Exception, body: dict[str, Any]) -> None:
+    log.error("Slack: handling a %s failed: %s", body.get("type", "request"), error, exc_info=error)

@@ -79,13 +79,13 @@ _EVENTS: dict[str, dict[str, Any]] = {
 _COMMAND = {"command": str, "user_id": str, "trigger_id": str, "response_url": str, "text": Opt(str)}
 
 
-def refusal(body: bytes, content_type: str | None) -> Refused | None:
-    """Why this request body must not reach bolt (None: it may)."""
+def accepted(body: bytes, content_type: str | None) -> dict[str, Any] | Refused:
+    """The payload, if it may reach bolt; else why not."""
     payload = parse(body, content_type)
     if isinstance(payload, Refused):
         return payload
     found = problem(payload)
-    return None if found is None else Refused(400, found)
+    return payload if found is None else Refused(400, found)
 
 
 def parse(body: bytes, content_type: str | None) -> dict[str, Any] | Refused:

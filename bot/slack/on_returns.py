@@ -50,6 +50,12 @@ def register(bolt: BoltApp, slack: Slack) -> None:
     def web_form_link(ack: Ack) -> None:
         ack()  # a link button: Slack opens the URL, and still tells the app
 
+    register_submission(bolt, slack)
+
+
+def register_submission(bolt: BoltApp, slack: Slack) -> None:
+    """The returns form's submission (all its work is done by the time it acks)."""
+
     @bolt.view(RETURNS_MODAL)
     def returns_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         submit_returns(slack, ack, user_id=body["user"]["id"], view=view)

@@ -19,7 +19,7 @@ from perfbot.store.storage import JournaledJSONStorage, MemoryStorage
 
 T = TypeVar("T")
 _PERIOD_FILE = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])\.json(\.journal)?$")
-_OPEN_PERIOD_FILES = 12  # keeps memory bounded on a long history; reopened files reload lazily
+OPEN_PERIOD_FILES = 12  # keeps memory bounded on a long history; reopened files reload lazily
 
 
 class _Table(Table):
@@ -38,6 +38,7 @@ class _Table(Table):
     _id_epoch: int | None = None
     _indexes: dict[str, tuple[tuple[int, int], dict[Any, str | tuple[str, ...]]]] | None = None
     _derived: dict[str, tuple[tuple[int, int], Any]] | None = None
+    _converted: dict[str, tuple[tuple[int, int], dict[str, tuple[Mapping, Any]], dict[str, Any]]] | None = None
 
     def _update_table(self, updater: Callable[[Any], None]) -> None:
         """TinyDB's, without converting the whole table to int keys and back on every write.
@@ -83,6 +84,27 @@ class _Table(Table):
         value = build(table)
         self._derived = (self._derived or {}) | {name: (version, value)}
         return value
+
+    def converted(self, name: str, convert: Callable[[Mapping[str, Any]], T]) -> Mapping[str, T]:
+        """`convert(document)` for every document, by document id (treat it as read-only).
+
+        A document is converted again only when it changed. A write never changes a stored
+        document in place: it stores a new dict (`_ByDocId`, `journal.apply_record`), so a document
+        that is still the same object as at the last conversion still converts to the same value.
+        """
+        version = self._storage.version(self.name)
+        table = self._read_table()
+        cached = self._converted.get(name) if self._converted is not None else None
+        if cached is not None and cached[0] == version:
+            return cached[2]
+        earlier = cached[1] if cached is not None else {}
+        pairs: dict[str, tuple[Mapping, T]] = {}
+        for doc_id, doc in table.items():
+            hit = earlier.get(doc_id)
+            pairs[doc_id] = hit if hit is not None and hit[0] is doc else (doc, convert(doc))
+        values = {doc_id: value for doc_id, (_, value) in pairs.items()}
+        self._converted = (self._converted or {}) | {name: (version, pairs, values)}
+        return values
 
     def _index(
         self, field: str, version: tuple[int, int], table: Mapping[str, Mapping]
@@ -270,9 +292,14 @@ class FileSet:
             path = self.data_dir / "periods" / f"{period.key}.json" if self.data_dir else None
             document = self._open(path)
             self._periods[period] = document
-            if self.data_dir is not None and len(self._periods) > _OPEN_PERIOD_FILES:
+            if self.data_dir is not None and len(self._periods) > OPEN_PERIOD_FILES:
                 self._periods.popitem(last=False)
             return document
+
+    def open_periods(self) -> list[Period]:
+        """Quarters whose files are open in this process (at most `OPEN_PERIOD_FILES`)."""
+        with self._opening:
+            return sorted(self._periods)
 
     def periods(self) -> Iterator[Period]:
         """Quarters that have a file, oldest first."""

@@ -42,8 +42,8 @@ class Returns:
 
     def for_period(self, period: Period) -> dict[str, Return]:
         """Current returns of a quarter, by measure id."""
-        docs = self._files.period(period).table("returns").all()
-        return {d["measure_id"]: Return.from_doc(d) for d in docs}
+        converted = self._files.period(period).table("returns").converted("returns", Return.from_doc)
+        return {r.measure_id: r for r in converted.values()}
 
     def versions(self, measure_id: str, period: Period) -> list[Return]:
         """Every version of a return, oldest first, the current one last."""

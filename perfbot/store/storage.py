@@ -64,8 +64,11 @@ class _TransactionalStorage(Storage):
     def read(self) -> Data | None:
         if self._owner == threading.get_ident():
             return self._pending
+        # Look at the files before taking the lock: a system call lets the GIL go, and a thread
+        # waiting to get it back while holding the lock would hold up every reader of this file.
+        on_disk = self._on_disk()
         with self._file_lock:
-            return self._load()
+            return self._load(on_disk)
 
     def write(self, data: Data) -> None:
         if self._owner != threading.get_ident():
@@ -125,7 +128,13 @@ class _TransactionalStorage(Storage):
     def _make_durable(self, mark: tuple[int, int]) -> None:
         """Return once everything up to `mark` is on disk."""
 
-    def _load(self) -> Data | None:
+    def _on_disk(self) -> object:
+        """What the files look like now, for `_load` to tell whether its cache is current."""
+        return None
+
+    def _load(self, on_disk: object = None) -> Data | None:
+        """The file's state; `on_disk` (from `_on_disk`, taken a moment earlier) may spare it
+        looking at the files again when the cache matches them."""
         raise NotImplementedError
 
     def _persist(self, data: Data, changes: Changes) -> None:
@@ -143,7 +152,7 @@ class MemoryStorage(_TransactionalStorage):
         self._committed = "{}"
         self._data: Data = {}
 
-    def _load(self) -> Data:
+    def _load(self, on_disk: object = None) -> Data:
         return self._data
 
     def _persist(self, data: Data, changes: Changes) -> None:
@@ -185,7 +194,17 @@ class JournaledJSONStorage(_TransactionalStorage):
             generation = 0
         return (*identity, generation)
 
-    def _load(self) -> Data | None:
+    def _on_disk(self) -> tuple[tuple[int, ...], int]:
+        """The snapshot's identity and the journal's size."""
+        try:
+            size = os.stat(self.journal_path).st_size
+        except FileNotFoundError:
+            size = 0
+        return self._key(), size
+
+    def _load(self, on_disk: object = None) -> Data | None:
+        if self._cache and on_disk == (self._snapshot_key, self._tail.offset):
+            return self._cache  # as the files were a moment ago; any write since moved the tail
         key = self._key()
         if key != self._snapshot_key or self._cache is None:
             self._cache = self._read_snapshot()
@@ -193,7 +212,7 @@ class JournaledJSONStorage(_TransactionalStorage):
             self._new_journal()
             self._new_epoch()
         try:
-            applied = journal.replay(self.journal_path, self._cache, self._tail)
+            applied = self._journal_grew() and journal.replay(self.journal_path, self._cache, self._tail)
         except journal.JournalDamagedError as error:
             # Keep nothing half-read: every later load rereads from the start (and raises again
             # until the file is restored), and no write is ever made on top of the damage.
@@ -205,6 +224,14 @@ class JournaledJSONStorage(_TransactionalStorage):
         if not self._cache and self._key()[0] == 0 and self._tail.offset == 0:
             return None
         return self._cache
+
+    def _journal_grew(self) -> bool:
+        """Whether the journal holds bytes past those applied (a stat: most reads find none). A
+        journal replaced by a compaction comes with a new snapshot key, which resets the tail."""
+        try:
+            return os.stat(self.journal_path).st_size != self._tail.offset
+        except FileNotFoundError:
+            return False
 
     def _read_snapshot(self) -> Data:
         try:

@@ -92,3 +92,17 @@ def test_perfbot_slack_socket_without_slack_configured_says_what_to_set(
         monkeypatch.delenv(name, raising=False)
     assert main(["--data", str(tmp_path), "slack", "socket"]) == 2
     assert "SLACK_BOT_TOKEN" in capsys.readouterr().err
+
+
+def test_only_returns_forms_go_to_the_app_that_stores_before_it_acks() -> None:
+    """A returns form does all its work before its ack; a case study thanks its author after it
+    (a Slack call that may wait out a 429), so it stays with the app that acks at once."""
+    from bot.slack.app import BoltApps
+    from bot.slack.modals import RETURNS_MODAL
+
+    apps = BoltApps(main="acks at once", stores_first="stores first", slack=None)  # type: ignore[arg-type]
+    submission = {"type": "view_submission", "view": {"callback_id": RETURNS_MODAL}}
+    assert apps.for_payload(submission) == "stores first"
+    assert apps.for_payload(submission | {"view": {"callback_id": on_casestudy.CASE_STUDY_MODAL}}) == "acks at once"
+    assert apps.for_payload({"type": "view_closed", "view": {"callback_id": RETURNS_MODAL}}) == "acks at once"
+    assert apps.for_payload({"type": "block_actions", "actions": []}) == "acks at once"

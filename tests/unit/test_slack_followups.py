@@ -64,3 +64,26 @@ def test_a_failure_is_logged_and_the_worker_carries_on(caplog):
     assert seen.notices == [(Q3, {"M2"})]
     assert seen.homes == [("U1", None), ("U1", None)]
     assert "refreshing the 2025/26 Q3 notices failed" in caplog.text
+
+
+def test_refreshes_wait_until_submissions_stop_arriving():
+    seen = Recorder()
+    followups = FollowUps(seen.refresh, seen.publish, quiet=0.3, most_held=10)
+    for n in range(5):  # a burst: each arrives before the last one's quiet time is up
+        followups.after_returns(Q3, [f"M{n}"], f"U{n}", None)
+        assert seen.notices == [] and seen.homes == []
+        threading.Event().wait(0.1)
+    assert followups.wait_idle(5)
+    assert seen.notices == [(Q3, {"M0", "M1", "M2", "M3", "M4"})]  # one redraw for the burst
+    assert sorted(seen.homes) == [(f"U{n}", None) for n in range(5)]
+
+
+def test_a_long_busy_spell_does_not_hold_refreshes_back_for_ever():
+    seen = Recorder()
+    followups = FollowUps(seen.refresh, seen.publish, quiet=0.3, most_held=0.4)
+    for n in range(12):  # 1.2 s of submissions, never 0.3 s apart
+        followups.after_returns(Q3, [f"M{n}"], "U1", None)
+        threading.Event().wait(0.1)
+    assert seen.notices, "nothing was redrawn during a busy spell longer than most_held"
+    assert followups.wait_idle(5)
+    assert set().union(*(ids for _, ids in seen.notices)) == {f"M{n}" for n in range(12)}

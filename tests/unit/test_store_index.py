@@ -4,7 +4,7 @@ import pytest
 
 from perfbot.model import Return
 from perfbot.periods import Period
-from perfbot.store import Store
+from perfbot.store import Store, storage
 from tests.conftest import make_measure
 
 Q3 = Period(2025, 3)
@@ -125,3 +125,44 @@ def test_a_reader_holding_the_table_never_sees_a_later_write(store):
         _returns(store).insert({"measure_id": "M2", "period": str(Q3), "value": 3})
     assert held_doc["value"] == 1 and len(held) == 1  # written as new copies
     assert store.returns.get("M1", Q3).value == 2
+
+
+def _full_return(measure_id: str, value: float, when: str = "2026-01-05T10:00:00+00:00") -> dict:
+    return {"measure_id": measure_id, "value": value, "submitted_at": when, "revision": 1}
+
+
+def test_a_quarters_returns_are_converted_again_only_where_they_changed(store):
+    ids = {m: _insert(store, **_full_return(m, v)) for m, v in (("M1", 1.0), ("M2", 2.0), ("M3", 3.0))}
+    first = store.returns.for_period(Q3)
+    assert {m: r.value for m, r in first.items()} == {"M1": 1.0, "M2": 2.0, "M3": 3.0}
+    with store.files.period(Q3).transaction():
+        _returns(store).update({"value": 20.0}, doc_ids=[ids["M2"]])
+        _returns(store).remove(doc_ids=[ids["M3"]])
+    _insert(store, **_full_return("M4", 4.0))
+    second = store.returns.for_period(Q3)
+    assert {m: r.value for m, r in second.items()} == {"M1": 1.0, "M2": 20.0, "M4": 4.0}
+    assert second["M1"] is first["M1"]  # unchanged: the same conversion, not a new one
+    second.clear()  # a caller's dict is its own
+    assert set(store.returns.for_period(Q3)) == {"M1", "M2", "M4"}
+
+
+def test_converted_returns_follow_another_process(store, monkeypatch):
+    doc_id = _insert(store, **_full_return("M1", 1.0))
+    other = Store.open(store.files.data_dir, clock=store.clock)
+    assert other.returns.for_period(Q3)["M1"].value == 1.0
+    with store.files.period(Q3).transaction():
+        _returns(store).update({"value": 7.0}, doc_ids=[doc_id])
+    assert other.returns.for_period(Q3)["M1"].value == 7.0
+    monkeypatch.setattr(storage, "COMPACT_AFTER_RECORDS", 1)  # and after a new snapshot replaced it all
+    _insert(store, **_full_return("M2", 2.0))
+    assert not (store.files.data_dir / "periods" / f"{Q3.key}.json.journal").exists()
+    assert {m: r.value for m, r in other.returns.for_period(Q3).items()} == {"M1": 7.0, "M2": 2.0}
+
+
+def test_a_reader_sees_another_process_append_at_once(store):
+    """Reads skip re-reading the journal while its size says nothing was added: an append by
+    another process changes the size, and the very next read applies it."""
+    other = Store.open(store.files.data_dir, clock=store.clock)
+    for n in range(5):
+        _insert(store, **_full_return(f"M{n}", float(n)))
+        assert other.returns.get(f"M{n}", Q3).value == float(n)
