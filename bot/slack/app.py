@@ -25,8 +25,10 @@ from typing import Any
 
 from slack_bolt import App as BoltApp
 from slack_bolt import BoltResponse
+from slack_sdk import WebClient
 
 from bot.slack import on_casestudy, on_commands, on_home, on_replies, on_returns
+from bot.slack.authorization import SharedAuthorization
 from bot.slack.client import SlackApi, shared_api
 from bot.slack.modals import RETURNS_MODAL
 from bot.slack.runtime import Slack
@@ -80,16 +82,16 @@ def build(perf: App, settings: SlackSettings, *, api: SlackApi | None = None) ->
     """The bolt apps, and the Slack runtime their listeners share (to drain on shutdown)."""
     api = api or shared_api(settings)
     slack = Slack.build(perf, api)
+    authorize = SharedAuthorization(api.client)  # auth.test on the first request, not at start-up
     main = BoltApp(
-        name="perfbot", client=api.client, signing_secret=settings.signing_secret,
-        token_verification_enabled=False,  # auth.test on the first request, not at start-up
+        name="perfbot", client=_tokenless(api.client), signing_secret=settings.signing_secret, authorize=authorize,
         process_before_response=False,
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="slack-listener"),
     )  # fmt: skip
     main.middleware(once_per_event(slack.people.directory))
     stores_first = BoltApp(
-        name="perfbot-returns", client=api.client, signing_secret=settings.signing_secret,
-        token_verification_enabled=False, process_before_response=True,
+        name="perfbot-returns", client=_tokenless(api.client), signing_secret=settings.signing_secret,
+        authorize=authorize, process_before_response=True,
     )  # fmt: skip
     for bolt in (main, stores_first):
         bolt.error(_log_error)
@@ -97,6 +99,13 @@ def build(perf: App, settings: SlackSettings, *, api: SlackApi | None = None) ->
         module.register(main, slack)
     on_returns.register_submission(stores_first, slack)
     return BoltApps(main, stores_first, slack)
+
+
+def _tokenless(client: WebClient) -> WebClient:
+    """The client bolt copies for each request: `authorize` gives the copy its token (and bolt
+    warns that a token of its own would be ignored)."""
+    return WebClient(base_url=client.base_url, timeout=client.timeout, ssl=client.ssl, proxy=client.proxy,
+                     headers=client.headers, logger=client.logger, retry_handlers=client.retry_handlers)  # fmt: skip
 
 
 def _log_error(error: Exception, body: dict[str, Any]) -> None:

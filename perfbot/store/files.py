@@ -56,8 +56,7 @@ class _Table(Table):
 
     def find(self, field: str, value: Any) -> list[Document]:
         """Documents whose `field` equals `value`, in document-id order."""
-        version = self._storage.version(self.name)
-        table = self._read_table()
+        version, table = self._versioned()
         try:
             ids = _as_tuple(self._index(field, version, table).get(value, ()))
         except TypeError:  # an unhashable value: no index can hold it
@@ -76,14 +75,32 @@ class _Table(Table):
 
     def derived(self, name: str, build: Callable[[Mapping[str, Mapping]], T]) -> T:
         """`build(documents by id)`, computed once per storage version (treat it as read-only)."""
-        version = self._storage.version(self.name)
-        table = self._read_table()
+        version, table = self._versioned()
         cached = self._derived.get(name) if self._derived is not None else None
         if cached is not None and cached[0] == version:
             return cached[1]
         value = build(table)
         self._derived = (self._derived or {}) | {name: (version, value)}
         return value
+
+    def current(self, name: str) -> Any | None:
+        """What `derived(name, …)` holds if it is still current, else None (nothing is built)."""
+        version, _ = self._versioned()
+        cached = self._derived.get(name) if self._derived is not None else None
+        return cached[1] if cached is not None and cached[0] == version else None
+
+    def _versioned(self) -> tuple[tuple[int, int], Mapping[str, Mapping]]:
+        """The table and its version. The version is read before the table (a write in between
+        leaves a cache labelled older than its content: rebuilt, never trusted while stale), and
+        read again after: reading may itself move it (the first load, another process's write),
+        and a cache built then is labelled with where the version settled."""
+        version = self._storage.version(self.name)
+        while True:
+            table = self._read_table()
+            settled = self._storage.version(self.name)
+            if settled == version:
+                return version, table
+            version = settled
 
     def converted(self, name: str, convert: Callable[[Mapping[str, Any]], T]) -> Mapping[str, T]:
         """`convert(document)` for every document, by document id (treat it as read-only).
@@ -92,8 +109,7 @@ class _Table(Table):
         document in place: it stores a new dict (`_ByDocId`, `journal.apply_record`), so a document
         that is still the same object as at the last conversion still converts to the same value.
         """
-        version = self._storage.version(self.name)
-        table = self._read_table()
+        version, table = self._versioned()
         cached = self._converted.get(name) if self._converted is not None else None
         if cached is not None and cached[0] == version:
             return cached[2]

@@ -175,6 +175,7 @@ class JournaledJSONStorage(_TransactionalStorage):
         self._cache: Data | None = None
         self._snapshot_key: tuple[int, ...] | None = None
         self._tail = JournalTail()
+        self._journal_seen: tuple[int, int, int] | None = None  # see `_on_disk`
         # Group commit: (journal incarnation, offset) marks. A journal is "incarnated" afresh each
         # time this process starts reading a new one (after any compaction, here or elsewhere).
         self._incarnation = 0
@@ -194,17 +195,22 @@ class JournaledJSONStorage(_TransactionalStorage):
             generation = 0
         return (*identity, generation)
 
-    def _on_disk(self) -> tuple[tuple[int, ...], int]:
-        """The snapshot's identity and the journal's size."""
+    def _on_disk(self) -> tuple[int, int, int] | None:
+        """The journal's identity (inode, size, modified), None when there is none: one `stat`.
+
+        It is all a read needs to look at. Every commit, here or in another process, appends to the
+        journal (its size moves); a compaction renames it away with the snapshot it fed, and a new
+        journal is a new file. So a journal that looks as it did when this process last applied all
+        of it means the snapshot is unchanged too."""
         try:
-            size = os.stat(self.journal_path).st_size
+            found = os.stat(self.journal_path)
         except FileNotFoundError:
-            size = 0
-        return self._key(), size
+            return None
+        return found.st_ino, found.st_size, found.st_mtime_ns
 
     def _load(self, on_disk: object = None) -> Data | None:
-        if self._cache and on_disk == (self._snapshot_key, self._tail.offset):
-            return self._cache  # as the files were a moment ago; any write since moved the tail
+        if self._cache and on_disk is not None and on_disk == self._journal_seen:
+            return self._cache  # as the files were a moment ago
         key = self._key()
         if key != self._snapshot_key or self._cache is None:
             self._cache = self._read_snapshot()
@@ -221,6 +227,10 @@ class JournaledJSONStorage(_TransactionalStorage):
             raise self._damaged(error.damage) from None
         if applied:
             self._new_epoch()
+        # `on_disk` was taken before the snapshot was checked: if the journal then held just what
+        # has been applied, the cache is that journal's state. (Were it replaced since, its identity
+        # will not be seen again, and the next read checks everything.)
+        self._journal_seen = on_disk if isinstance(on_disk, tuple) and on_disk[1] == self._tail.offset else None
         if not self._cache and self._key()[0] == 0 and self._tail.offset == 0:
             return None
         return self._cache
@@ -267,12 +277,14 @@ class JournaledJSONStorage(_TransactionalStorage):
             ) from error
         self._tail.offset += len(line)
         self._tail.records += 1
+        self._journal_seen = None  # the next read looks again (for another process's appends)
         self._cache = data
         if self._tail.records >= COMPACT_AFTER_RECORDS or self._tail.offset >= COMPACT_AFTER_BYTES:
             self._compact(data)
 
     def _new_journal(self) -> None:
         self._tail = JournalTail()
+        self._journal_seen = None
         self._incarnation += 1
 
     def _written_mark(self) -> tuple[int, int]:
