@@ -166,3 +166,17 @@ def test_a_reader_sees_another_process_append_at_once(store):
     for n in range(5):
         _insert(store, **_full_return(f"M{n}", float(n)))
         assert other.returns.get(f"M{n}", Q3).value == float(n)
+
+
+def test_single_look_ups_use_a_quarter_read_whole_only_while_it_is_current(store):
+    doc_id = _insert(store, **_full_return("M1", 1.0))
+    whole = store.returns.for_period(Q3)
+    assert store.returns.get("M1", Q3) is whole["M1"]  # served from the quarter read whole
+    assert store.returns.get("M9", Q3) is None
+    with store.files.period(Q3).transaction():
+        _returns(store).update({"value": 5.0}, doc_ids=[doc_id])
+    assert store.returns.get("M1", Q3).value == 5.0  # changed since: looked up afresh
+    other = Store.open(store.files.data_dir, clock=store.clock)
+    other.returns.for_period(Q3)
+    _insert(store, **_full_return("M2", 2.0))  # another process writes
+    assert other.returns.get("M2", Q3).value == 2.0
