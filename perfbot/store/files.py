@@ -14,6 +14,7 @@ from tinydb import TinyDB
 from tinydb.table import Document, Table
 
 from perfbot.periods import Period
+from perfbot.store.changes import ChangeCounters
 from perfbot.store.locking import DataLock
 from perfbot.store.storage import JournaledJSONStorage, MemoryStorage
 
@@ -287,6 +288,7 @@ class FileSet:
         if data_dir is not None:
             (data_dir / "periods").mkdir(parents=True, exist_ok=True)
         self.lock = DataLock(data_dir / ".lock" if data_dir else None)
+        self.changes = ChangeCounters.open(data_dir / ".changes") if data_dir else None
         self.core = self._open(data_dir / "core.json" if data_dir else None)
         self._periods: OrderedDict[Period, DocumentFile] = OrderedDict()
         self._opening = threading.Lock()  # guards `_periods` only: never waits for a writer
@@ -296,7 +298,7 @@ class FileSet:
         if path is None:
             db = TinyDB(storage=MemoryStorage, lock=self.lock)
         else:
-            db = TinyDB(path, storage=JournaledJSONStorage, lock=self.lock)
+            db = TinyDB(path, storage=JournaledJSONStorage, lock=self.lock, changes=self.changes)
         return DocumentFile(db)
 
     def period(self, period: Period) -> DocumentFile:

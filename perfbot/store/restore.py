@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from perfbot.store import journal
+from perfbot.store.changes import ChangeCounters
 from perfbot.store.journal import Damage, Data, Salvage
 from perfbot.store.locking import DataLock
 from perfbot.store.storage import StoreCorruptError, link_as, parse_snapshot, write_durably
@@ -96,7 +97,11 @@ def restore_all(data_dir: Path, *, now: datetime) -> list[Restored]:
     if not data_dir.exists():
         return []
     with DataLock(data_dir / ".lock"):
-        return [restore(r.path, now=now) for r in check(data_dir) if r.problem]
+        restored = [restore(r.path, now=now) for r in check(data_dir) if r.problem]
+        counters = ChangeCounters.open(data_dir / ".changes")
+        for done in restored if counters is not None else ():
+            counters.bump(ChangeCounters.slot(done.path.name))  # a process still running reads it again
+        return restored
 
 
 def restore(path: Path, *, now: datetime) -> Restored:

@@ -33,6 +33,7 @@ from pathlib import Path
 from tinydb.storages import Storage
 
 from perfbot.store import journal
+from perfbot.store.changes import ChangeCounters
 from perfbot.store.journal import Changes, Data, JournalTail
 from perfbot.store.locking import DataLock
 
@@ -167,9 +168,12 @@ class MemoryStorage(_TransactionalStorage):
 class JournaledJSONStorage(_TransactionalStorage):
     """A snapshot file plus an append-only journal; cached, and kept fresh across processes."""
 
-    def __init__(self, path: Path, lock: DataLock) -> None:
+    def __init__(self, path: Path, lock: DataLock, changes: ChangeCounters | None = None) -> None:
         super().__init__(lock)
         self.path = path
+        self._counters = changes
+        self._slot = ChangeCounters.slot(path.name)
+        self._count_seen: int | None = None  # the change count when the files were last looked at
         self.journal_path = path.with_name(f"{path.name}.journal")
         self._generation_path = path.with_name(f".{path.name}.gen")
         self._cache: Data | None = None
@@ -195,13 +199,21 @@ class JournaledJSONStorage(_TransactionalStorage):
             generation = 0
         return (*identity, generation)
 
-    def _on_disk(self) -> tuple[int, int, int] | None:
-        """The journal's identity (inode, size, modified), None when there is none: one `stat`.
+    def _on_disk(self) -> tuple[int | None, tuple[int, int, int] | None]:
+        """(this file's change count, its journal's identity) for `_load` to compare with what it saw
+        when it last looked at the files. The journal is only looked at when the count moved."""
+        count = self._counters.read(self._slot) if self._counters is not None else None
+        if count is not None and count == self._count_seen:
+            return count, None
+        return count, self._journal_identity()
 
-        It is all a read needs to look at. Every commit, here or in another process, appends to the
-        journal (its size moves); a compaction renames it away with the snapshot it fed, and a new
-        journal is a new file. So a journal that looks as it did when this process last applied all
-        of it means the snapshot is unchanged too."""
+    def _journal_identity(self) -> tuple[int, int, int] | None:
+        """The journal's inode, size and modification time (one `stat`), None when there is none.
+
+        Without change counts it is all a read looks at. Every commit, here or in another process,
+        appends to the journal (its size moves); a compaction renames it away with the snapshot it
+        fed, and a new journal is a new file. So a journal that looks as it did when this process
+        last applied all of it means the snapshot is unchanged too."""
         try:
             found = os.stat(self.journal_path)
         except FileNotFoundError:
@@ -209,8 +221,13 @@ class JournaledJSONStorage(_TransactionalStorage):
         return found.st_ino, found.st_size, found.st_mtime_ns
 
     def _load(self, on_disk: object = None) -> Data | None:
-        if self._cache and on_disk is not None and on_disk == self._journal_seen:
-            return self._cache  # as the files were a moment ago
+        if self._cache and isinstance(on_disk, tuple):
+            count, journal_id = on_disk
+            if count is not None and count == self._count_seen:
+                return self._cache  # no commit to this file anywhere since it was last looked at
+            if journal_id is not None and journal_id == self._journal_seen:
+                self._count_seen = count  # the journal, looked at after the count was read, is as applied
+                return self._cache
         key = self._key()
         if key != self._snapshot_key or self._cache is None:
             self._cache = self._read_snapshot()
@@ -227,10 +244,13 @@ class JournaledJSONStorage(_TransactionalStorage):
             raise self._damaged(error.damage) from None
         if applied:
             self._new_epoch()
-        # `on_disk` was taken before the snapshot was checked: if the journal then held just what
-        # has been applied, the cache is that journal's state. (Were it replaced since, its identity
-        # will not be seen again, and the next read checks everything.)
-        self._journal_seen = on_disk if isinstance(on_disk, tuple) and on_disk[1] == self._tail.offset else None
+        if isinstance(on_disk, tuple):
+            # `on_disk` was taken before the files were looked at: the cache is at least as new as
+            # that count, and if the journal then held just what has been applied, it is that
+            # journal's state. (Were it replaced since, its identity will not be seen again.)
+            count, journal_id = on_disk
+            self._count_seen = count
+            self._journal_seen = journal_id if journal_id is not None and journal_id[1] == self._tail.offset else None
         if not self._cache and self._key()[0] == 0 and self._tail.offset == 0:
             return None
         return self._cache
@@ -277,7 +297,10 @@ class JournaledJSONStorage(_TransactionalStorage):
             ) from error
         self._tail.offset += len(line)
         self._tail.records += 1
-        self._journal_seen = None  # the next read looks again (for another process's appends)
+        self._journal_seen = None
+        if self._counters is not None:
+            # Under the write lock, on the state read fresh when it was taken: nothing is missed.
+            self._count_seen = self._counters.bump(self._slot)
         self._cache = data
         if self._tail.records >= COMPACT_AFTER_RECORDS or self._tail.offset >= COMPACT_AFTER_BYTES:
             self._compact(data)
