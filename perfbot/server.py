@@ -46,13 +46,14 @@ def create_asgi(app: App, settings: Settings, *, run_scheduler: bool = True) -> 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(warm_up, app.store)
-        # What is loaded now lives as long as the server: leave it out of the cyclic collector's
-        # full passes, which would otherwise walk the whole store and pause every request.
+        # What is loaded now lives as long as the server: keep it out of the cyclic collector's
+        # full passes, each of which would walk the whole store while requests wait.
         gc.freeze()
         runner = _start_scheduler(app) if run_scheduler else None
         try:
             yield
         finally:
+            gc.unfreeze()
             if runner is not None:
                 runner.stop()
             for finish in asgi.state.on_shutdown:  # e.g. Slack redraws still queued
