@@ -46,8 +46,10 @@ class Collector:
     """Validates submissions against the register and stores them durably with an audit record."""
 
     def __init__(self, store: Store, config: Config, *, on_saved: OnSaved | None = None) -> None:
-        """`on_saved` hears of every stored change (e.g. exception alerts); its failure is logged,
-        never the submitter's problem: the return is already durable when it is called."""
+        """`on_saved` hears of every stored change (e.g. exception alerts), inside the return's
+        commit: what it writes to the same quarter (the alerts) is stored with the return, so a
+        crash never keeps one without the other. Its failure is logged, never the submitter's
+        problem: the return is stored all the same."""
         self._store = store
         self._config = config
         self._on_saved = on_saved
@@ -103,8 +105,9 @@ class Collector:
             submitted_by=submission.submitted_by or "performance officer",
             channel=submission.channel,
         )
-        outcome = self._store.returns.save(stored, idempotency_key=submission.idempotency_key)
-        self._notify(outcome, rag)  # outside the save's lock: the alerts rate the return first
+        with self._store.quarter_commit(submission.period):  # one commit, one fsync
+            outcome = self._store.returns.save(stored, idempotency_key=submission.idempotency_key)
+            self._notify(outcome, rag)
         return SubmissionResult(outcome=outcome, rag=rag)
 
     def _notify(self, outcome: SaveOutcome, rag: RagResult | None) -> None:

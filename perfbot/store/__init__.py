@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from perfbot.clock import Clock, SystemClock
+from perfbot.periods import Period
 from perfbot.store.audit import AuditLog
 from perfbot.store.casestudies_repo import CaseStudies
 from perfbot.store.conversations_repo import Conversations as Conversations  # bot/teams
@@ -47,3 +49,8 @@ class Store:
     def in_memory(cls, *, clock: Clock | None = None) -> Store:
         """A store with the same semantics and no files, for unit tests."""
         return cls(FileSet(None), clock or SystemClock())
+
+    def quarter_commit(self, period: Period) -> AbstractContextManager[None]:
+        """Changes to one quarter's file made inside the block (a return and the alerts it raises)
+        are committed together, durably and with one fsync, or not at all."""
+        return self.files.period(period).transaction()

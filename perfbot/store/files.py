@@ -39,7 +39,8 @@ class _Table(Table):
     _id_epoch: int | None = None
     _indexes: dict[str, tuple[tuple[int, int], dict[Any, str | tuple[str, ...]]]] | None = None
     _derived: dict[str, tuple[tuple[int, int], Any]] | None = None
-    _converted: dict[str, tuple[tuple[int, int], dict[str, tuple[Mapping, Any]], dict[str, Any]]] | None = None
+    _converted: dict[str, tuple[tuple[int, int], dict[str, Any]]] | None = None
+    _memos: dict[str, dict[str, tuple[Mapping, Any]]] | None = None  # by name: doc id → (doc, value)
 
     def _update_table(self, updater: Callable[[Any], None]) -> None:
         """TinyDB's, without converting the whole table to int keys and back on every write.
@@ -113,15 +114,45 @@ class _Table(Table):
         version, table = self._versioned()
         cached = self._converted.get(name) if self._converted is not None else None
         if cached is not None and cached[0] == version:
-            return cached[2]
-        earlier = cached[1] if cached is not None else {}
+            return cached[1]
+        earlier = self._memo(name)
         pairs: dict[str, tuple[Mapping, T]] = {}
         for doc_id, doc in table.items():
             hit = earlier.get(doc_id)
             pairs[doc_id] = hit if hit is not None and hit[0] is doc else (doc, convert(doc))
         values = {doc_id: value for doc_id, (_, value) in pairs.items()}
-        self._converted = (self._converted or {}) | {name: (version, pairs, values)}
+        self._memos = (self._memos or {}) | {name: pairs}
+        self._converted = (self._converted or {}) | {name: (version, values)}
         return values
+
+    def find_one_converted(
+        self, field: str, value: Any, name: str, convert: Callable[[Mapping[str, Any]], T]
+    ) -> T | None:
+        """`convert` of the first document whose `field` equals `value` (see `find`), converted
+        again only when that document changed (see `converted`)."""
+        version, table = self._versioned()
+        try:
+            ids = _as_tuple(self._index(field, version, table).get(value, ()))
+        except TypeError:
+            found = self.find_one(field, value)
+            return convert(found) if found is not None else None
+        memo = self._memo(name)
+        for doc_id in ids:
+            doc = table.get(doc_id)
+            if doc is not None and doc.get(field) == value:
+                hit = memo.get(doc_id)
+                if hit is not None and hit[0] is doc:
+                    return hit[1]
+                converted = convert(doc)
+                memo[doc_id] = (doc, converted)  # one dict item: safe beside readers of the memo
+                return converted
+        return None
+
+    def _memo(self, name: str) -> dict[str, tuple[Mapping, Any]]:
+        memos = self._memos if self._memos is not None else {}
+        if name not in memos:
+            self._memos = memos = memos | {name: {}}
+        return memos[name]
 
     def _index(
         self, field: str, version: tuple[int, int], table: Mapping[str, Mapping]

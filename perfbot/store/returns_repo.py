@@ -43,8 +43,7 @@ class Returns:
         known = table.current(_BY_MEASURE)  # a quarter read whole since its last change: most are
         if known is not None:
             return known.get(measure_id)
-        doc = table.find_one("measure_id", measure_id)
-        return Return.from_doc(doc) if doc else None
+        return table.find_one_converted("measure_id", measure_id, "returns", Return.from_doc)
 
     def for_period(self, period: Period) -> dict[str, Return]:
         """Current returns of a quarter, by measure id."""

@@ -108,3 +108,15 @@ def test_an_item_arriving_as_its_batch_is_taken_joins_the_next_batch(opened):
     assert (first, second) == (f"{Q3}|alert#11:00|cmt", f"{Q3}|alert#12:00|cmt")
     assert app.store.outbox.get(Q3, first).content["items"] == ["one"]
     assert app.store.outbox.get(Q3, second).content["items"] == ["two"]
+
+
+def test_a_return_and_the_alert_it_raises_are_one_commit(opened):
+    """Stored together (one journal line, one fsync): a crash keeps both or neither."""
+    clock, channel, app = opened
+    clock.set(london("2026-01-12 10:20"))
+    journal = app.store.files.data_dir / "periods" / f"{Q3.key}.json.journal"
+    lines = journal.read_bytes().count(b"\n") if journal.exists() else 0
+    reply(app, "A1", Q3, 70, by=ALICE, **RED)()
+    assert journal.read_bytes().count(b"\n") == lines + 1
+    assert app.store.returns.get("A1", Q3).value == 70
+    assert app.store.outbox.get(Q3, f"{Q3}|alert#2026-01-12T11:00|cmt").content["items"]

@@ -180,3 +180,15 @@ def test_single_look_ups_use_a_quarter_read_whole_only_while_it_is_current(store
     other.returns.for_period(Q3)
     _insert(store, **_full_return("M2", 2.0))  # another process writes
     assert other.returns.get("M2", Q3).value == 2.0
+
+
+def test_a_single_look_up_converts_a_document_again_only_after_it_changed(store):
+    doc_id = _insert(store, **_full_return("M1", 1.0))
+    first = store.returns.get("M1", Q3)
+    assert store.returns.get("M1", Q3) is first  # not converted again
+    with store.files.period(Q3).transaction():
+        _returns(store).update({"value": 4.0}, doc_ids=[doc_id])
+    assert store.returns.get("M1", Q3).value == 4.0
+    with store.files.period(Q3).transaction():
+        _returns(store).remove(doc_ids=[doc_id])
+    assert store.returns.get("M1", Q3) is None
