@@ -58,17 +58,19 @@ class _Table(Table):
 
     def find(self, field: str, value: Any) -> list[Document]:
         """Documents whose `field` equals `value`, in document-id order."""
+        return [self.document_class(doc, self.document_id_class(doc_id)) for doc_id, doc in self._matching(field, value)]
+
+    def _matching(self, field: str, value: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        """(id, stored document) of each document whose `field` equals `value`, through the index."""
         version, table = self._versioned()
         try:
             ids = _as_tuple(self._index(field, version, table).get(value, ()))
         except TypeError:  # an unhashable value: no index can hold it
-            return self.search(lambda doc: doc.get(field) == value)
-        found = []
+            ids = tuple(doc_id for doc_id, doc in table.items() if doc.get(field) == value)
         for doc_id in ids:
             doc = table.get(doc_id)
             if doc is not None and doc.get(field) == value:  # an index older than `table` misses, never lies
-                found.append(self.document_class(doc, self.document_id_class(doc_id)))
-        return found
+                yield doc_id, doc
 
     def find_one(self, field: str, value: Any) -> Document | None:
         """The first document whose `field` equals `value`, or None."""
@@ -84,12 +86,6 @@ class _Table(Table):
         value = build(table)
         self._derived = (self._derived or {}) | {name: (version, value)}
         return value
-
-    def current(self, name: str) -> Any | None:
-        """What `derived(name, …)` holds if it is still current, else None (nothing is built)."""
-        version, _ = self._versioned()
-        cached = self._derived.get(name) if self._derived is not None else None
-        return cached[1] if cached is not None and cached[0] == version else None
 
     def _versioned(self) -> tuple[tuple[int, int], Mapping[str, Mapping]]:
         """The table and its version. The version is read before the table (a write in between
@@ -116,12 +112,9 @@ class _Table(Table):
         if cached is not None and cached[0] == version:
             return cached[1]
         earlier = self._memo(name)
-        pairs: dict[str, tuple[Mapping, T]] = {}
-        for doc_id, doc in table.items():
-            hit = earlier.get(doc_id)
-            pairs[doc_id] = hit if hit is not None and hit[0] is doc else (doc, convert(doc))
-        values = {doc_id: value for doc_id, (_, value) in pairs.items()}
-        self._memos = (self._memos or {}) | {name: pairs}
+        values = {doc_id: _converted(earlier, doc_id, doc, convert) for doc_id, doc in table.items()}
+        # A new memo of just these documents (replaced whole: never iterated while others add to it).
+        self._memos = (self._memos or {}) | {name: {doc_id: earlier[doc_id] for doc_id in values}}
         self._converted = (self._converted or {}) | {name: (version, values)}
         return values
 
@@ -130,25 +123,12 @@ class _Table(Table):
     ) -> T | None:
         """`convert` of the first document whose `field` equals `value` (see `find`), converted
         again only when that document changed (see `converted`)."""
-        version, table = self._versioned()
-        try:
-            ids = _as_tuple(self._index(field, version, table).get(value, ()))
-        except TypeError:
-            found = self.find_one(field, value)
-            return convert(found) if found is not None else None
-        memo = self._memo(name)
-        for doc_id in ids:
-            doc = table.get(doc_id)
-            if doc is not None and doc.get(field) == value:
-                hit = memo.get(doc_id)
-                if hit is not None and hit[0] is doc:
-                    return hit[1]
-                converted = convert(doc)
-                memo[doc_id] = (doc, converted)  # one dict item: safe beside readers of the memo
-                return converted
+        for doc_id, doc in self._matching(field, value):
+            return _converted(self._memo(name), doc_id, doc, convert)
         return None
 
     def _memo(self, name: str) -> dict[str, tuple[Mapping, Any]]:
+        """Conversions under `name`: document id → (the document converted, its value)."""
         memos = self._memos if self._memos is not None else {}
         if name not in memos:
             self._memos = memos = memos | {name: {}}
@@ -291,6 +271,17 @@ def _move(index: dict[Any, str | tuple[str, ...]], doc_id: str, old: Any, new: A
     if new is not _ABSENT:
         ids = sorted({*_as_tuple(index.get(new, ())), doc_id}, key=int)
         index[new] = ids[0] if len(ids) == 1 else tuple(ids)
+
+
+def _converted(memo: dict[str, tuple[Mapping, T]], doc_id: str, doc: Mapping[str, Any],
+               convert: Callable[[Mapping[str, Any]], T]) -> T:  # fmt: skip
+    """`convert(doc)`, or the memo's value while `doc` is the very document it was made from."""
+    hit = memo.get(doc_id)
+    if hit is not None and hit[0] is doc:
+        return hit[1]
+    value = convert(doc)
+    memo[doc_id] = (doc, value)  # one dict item at a time: safe beside other readers of the memo
+    return value
 
 
 def _as_tuple(ids: str | tuple[str, ...]) -> tuple[str, ...]:

@@ -40,9 +40,6 @@ class Returns:
 
     def get(self, measure_id: str, period: Period) -> Return | None:
         table = self._files.period(period).table("returns")
-        known = table.current(_BY_MEASURE)  # a quarter read whole since its last change: most are
-        if known is not None:
-            return known.get(measure_id)
         return table.find_one_converted("measure_id", measure_id, "returns", Return.from_doc)
 
     def for_period(self, period: Period) -> dict[str, Return]:

@@ -258,10 +258,8 @@ class JournaledJSONStorage(_TransactionalStorage):
     def _journal_grew(self) -> bool:
         """Whether the journal holds bytes past those applied (a stat: most reads find none). A
         journal replaced by a compaction comes with a new snapshot key, which resets the tail."""
-        try:
-            return os.stat(self.journal_path).st_size != self._tail.offset
-        except FileNotFoundError:
-            return False
+        found = self._journal_identity()
+        return found is not None and found[1] != self._tail.offset
 
     def _read_snapshot(self) -> Data:
         try:
