@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean install
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,15 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	bash tests/e2e/install-browser.sh
+	bash tests/e2e/install-report-libs.sh
 	$(BIN)/pytest
+
+# Puts `perfbot` on your PATH: a link in ~/.local/bin (on the PATH of most Linux desktops and
+# servers) to the one in .venv. Or, per shell: `source .venv/bin/activate`.
+install: $(STAMP)
+	mkdir -p $(HOME)/.local/bin
+	ln -sf $(CURDIR)/$(BIN)/perfbot $(HOME)/.local/bin/perfbot
+	@echo "perfbot is now $(HOME)/.local/bin/perfbot (if 'perfbot' is not found, add $(HOME)/.local/bin to PATH)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

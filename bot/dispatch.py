@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from bot.channel import Channel, TransportError
+from bot.channel import OUTBOX_KEY, Channel, TransportError
 from perfbot.notices import Alert, NoticeKind, PersonNotice
 from perfbot.periods import Period
 from perfbot.store import OutboxMessage, Store
@@ -147,6 +147,13 @@ class Dispatcher:
         self._store.outbox.mark_sent(claimed.period, claimed.key, channel=channel, ref=ref)
         return _Outcome(claimed.key)
 
+    def channel_for(self, recipient: str) -> str | None:
+        """The channel a message to `recipient` would go through now, None if none can reach them."""
+        for channel in self._channels:
+            if channel.resolve_person(recipient) is not None:
+                return channel.name
+        return None
+
     def _send(self, message: OutboxMessage) -> tuple[str, str]:
         for channel, slots in zip(self._channels, self._slots, strict=True):
             with slots:
@@ -154,9 +161,18 @@ class Dispatcher:
                 if address is None:
                     continue
                 return channel.name, self._send_on(channel, address, message)
-        raise TransportError(f"no channel knows {message.recipient}", permanent=True)
+        tried = ", ".join(self.channel_names) or "none configured"
+        raise TransportError(f"no channel can reach {message.recipient} "
+                             f"(channels tried: {tried})", permanent=True)  # fmt: skip
 
     def _send_on(self, channel: Channel, address: str, message: OutboxMessage) -> str:
+        token = OUTBOX_KEY.set(message.key)
+        try:
+            return self._send_kind(channel, address, message)
+        finally:
+            OUTBOX_KEY.reset(token)
+
+    def _send_kind(self, channel: Channel, address: str, message: OutboxMessage) -> str:
         kind = NoticeKind(message.kind)
         if kind is NoticeKind.DIGEST:
             return channel.post_digest(address, self._digest_for(message.period))
@@ -177,7 +193,10 @@ class Dispatcher:
                 delay = max(delay, timedelta(seconds=error.retry_after))
             retry_at = self._store.clock.now() + delay
         self._store.outbox.mark_failed(message.period, message.key, error=str(error), retry_at=retry_at)
-        log.warning("delivery of %s failed: %s", message.key, error)
+        if retry_at is None:  # once per message: it is not tried again; officers see it in round status
+            log.error("not delivered, and not retried: %s: %s", message.key, error)
+        else:
+            log.warning("delivery of %s failed (will retry): %s", message.key, error)
         return _Outcome(message.key, str(error))
 
 

@@ -1,17 +1,25 @@
 """Bulk returns from CSV/XLSX: `measure_id, period, value, commentary, action, submitted_by`,
-and optionally `numerator, denominator` (the workings behind a ratio or percentage).
+and optionally `numerator, denominator` (the workings behind a ratio or percentage) and
+`submitted_at` (when the figure was really made).
 
 All-or-nothing like the register import: every row is checked, any error means nothing is stored.
+It is an officer's import: rows for a quarter with no round are history, recorded as they were
+(no commentary demanded, implausible values kept as data-quality exceptions); rows for a closed
+round are corrections and need a reason; rows without `submitted_at` count neither as on time
+nor as late.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
 
 from collectors.submissions import Collector, Submission
+from perfbot.clock import LONDON
 from perfbot.model import Return, Value
-from perfbot.periods import Period, PeriodError
+from perfbot.periods import Period, PeriodError, period_of_cell
+from perfbot.rag import CONFIRMED_ZERO, RagResult
 from perfbot.store import SaveOutcome, Store
 from perfbot.tabular import InputFileError, Row, read_csv, xlsx_sheets
 from perfbot.values import InvalidValue, parse_number
@@ -44,15 +52,21 @@ def read_rows(path: Path) -> list[Row]:
 
 
 def import_returns(
-    store: Store, collector: Collector, path: Path, *, period: Period | None, actor: str
-) -> ImportSummary:
-    """Check every row, then store all of them (one durable write per quarter)."""
+    store: Store, collector: Collector, path: Path, *, period: Period | None, actor: str,
+    reason: str = "",
+) -> ImportSummary:  # fmt: skip
+    """Check every row, then store all of them (one durable write per quarter).
+
+    `reason` is why closed quarters are corrected; quarters with no round are history and get
+    "history imported from FILE" when no reason is given.
+    """
     rows = read_rows(path)
     errors: list[str] = []
     accepted: list[Return] = []
     seen: dict[tuple[str, Period], int] = {}
     staged: dict[tuple[str, Period], Value] = {}
-    parsed = [(row, _submission(row, period, actor, errors)) for row in rows]
+    why = _Reasons(store, reason, f"history imported from {path.name} by {actor}")
+    parsed = [(row, _submission(row, period, why, errors)) for row in rows]
     for row, submission in sorted(
         ((r, s) for r, s in parsed if s is not None), key=lambda pair: pair[1].period
     ):
@@ -62,14 +76,15 @@ def import_returns(
                           f"again (first at row {seen[key]})")  # fmt: skip
             continue
         seen[key] = row.number
-        problems, value, _ = collector.check(submission, staged=staged)
+        problems, value, rag = collector.check(submission, staged=staged)
         staged[key] = value  # type: ignore[assignment]
         for column, message in problems.errors.items():
             errors.append(f"row {row.number}, column {_column(column)}: {message}")
         workings = _workings(row, errors)
-        if not problems and workings is not None:
+        made_at = _made_at(row, errors)
+        if not problems and workings is not None and made_at is not False:
             author = _text(row, "submitted_by") or f"bulk import by {actor}"
-            accepted.append(_to_return(submission, value, author, store, workings))
+            accepted.append(_to_return(submission, value, author, made_at, workings, rag))
     if errors:
         raise ReturnsImportError(sorted(errors, key=_row_number))
     if not accepted:
@@ -91,14 +106,26 @@ def _text(row: Row, column: str) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _submission(row: Row, period: Period | None, actor: str, errors: list[str]) -> Submission | None:
+class _Reasons:
+    """The reason each row's quarter needs: given, automatic for history, none for open rounds."""
+
+    def __init__(self, store: Store, given: str, for_history: str) -> None:
+        self._store, self._given, self._for_history = store, given.strip(), for_history
+
+    def of(self, period: Period) -> str:
+        if self._given:
+            return self._given
+        return self._for_history if self._store.rounds.get(period) is None else ""
+
+
+def _submission(row: Row, period: Period | None, why: _Reasons, errors: list[str]) -> Submission | None:
     measure_id = _text(row, "measure_id")
     if not measure_id:
         errors.append(f"row {row.number}, column measure_id: is required")
         return None
-    raw_period = _text(row, "period")
+    raw_period = row.cells.get("period")
     try:
-        found = Period.parse(raw_period) if raw_period else period
+        found = period_of_cell(raw_period) if _text(row, "period") else period
     except PeriodError as error:
         errors.append(f"row {row.number}, column period: {error}")
         return None
@@ -113,6 +140,8 @@ def _submission(row: Row, period: Period | None, actor: str, errors: list[str]) 
         action=_text(row, "action"),
         submitted_by=None,
         channel="import",
+        officer=True,
+        reason=why.of(found),
     )
 
 
@@ -129,9 +158,27 @@ def _workings(row: Row, errors: list[str]) -> dict[str, float | None] | None:
     return found
 
 
+def _made_at(row: Row, errors: list[str]) -> datetime | None | bool:
+    """The row's `submitted_at` (Europe/London when no offset is given), None when blank, False
+    (with an error) when unreadable."""
+    cell = row.cells.get("submitted_at")
+    if cell is None or str(cell).strip() == "":
+        return None
+    if isinstance(cell, date) and not isinstance(cell, datetime):
+        cell = datetime.combine(cell, time(12, 0))
+    try:
+        made = cell if isinstance(cell, datetime) else datetime.fromisoformat(str(cell).strip())
+    except ValueError:
+        errors.append(f"row {row.number}, column submitted_at: '{cell}' is not a date and time; "
+                      "write it like 2025-10-14 09:30")  # fmt: skip
+        return False
+    return made if made.tzinfo else made.replace(tzinfo=LONDON)
+
+
 def _to_return(
-    submission: Submission, value: object, author: str, store: Store, workings: dict[str, float | None]
-) -> Return:
+    submission: Submission, value: object, author: str, made_at: datetime | None,
+    workings: dict[str, float | None], rag: RagResult | None,
+) -> Return:  # fmt: skip
     return Return(
         measure_id=submission.measure_id,
         period=submission.period,
@@ -139,8 +186,11 @@ def _to_return(
         commentary=submission.commentary,
         action=submission.action,
         submitted_by=author,
-        submitted_at=store.clock.now(),
+        submitted_at=made_at,
         channel="import",
         numerator=workings.get("numerator"),
         denominator=workings.get("denominator"),
+        reason=submission.reason,
+        unknown_time=made_at is None,
+        confirmed=rag is not None and CONFIRMED_ZERO in rag.flags,
     )

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 
 from collectors.validation import FieldErrors, check_text, check_unusual, parse_value
 from perfbot.config import Config
-from perfbot.model import Return, RoundState, Value
+from perfbot.model import Return, Value
 from perfbot.periods import Period
-from perfbot.rag import RagResult
+from perfbot.rag import CONFIRMED_ZERO, RagResult
 from perfbot.rating import rate_in_context
 from perfbot.store import SaveOutcome, SaveStatus, Store
+from perfbot.write_rule import round_is_open, write_refusal
 
 log = logging.getLogger("perfbot.collector")
 OnSaved = Callable[[SaveOutcome, RagResult | None], None]
@@ -25,10 +26,12 @@ class Submission:
     value: object
     commentary: str = ""
     action: str = ""
-    submitted_by: str | None = None  # None: a trusted operator (CLI, bulk import)
+    submitted_by: str | None = None  # None: a trusted operator (the performance officer)
     channel: str = "cli"
     idempotency_key: str | None = None  # one delivery (a Slack view id, a Teams activity id…)
     confirmed: bool = False  # the person confirmed a figure that looks like missing data
+    officer: bool = False  # an officer's write (CLI, console): may correct closed/history quarters
+    reason: str = ""  # why an officer corrects a quarter whose round is not open (required then)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,22 +77,25 @@ class Collector:
         measure = self._store.register.measure(submission.measure_id)
         if measure is None:
             return FieldErrors({"measure": f"There is no measure '{submission.measure_id}'"}), None, None
-        problem = self._period_problem(submission.period)
+        found = self._store.rounds.get(submission.period)
+        problem = write_refusal(submission.period, found, today=self._store.clock.now().date(),
+                                officer=submission.officer or submission.submitted_by is None,
+                                reason=submission.reason)  # fmt: skip
         if problem:
             return FieldErrors({"period": problem}), None, None
         who = submission.submitted_by
         if who is not None and not self.may_submit(who, measure.measure_id):
             return FieldErrors({"measure": f"{who} is not the owner of {measure.measure_id}"}), None, None
-        value, error = parse_value(measure, submission.value)
+        history = not round_is_open(found)  # an officer recording a figure as it was
+        value, error = parse_value(measure, submission.value, history=history)
         if error:
             return FieldErrors({"value": error}), None, None
-        rag = rate_in_context(
-            self._store, self._config.rag, measure, submission.period, value, staged=staged
-        )
-        unusual = check_unusual(rag, confirmed=submission.confirmed)
+        rag = rate_in_context(self._store, self._config.rag, measure, submission.period, value,
+                              staged=staged, confirmed=submission.confirmed or history)  # fmt: skip
+        unusual = check_unusual(rag, confirmed=submission.confirmed or history)
         if unusual:
             return unusual, value, rag
-        return check_text(submission.commentary, submission.action, rag), value, rag
+        return check_text(submission.commentary, submission.action, rag, history=history), value, rag
 
     def submit(self, submission: Submission) -> SubmissionResult:
         """Check and, when valid, store; the result is durable before this returns."""
@@ -104,6 +110,8 @@ class Collector:
             action=submission.action.strip(),
             submitted_by=submission.submitted_by or "performance officer",
             channel=submission.channel,
+            confirmed=submission.confirmed and _looks_missing(rag),
+            reason=submission.reason.strip(),
         )
         with self._store.quarter_commit(submission.period):  # one commit, one fsync
             outcome = self._store.returns.save(stored, idempotency_key=submission.idempotency_key)
@@ -118,10 +126,8 @@ class Collector:
         except Exception:
             log.exception("on_saved observer failed for %s", outcome.current.measure_id)
 
-    def _period_problem(self, period: Period) -> str | None:
-        if period.end >= self._store.clock.now().date():
-            return f"{period} has not ended yet"
-        found = self._store.rounds.get(period)
-        if found is not None and found.state is RoundState.CLOSED:
-            return f"The round for {period} is closed; ask the performance officer to reopen it"
-        return None
+
+
+def _looks_missing(rag: RagResult | None) -> bool:
+    """Whether the figure was one that looks like missing data (so its confirmation matters)."""
+    return rag is not None and CONFIRMED_ZERO in rag.flags

@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass, field
 
 from perfbot.model import Measure, Rag, Unit, Value
+from perfbot.plausible import implausible
 from perfbot.rag import RagResult
-from perfbot.values import InvalidValue, parse_number
+from perfbot.values import InvalidValue, PercentCell, parse_number
 
 MAX_TEXT = 3000  # Slack's and Teams' input limits; long enough for a paragraph of commentary
 MAX_VALUE_TEXT = 500
@@ -27,8 +28,12 @@ class FieldErrors:
         return bool(self.errors)
 
 
-def parse_value(measure: Measure, raw: object) -> tuple[Value, str | None]:
-    """The value in the measure's unit, or an error message fit to show the owner."""
+def parse_value(measure: Measure, raw: object, *, history: bool = False) -> tuple[Value, str | None]:
+    """The value in the measure's unit, or an error message fit to show the owner.
+
+    In `history` (a figure for a quarter with no open round, entered by an officer) a value
+    outside the plausible range is kept: the analysis shows it as a data-quality exception.
+    """
     text = "" if raw is None else str(raw).strip()
     if text == "":
         return None, "Enter a value"
@@ -38,27 +43,18 @@ def parse_value(measure: Measure, raw: object) -> tuple[Value, str | None]:
         if _UNSAFE.search(text):
             return None, unsafe_text("value")
         return text, None
+    if isinstance(raw, PercentCell) and measure.unit is not Unit.PERCENT:
+        return None, (f"The cell is formatted as a percentage ({raw}) but {measure.measure_id} "
+                      f"is measured in {measure.unit.value}: give the number itself")  # fmt: skip
     try:
         number = parse_number(raw)
     except InvalidValue:
         return None, f"Enter a number for {measure.title} (you entered '{_shorten(text)}')"
-    return number, _range_problem(measure, number)
+    return number, None if history else implausible(measure, number)
 
 
-def _range_problem(measure: Measure, number: float) -> str | None:
-    if measure.unit is Unit.PERCENT and not 0 <= number <= 100:
-        return f"A percentage must be between 0 and 100 (you entered {number:g})"
-    if measure.unit is Unit.DAYS and number < 0:
-        return f"A number of days cannot be negative (you entered {number:g})"
-    if measure.plausible_min is not None and number < measure.plausible_min:
-        return f"{number:g} is below the lowest plausible value, {measure.plausible_min:g}"
-    if measure.plausible_max is not None and number > measure.plausible_max:
-        return f"{number:g} is above the highest plausible value, {measure.plausible_max:g}"
-    return None
-
-
-def check_text(commentary: str, action: str, rag: RagResult | None) -> FieldErrors:
-    """Commentary is required off target; a remedial action when red."""
+def check_text(commentary: str, action: str, rag: RagResult | None, *, history: bool = False) -> FieldErrors:
+    """Commentary is required off target; a remedial action when red (not in `history`)."""
     errors: dict[str, str] = {}
     if len(commentary) > MAX_TEXT:
         errors["commentary"] = f"Keep the commentary to {MAX_TEXT} characters"
@@ -68,7 +64,7 @@ def check_text(commentary: str, action: str, rag: RagResult | None) -> FieldErro
         errors["action"] = f"Keep the remedial action to {MAX_TEXT} characters"
     elif _UNSAFE.search(action):
         errors["action"] = unsafe_text("remedial action")
-    if rag is None:
+    if rag is None or history:  # history is recorded as it was, not a return being made
         return FieldErrors(errors)
     if rag.rag in (Rag.AMBER, Rag.RED) and not commentary.strip():
         errors.setdefault("commentary", f"This is off target ({rag.rag.value}): explain why")
@@ -83,7 +79,7 @@ def unsafe_text(what: str) -> str:
 
 def check_unusual(rag: RagResult | None, *, confirmed: bool) -> FieldErrors:
     """A value that looks like missing data (a 0 far outside history) needs confirming."""
-    if rag is None or not rag.flags or confirmed:
+    if rag is None or rag.rag is not Rag.MISSING or not rag.flags or confirmed:
         return FieldErrors()
     return FieldErrors({"value": f"Check this figure — {rag.flags[0]}. If it is right, confirm it"})
 

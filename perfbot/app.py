@@ -78,9 +78,12 @@ def build(
     channels: list[Channel] | None = None,
     settings: Settings | None = None,
 ) -> App:
-    """Assemble perfbot on a data directory; the local channel is always last in line.
+    """Assemble perfbot on a data directory.
 
-    `channels` replaces the ones `settings` (default: none) would enable.
+    `channels` replaces the ones `settings` (default: none) would enable. The local channel is
+    last in line only when `show` is given (a terminal where someone reads it: `round open`,
+    `chase`, `demo`); without it (`perfbot serve`) a message no channel can reach is recorded as
+    undelivered, never marked sent to nobody.
     """
     config = config_module.load(data_dir)
     store = Store.open(data_dir, clock=clock)
@@ -92,7 +95,7 @@ def build(
     collector = Collector(store, config, on_saved=alerts.on_saved)
     dispatcher = Dispatcher(
         store,
-        [*(channels or []), LocalChannel(show)],
+        [*(channels or []), *([LocalChannel(show)] if show is not None else [])],
         digest_for=lambda period: digest_for(store, config, period),
     )
     cycle = Cycle(store, config, dispatcher, links)

@@ -30,4 +30,11 @@ def enabled_channels(settings: Settings, *, store: Store, config: Config) -> lis
         from bot.teams.channel import TeamsChannel
 
         available["teams"] = TeamsChannel.from_settings(settings.m365, store=store, config=config)
-    return [available[name] for name in config.channel_order if name in available]
+    if settings.email is not None:
+        from bot.email.channel import EmailChannel
+
+        available["email"] = EmailChannel.from_settings(settings.email, m365=settings.m365, config=config)
+    order = list(config.channel_order)
+    if "email" in available and "email" not in order:  # the natural last channel before local
+        order.insert(order.index("local") if "local" in order else len(order), "email")
+    return [available[name] for name in order if name in available]

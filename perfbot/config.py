@@ -45,7 +45,7 @@ class Config:
     region: str = "england-and-wales"
     performance_officers: tuple[str, ...] = ()
     cmt_recipients: tuple[str, ...] = ("cmt",)
-    channel_order: tuple[str, ...] = ("slack", "teams", "sharepoint", "local")
+    channel_order: tuple[str, ...] = ("slack", "teams", "sharepoint", "email", "local")
     public_url: str = "http://127.0.0.1:8000"
     cycle: CycleConfig = field(default_factory=CycleConfig)
     rag: RagPolicy = field(default_factory=RagPolicy)
@@ -99,7 +99,7 @@ def parse(raw: dict[str, Any], *, source: str = CONFIG_NAME) -> Config:
         region=region,
         performance_officers=tuple(reader.texts("council.performance_officers", [])),
         cmt_recipients=tuple(reader.texts("digest.recipients", ["cmt"])),
-        channel_order=tuple(reader.texts("channels.order", ["slack", "teams", "sharepoint", "local"])),
+        channel_order=tuple(reader.texts("channels.order", ["slack", "teams", "sharepoint", "email", "local"])),
         public_url=reader.text("web.public_url", "http://127.0.0.1:8000").rstrip("/"),
         cycle=cycle,
         rag=rag,
@@ -192,11 +192,18 @@ tolerance = "5%"                      # amber band short of target ("5%" of targ
 green_within = "0"                    # Belfast-style: green within e.g. "1%" of target
 
 [digest]
-recipients = ["cmt"]                  # CMT channels (names the chat channels map to)
+recipients = ["cmt"]                  # CMT: chat channel names, or e-mail addresses for the digest by e-mail
 
 [channels]
-order = ["slack", "teams", "sharepoint", "local"]   # each person is reached on the first that knows them
+order = ["slack", "teams", "sharepoint", "email", "local"]   # each person is reached on the first that knows them
 
 [web]
 public_url = "http://127.0.0.1:8000"  # base of the signed form links in every request
+# Who may sign in to the web pages, and for what (performance officers are under [council]):
+# cmt = ["chief.executive@council.gov.uk"]   # Corporate Management Team: the dashboard
+# members = ["cllr.smith@council.gov.uk"]    # elected members: the dashboard, closed rounds only
+# admins = ["it.support@council.gov.uk"]     # everything, and sign-in links
+# session_hours = 8                          # how long a sign-in lasts (1 to 168)
+# sign_in_hours = 4                          # how long a sign-in link works (1 to 168)
+# upload_max_mb = 5                          # largest case-study file in MB (1 to 20)
 """

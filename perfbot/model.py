@@ -150,6 +150,9 @@ class Return:
     revision: int = 1
     numerator: float | None = None  # optional workings behind a ratio or percentage
     denominator: float | None = None
+    confirmed: bool = False  # the submitter confirmed a figure that looks like missing data
+    reason: str = ""  # why an officer changed it (a correction to a closed or history quarter)
+    unknown_time: bool = False  # history imported without the time it was really made
 
     def to_doc(self) -> dict[str, Any]:
         doc = {
@@ -167,6 +170,10 @@ class Return:
         for name, value in (("numerator", self.numerator), ("denominator", self.denominator)):
             if value is not None:
                 doc[name] = value
+        for name, flag in (("confirmed", self.confirmed), ("reason", self.reason),
+                           ("unknown_time", self.unknown_time)):  # fmt: skip
+            if flag:
+                doc[name] = flag
         return doc
 
     @classmethod
@@ -184,6 +191,9 @@ class Return:
             revision=int(doc.get("revision", 1)),
             numerator=doc.get("numerator"),
             denominator=doc.get("denominator"),
+            confirmed=bool(doc.get("confirmed", False)),
+            reason=doc.get("reason", ""),
+            unknown_time=bool(doc.get("unknown_time", False)),
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 _PATTERNS = (
@@ -114,6 +114,15 @@ _CACHED_TEXT = 24  # longer text is never a period's own name: parse it, keep no
 @lru_cache(maxsize=512)
 def _parse_cached(text: str) -> Period:
     return Period._parse(text)  # Period is immutable: one instance can serve every caller
+
+
+def period_of_cell(cell: object) -> Period:
+    """A period from a spreadsheet cell: "2025/26 Q3", or a date (the quarter it falls in)."""
+    if isinstance(cell, datetime):
+        return Period.containing(cell.date())
+    if isinstance(cell, date):
+        return Period.containing(cell)
+    return Period.parse(str(cell).strip())
 
 
 def parse_financial_year(text: str) -> int:

@@ -14,6 +14,8 @@ from perfbot.model import Direction, Measure, Polarity, Rag, RagRule, Value
 from perfbot.values import Tolerance
 
 _EPSILON = 1e-9
+MISSING_ZERO = "probable missing data: 0 is far outside this measure's history"
+CONFIRMED_ZERO = "data quality: a 0 that looks like missing data, confirmed by the submitter"
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,17 @@ class RagPolicy:
     green_within: Tolerance = field(default_factory=lambda: Tolerance("absolute", 0.0))
     zero_outlier_sigmas: float = 3.0
     zero_outlier_min_history: int = 3
+    zero_far_share_of_target: float = 0.5  # with little history, "far from 0" is this share …
+    zero_far_without_target: float = 1.0  # … of the target, or this when there is no target
+
+
+@dataclass(frozen=True, slots=True)
+class ZeroReferences:
+    """What a 0 is compared with: last quarter, the same quarter last year, the history."""
+
+    previous: float | None = None
+    last_year: float | None = None
+    history: tuple[float, ...] = ()  # the measure's earlier values, oldest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,15 +100,25 @@ def _ranged(measure: Measure, value: float) -> RagResult:
     return RagResult(Rag.RED, f"short of the minimum target of {bad:g}")
 
 
-def probable_missing_zero(value: float, history: Sequence[float], policy: RagPolicy) -> bool:
-    """True when a 0 sits far outside the measure's own (non-zero) history: likely 'not in yet'."""
-    if value != 0 or len(history) < policy.zero_outlier_min_history:
+def probable_missing_zero(
+    value: float, references: ZeroReferences, policy: RagPolicy, *, target: float | None = None
+) -> bool:
+    """True when a 0 is likely "not in yet": the measure has never been 0 and either last quarter
+    or the same quarter last year was far from 0 (even one earlier quarter is enough), or the
+    0 sits far outside a longer history."""
+    if value != 0:
         return False
-    if any(abs(h) <= _EPSILON for h in history):
+    known = [*references.history, *(v for v in (references.previous, references.last_year) if v is not None)]
+    if not known or any(abs(h) <= _EPSILON for h in known):
         return False
-    mean = statistics.fmean(history)
-    spread = statistics.pstdev(history)
-    return abs(mean) > policy.zero_outlier_sigmas * spread
+    near = [v for v in (references.previous, references.last_year) if v is not None]
+    far = (policy.zero_far_share_of_target * abs(target) if target else policy.zero_far_without_target)
+    if near and all(abs(v) >= max(far, _EPSILON) for v in near):
+        return True
+    history = references.history
+    if len(history) < policy.zero_outlier_min_history:
+        return False
+    return abs(statistics.fmean(history)) > policy.zero_outlier_sigmas * statistics.pstdev(history)
 
 
 def rate(
@@ -106,8 +129,12 @@ def rate(
     policy: RagPolicy,
     last_year: float | None = None,
     history: Sequence[float] = (),
+    references: ZeroReferences | None = None,
+    confirmed: bool = False,
 ) -> RagResult:
-    """The RAG status of one return. `history` is the measure's earlier values, oldest first."""
+    """The RAG status of one return. `history` is the measure's earlier values, oldest first
+    (or give `references`, which also name last quarter). A 0 that looks like missing data is
+    not rated; once `confirmed` it is kept with a data-quality flag, still not rated."""
     if value is None:
         return RagResult(Rag.MISSING, "no return")
     rule = measure.rag_rule or policy.rule
@@ -115,9 +142,19 @@ def rate(
         return RagResult(Rag.NA, "data only: not rated")
     if isinstance(value, str):
         return RagResult(Rag.NA, "text measure: not rated")
-    if probable_missing_zero(value, history, policy):
-        flag = "probable missing data: 0 is far outside this measure's history"
-        return RagResult(Rag.MISSING, flag, (flag,))
+    if references is None:
+        references = ZeroReferences(history[-1] if history else None, last_year, tuple(history))
+    if probable_missing_zero(value, references, policy, target=target):
+        if not confirmed:
+            return RagResult(Rag.MISSING, MISSING_ZERO, (MISSING_ZERO,))
+        return RagResult(Rag.MISSING, CONFIRMED_ZERO, (CONFIRMED_ZERO,))  # flagged, still not rated
+    return _rate_value(measure, value, target=target, policy=policy, last_year=last_year, rule=rule)
+
+
+def _rate_value(
+    measure: Measure, value: float, *, target: float | None, policy: RagPolicy,
+    last_year: float | None, rule: RagRule,
+) -> RagResult:  # fmt: skip
     if measure.polarity is Polarity.NONE:
         return RagResult(Rag.NA, "no polarity: not rated")
     if rule is RagRule.RANGE:

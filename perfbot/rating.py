@@ -11,12 +11,13 @@ from collections.abc import Callable
 
 from perfbot.model import Aggregation, Measure, Value
 from perfbot.periods import Period
-from perfbot.rag import RagPolicy, RagResult, probable_missing_zero, rate
+from perfbot.rag import RagPolicy, RagResult, ZeroReferences, probable_missing_zero, rate
 from perfbot.store import Store
 
 HISTORY_QUARTERS = 8
 ValueLookup = Callable[[Period], Value]
 OverrideLookup = Callable[[Period], float | None]  # a per-period target, None if none given
+MeasureLookup = Callable[[Period], Measure]  # the measure with the terms in force for a quarter
 
 
 def numeric(value: Value) -> float | None:
@@ -51,22 +52,31 @@ def rate_return(
     policy: RagPolicy,
     value_for: ValueLookup,
     override_for: OverrideLookup,
+    measure_for: MeasureLookup | None = None,
+    confirmed: bool = False,
 ) -> RagResult:
-    """RAG for `value` as `measure`'s return for `period`, given look-ups of other quarters."""
+    """RAG for `value` as `measure`'s return for `period`, given look-ups of other quarters.
+
+    `measure_for` gives the measure with the terms in force for a quarter (default: `measure`
+    as it is); `confirmed` says the submitter confirmed a figure that looks like missing data.
+    """
+    if measure_for is not None:
+        measure = measure_for(period)
     history = [numeric(value_for(p)) for p in period.back(HISTORY_QUARTERS + 1)[:-1]]
     history_numbers = [h for h in history if h is not None]
     last_year_period = period.same_quarter_last_year()
     last_year = numeric(value_for(last_year_period))
     target = period_target(measure, period, override_for)
     number = numeric(value)
+    references = ZeroReferences(numeric(value_for(period.previous())), last_year, tuple(history_numbers))
     if measure.aggregation is Aggregation.CUMULATIVE and number is not None:
-        if probable_missing_zero(number, history_numbers, policy):
-            return rate(measure, value, target=target, policy=policy, history=history_numbers)
+        if not confirmed and probable_missing_zero(number, references, policy, target=target):
+            return rate(measure, value, target=target, policy=policy, references=references)
         last_ytd = year_to_date(last_year_period, last_year, value_for)
         return rate(measure, year_to_date(period, value, value_for), target=target,
                     policy=policy, last_year=last_ytd)  # fmt: skip
     return rate(measure, value, target=target, policy=policy, last_year=last_year,
-                history=history_numbers)  # fmt: skip
+                references=references, confirmed=confirmed)  # fmt: skip
 
 
 def rate_in_context(
@@ -77,6 +87,7 @@ def rate_in_context(
     value: Value,
     *,
     staged: dict[tuple[str, Period], Value] | None = None,
+    confirmed: bool = False,
 ) -> RagResult:
     """RAG for `value` as the return of `measure` for `period`, looking other quarters up.
 
@@ -92,6 +103,7 @@ def rate_in_context(
     return rate_return(
         measure, period, value, policy=policy, value_for=value_for,
         override_for=lambda p: store.register.target_override(measure.measure_id, p),
+        measure_for=lambda p: store.register.in_force(measure, p), confirmed=confirmed,
     )  # fmt: skip
 
 

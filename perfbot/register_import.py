@@ -8,20 +8,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from perfbot.model import Aggregation, Frequency, Measure, Polarity, RagRule, TargetOverride, Unit
-from perfbot.periods import Period, PeriodError
+from perfbot.periods import Period, PeriodError, period_of_cell
 from perfbot.tabular import InputFileError, Row, read_csv, read_yaml, xlsx_sheets, yaml_rows
-from perfbot.values import InvalidValue, Tolerance, parse_number
+from perfbot.values import InvalidValue, Tolerance, parse_number, written_as_percent
 
 REQUIRED = ("measure_id", "title", "theme", "service", "owner_email", "head_of_service_email")
 OPTIONAL = (
     "unit", "polarity", "target", "tolerance", "frequency", "aggregation", "data_source",
     "description", "rag_rule", "target_low", "target_high", "plausible_min", "plausible_max",
+    "target_from",
 )  # fmt: skip
+NUMBER_COLUMNS = ("target", "target_low", "target_high", "plausible_min", "plausible_max")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 MAX_LENGTH = {"title": 200, "theme": 100, "service": 100, "data_source": 300, "description": 2000}
@@ -39,26 +41,36 @@ class RegisterImportError(ValueError):
 @dataclass(frozen=True, slots=True)
 class ParsedRegister:
     measures: list[Measure]
-    targets: list[TargetOverride]
+    targets: list[TargetOverride] | None  # None: the file cannot hold them (CSV): keep them
+    starts: dict[str, Period] = field(default_factory=dict)  # target_from, by measure id
 
 
 def load_register(path: Path) -> ParsedRegister:
     """Read and check a register file; raise RegisterImportError listing every problem."""
     measure_rows, target_rows, label = _read_rows(path)
+    measure_rows = [r for r in measure_rows if not _is_note(r)]
     errors: list[str] = []
-    measures = _parse_measures(measure_rows, label, errors)
-    targets = _parse_targets(target_rows, {m.measure_id for m in measures}, errors)
+    starts: dict[str, Period] = {}
+    measures = _parse_measures(measure_rows, label, errors, starts)
+    known = {str(r.cells.get("measure_id") or "").strip() for r in measure_rows}
+    targets = None if target_rows is None else _parse_targets(
+        [r for r in target_rows if not _is_note(r)], known, errors)  # fmt: skip
     if errors:
         raise RegisterImportError(errors)
     if not measures:
         raise RegisterImportError([f"{path.name}: no measures found"])
-    return ParsedRegister(measures, targets)
+    return ParsedRegister(measures, targets, starts)
 
 
-def _read_rows(path: Path) -> tuple[list[Row], list[Row], str]:
+def _is_note(row: Row) -> bool:
+    """A row of explanation (the template's second row): its measure_id starts with '#'."""
+    return str(row.cells.get("measure_id") or "").lstrip().startswith("#")
+
+
+def _read_rows(path: Path) -> tuple[list[Row], list[Row] | None, str]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return read_csv(path), [], "row"
+        return read_csv(path), None, "row"
     if suffix == ".xlsx":
         sheets = xlsx_sheets(path)
         if "measures" not in sheets:
@@ -126,6 +138,16 @@ class _RowReader:
             self.fail(column, f"'{cell}' is not a number")
             return None
 
+    def period(self, column: str) -> Period | None:
+        cell = self.row.cells.get(column)
+        if cell is None or str(cell).strip() == "":
+            return None
+        try:
+            return period_of_cell(cell)
+        except PeriodError as error:
+            self.fail(column, str(error))
+            return None
+
     def enum(self, column: str, kind: Callable[[str], Any], default: Any) -> Any:
         value = self.raw(column).lower()
         if not value:
@@ -148,7 +170,11 @@ class _RowReader:
             return None
 
 
-def _parse_measures(rows: list[Row], label: str, errors: list[str]) -> list[Measure]:
+def _parse_measures(
+    rows: list[Row], label: str, errors: list[str], starts: dict[str, Period]
+) -> list[Measure]:
+    """Every row's every problem, in one pass (a duplicate id is reported beside the same row's
+    blank owner and bad polarity)."""
     if rows:
         missing = [c for c in REQUIRED if all(c not in r.cells for r in rows)]
         if missing:
@@ -159,16 +185,21 @@ def _parse_measures(rows: list[Row], label: str, errors: list[str]) -> list[Meas
     measures = []
     for row in rows:
         reader = _RowReader(row, label, errors)
+        before = len(errors)
+        raw_id = str(row.cells.get("measure_id") or "").strip()
+        if raw_id in seen:
+            reader.fail("measure_id", f"'{raw_id}' appears again (first at {label} {seen[raw_id]})")
+        elif raw_id:
+            seen[raw_id] = row.number
         measure = _parse_measure(reader)
+        start = reader.period("target_from")
         if measure is None:
             continue
-        if measure.measure_id in seen:
-            reader.fail("measure_id", f"'{measure.measure_id}' appears again "
-                                      f"(first at {label} {seen[measure.measure_id]})")  # fmt: skip
-            continue
-        seen[measure.measure_id] = row.number
         _check_service(reader, measure, services)
-        measures.append(measure)
+        if len(errors) == before:
+            measures.append(measure)
+            if start is not None:
+                starts[measure.measure_id] = start
     return measures
 
 
@@ -205,8 +236,17 @@ def _parse_measure(r: _RowReader) -> Measure | None:
 def _check_consistency(r: _RowReader, f: dict[str, Any]) -> None:
     if f["unit"] is Unit.TEXT and f["target"] is not None:
         r.fail("target", "a text measure cannot have a numeric target")
-    if f["unit"] is Unit.PERCENT and f["target"] is not None and not 0 <= f["target"] <= 100:
-        r.fail("target", f"{f['target']:g} is not a percentage between 0 and 100")
+    if f["unit"] is not Unit.PERCENT:
+        for column in NUMBER_COLUMNS:
+            cell = r.row.cells.get(column)
+            if written_as_percent(cell) and f[column] is not None:
+                r.fail(column, f"'{cell}' is a percentage but the unit is {f['unit'].value}: "
+                               "set unit to percent, or give the number itself")  # fmt: skip
+    low = 0.0 if f["plausible_min"] is None else f["plausible_min"]
+    high = 100.0 if f["plausible_max"] is None else f["plausible_max"]
+    if f["unit"] is Unit.PERCENT and f["target"] is not None and not low <= f["target"] <= high:
+        r.fail("target", f"{f['target']:g} is not a percentage between {low:g} and {high:g}"
+                         " (plausible_min and plausible_max widen the range)")  # fmt: skip
     if f["rag_rule"] is RagRule.RANGE and (f["target_low"] is None or f["target_high"] is None):
         r.fail("rag_rule", "the range rule needs target_low and target_high")
     low, high = f["plausible_min"], f["plausible_max"]

@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
 
 from perfbot.app import App
+from perfbot.metrics import Metrics, RequestCounting
 from perfbot.settings import Settings
 from perfbot.store import StoreCorruptError
 from perfbot.store.restore import check
@@ -59,12 +61,23 @@ def create_asgi(app: App, settings: Settings, *, run_scheduler: bool = True) -> 
             for finish in asgi.state.on_shutdown:  # e.g. Slack redraws still queued
                 await run_in_threadpool(finish)
 
-    asgi = FastAPI(title="perfbot", lifespan=lifespan, docs_url=None, redoc_url=None)
+    asgi = FastAPI(title="perfbot", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     asgi.state.on_shutdown = []
 
     @asgi.get("/healthz")
     def health() -> dict[str, Any]:
-        return {"status": "ok", "council": app.config.council_name}
+        """Up, and its data reads (a damaged store answers 503, below)."""
+        rounds = app.store.rounds.all()
+        return {"status": "ok", "council": app.config.council_name,
+                "latest_round": str(rounds[-1].period) if rounds else None}  # fmt: skip
+
+    metrics = Metrics(app.store)
+    asgi.add_middleware(RequestCounting, counter=metrics.requests)
+
+    @asgi.get("/metrics")
+    def prometheus() -> Response:
+        """Prometheus's text format (see perfbot.metrics); keep it inside the council's network."""
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     @asgi.exception_handler(StoreCorruptError)
     async def damaged_store(_request: Any, error: Exception) -> JSONResponse:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from perfbot.config import ConfigError
+from perfbot.mail_settings import EmailSettings
 
 
 def _url(env: Mapping[str, str], name: str, default: str | None = None) -> str | None:
@@ -119,8 +120,11 @@ def _certificate(env: Mapping[str, str]) -> tuple[str | None, str | None]:
 class Settings:
     slack: SlackSettings | None = None
     m365: M365Settings | None = None
+    email: EmailSettings | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         source = os.environ if env is None else env
-        return cls(slack=SlackSettings.from_env(source), m365=M365Settings.from_env(source))
+        m365 = M365Settings.from_env(source)
+        return cls(slack=SlackSettings.from_env(source), m365=m365,
+                   email=EmailSettings.from_env(source, m365=m365))  # fmt: skip

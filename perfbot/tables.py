@@ -1,4 +1,8 @@
-"""Print rows as an aligned table, CSV or JSON (the CLI's --format)."""
+"""Print rows as an aligned table, CSV or JSON (the CLI's --format).
+
+CSV is opened in spreadsheets, so text that a spreadsheet would run as a formula is neutralised
+as in the report files (`reports.safe_cells`); tables and JSON show values as they are.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ import io
 import json
 from collections.abc import Sequence
 from typing import Any
+
+from reports.safe_cells import risky
 
 FORMATS = ("table", "csv", "json")
 
@@ -21,6 +27,11 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _csv_cell(value: Any) -> str:
+    text = _cell(value)
+    return "'" + text if risky(text) else text
+
+
 def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> str:
     if fmt == "json":
         return json.dumps([{c: row.get(c) for c in columns} for row in rows], indent=2, default=str)
@@ -28,7 +39,7 @@ def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> 
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([_cell(row.get(c)) for c in columns] for row in rows)
+        writer.writerows([_csv_cell(row.get(c)) for c in columns] for row in rows)
         return buffer.getvalue().rstrip("\n")
     cells = [[_cell(row.get(c)) for c in columns] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]

@@ -15,6 +15,28 @@ class InvalidValue(ValueError):
     """A value that cannot be read as a number (message is user-facing)."""
 
 
+@dataclass(frozen=True, slots=True)
+class PercentCell:
+    """A spreadsheet cell formatted as a percentage: Excel stores 85% as 0.85 and shows "85%".
+
+    It reads as the person typed it, "85%", wherever a number or tolerance is parsed.
+    """
+
+    fraction: float
+
+    @property
+    def percent(self) -> float:
+        return round(self.fraction * 100, 9)  # 0.85 * 100 is 85.00000000000001 in binary
+
+    def __str__(self) -> str:
+        return f"{self.percent:g}%"
+
+
+def written_as_percent(cell: object) -> bool:
+    """Whether a cell says "percent": formatted as one, or typed with a % sign."""
+    return isinstance(cell, PercentCell) or (isinstance(cell, str) and cell.strip().endswith("%"))
+
+
 def parse_number(text: object, *, allow_percent: bool = True) -> float:
     """Read a number as people write it: "87.5", "87.5%", "£1,250", "(12)" is not accepted.
 
@@ -22,7 +44,11 @@ def parse_number(text: object, *, allow_percent: bool = True) -> float:
     """
     if isinstance(text, bool):
         raise InvalidValue(f"'{text}' is not a number")
-    if isinstance(text, int | float):
+    if isinstance(text, PercentCell):
+        if not allow_percent:
+            raise InvalidValue(f"'{text}' is formatted as a percentage; give a plain number")
+        number = text.percent
+    elif isinstance(text, int | float):
         number = float(text)
     else:
         cleaned = str(text).strip().replace("£", "").replace("\u00a0", "").replace(" ", "")

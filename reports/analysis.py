@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from perfbot.config import Config
-from perfbot.model import Aggregation, Frequency, Measure, Rag
+from perfbot.model import Aggregation, Frequency, Measure, Rag, RoundState
 from perfbot.periods import Period
 from perfbot.rag import RagResult, direction, rate
 from perfbot.rating import HISTORY_QUARTERS, numeric, period_target, rate_return, year_to_date
@@ -17,6 +17,7 @@ from perfbot.store import Store
 from reports import exceptions
 from reports.history import History
 from reports.projection import annual_target, project_year_end
+from reports.published import as_published
 from reports.timeliness import COLUMNS as TIMELINESS_COLUMNS
 from reports.timeliness import is_late, timeliness, timeliness_table
 
@@ -27,7 +28,7 @@ COLUMNS = [
     "target", "rag", "rag_reason", "previous_value", "dot_previous", "last_year_value",
     "dot_last_year", "ytd", "commentary", "action", "submitted_by", "submitted_at", "returned",
     "on_time", "exceptions", "numerator", "denominator", "annual_target", "projection",
-    "projection_method", "projected_rag",
+    "projection_method", "projected_rag", "published", "revision",
 ]  # fmt: skip
 
 
@@ -54,15 +55,21 @@ class Analysis:
         return counts.reindex(columns=RAG_ORDER, fill_value=0)
 
     def completeness(self) -> pd.DataFrame:
-        """Per service: expected, returned, % returned, % on time."""
-        grouped = self.frame.groupby("service")
+        """Per service: expected, returned, % returned, % on time (of the returns whose time is
+        known: history imported without `submitted_at` counts neither on time nor late)."""
+        frame = self.frame.assign(
+            on_time=self.frame["on_time"].map(lambda v: v is True),
+            timed=self.frame["on_time"].map(lambda v: v is not None),
+        )
+        grouped = frame.groupby("service")
         table = pd.DataFrame({
             "expected": grouped.size(),
             "returned": grouped["returned"].sum(),
             "on_time": grouped["on_time"].sum(),
         })  # fmt: skip
+        timed = grouped["timed"].sum()
         table["pct_returned"] = (100 * table["returned"] / table["expected"]).round(1)
-        table["pct_on_time"] = (100 * table["on_time"] / table["expected"]).round(1)
+        table["pct_on_time"] = (100 * table["on_time"] / timed.where(timed > 0)).round(1)
         return table
 
     def timeliness(self) -> pd.DataFrame:
@@ -87,14 +94,18 @@ def analyse(store: Store, config: Config, period: Period) -> Analysis:
     """Analyse one quarter from the store."""
     history = History.load(store, history_periods(period))
     overrides = store.register.target_overrides()
+    book = store.register.terms_book()
     measures = store.register.measures()
     recent = period.back(TIMELINESS_QUARTERS)
     deadlines = {p: _deadline(store, p) for p in recent}
     rows = [
-        _row(m, period, history, overrides, config, deadlines[period])
+        _row(m, period, history, overrides, config, deadlines[period], book)
         for m in measures
         if expected(m, period)
     ]
+    found = store.rounds.get(period)
+    publication = store.publications.latest(period) if found and found.state is RoundState.CLOSED else None
+    rows = as_published(rows, publication, store, period) if publication else rows
     return Analysis(
         period=period,
         frame=pd.DataFrame(rows, columns=COLUMNS),
@@ -111,8 +122,9 @@ def _deadline(store: Store, period: Period) -> datetime | None:
     return found.deadline if found else None
 
 
-def _row(measure, period, history, overrides, config, deadline) -> dict[str, Any]:  # noqa: ANN001
+def _row(measure, period, history, overrides, config, deadline, book) -> dict[str, Any]:  # noqa: ANN001
     mid = measure.measure_id
+    measure_for = lambda p: book.measure_for(measure, p)  # noqa: E731 - the terms in force
     values = history.values_of(mid)
     value_for = values.get
     item = history.get(mid, period)
@@ -120,20 +132,23 @@ def _row(measure, period, history, overrides, config, deadline) -> dict[str, Any
     earlier = [v for v in (numeric(values.get(p)) for p in period.back(HISTORY_QUARTERS + 1)[:-1])
                if v is not None]  # fmt: skip
     override_for = lambda p: overrides.get((mid, p))  # noqa: E731
-    target = period_target(measure, period, override_for)
+    target = period_target(measure_for(period), period, override_for)
     last_year = value_for(period.same_quarter_last_year())
     previous = value_for(period.previous())
-    result = _rate(measure, period, value, value_for, override_for, config)
+    confirmed = bool(item and item.confirmed)
+    result = _rate(measure_for, period, value, value_for, override_for, config, confirmed)
     previous_rag = None
     if previous is not None:
-        previous_rag = _rate(measure, period.previous(), previous, value_for, override_for, config).rag
+        before = history.get(mid, period.previous())
+        previous_rag = _rate(measure_for, period.previous(), previous, value_for, override_for, config,
+                             bool(before and before.confirmed)).rag  # fmt: skip
     late = is_late(item, deadline)
     flags = list(result.flags) or exceptions.data_quality_flags(
         measure, value, earlier,
         numerator=item.numerator if item else None, denominator=item.denominator if item else None,
     )  # fmt: skip
     ytd = _year_to_date(measure, period, value, value_for)
-    year_end = _year_end(measure, period, ytd, value_for, override_for, config)
+    year_end = _year_end(measure_for(Period(period.year, 4)), period, ytd, value_for, override_for, config)
     return {
         "measure_id": mid, "title": measure.title, "theme": measure.theme,
         "service": measure.service, "owner": measure.owner_email, "unit": measure.unit.value,
@@ -146,7 +161,8 @@ def _row(measure, period, history, overrides, config, deadline) -> dict[str, Any
         "commentary": item.commentary if item else "", "action": item.action if item else "",
         "submitted_by": item.submitted_by if item else None,
         "submitted_at": item.submitted_at.isoformat() if item and item.submitted_at else None,
-        "returned": item is not None, "on_time": item is not None and not late,
+        "returned": item is not None,
+        "on_time": None if item is not None and item.unknown_time else item is not None and not late,
         "exceptions": exceptions.reasons(
             rag=result.rag, rag_reason=result.reason, flags=list(dict.fromkeys(flags)),
             has_return=item is not None, late=late,
@@ -154,13 +170,14 @@ def _row(measure, period, history, overrides, config, deadline) -> dict[str, Any
         ),
         "numerator": item.numerator if item else None,
         "denominator": item.denominator if item else None,
-        **year_end,
+        **year_end, "published": False, "revision": None,
     }  # fmt: skip
 
 
-def _rate(measure, period, value, value_for, override_for, config) -> RagResult:  # noqa: ANN001
+def _rate(measure_for, period, value, value_for, override_for, config, confirmed) -> RagResult:  # noqa: ANN001
     return rate_return(
-        measure, period, value, policy=config.rag, override_for=override_for, value_for=value_for
+        measure_for(period), period, value, policy=config.rag, override_for=override_for,
+        value_for=value_for, measure_for=measure_for, confirmed=confirmed,
     )
 
 

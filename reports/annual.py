@@ -13,6 +13,7 @@ from perfbot.periods import Period, quarters_of_year
 from perfbot.store import Store
 from reports.analysis import Analysis, analyse
 from reports.charts import Sparklines, style
+from reports.published import published_rows
 from reports.quarterly import MeasureLine, ThemeSection, load_window, measure_line, theme_groups
 from reports.trends import Point, by_measure, trend_points
 
@@ -46,6 +47,7 @@ class AnnualReport:
     themes: list[AnnualTheme]
     points: list[Point]
     withheld_case_studies: int  # approved, but without consent to publish
+    missing_quarters: tuple[Period, ...] = ()  # quarters of the year with no returns at all
 
     @property
     def label(self) -> str:
@@ -53,7 +55,7 @@ class AnnualReport:
 
     @property
     def final(self) -> bool:
-        return self.as_at.quarter == 4
+        return self.as_at.quarter == 4 and not self.missing_quarters
 
     @property
     def slug(self) -> str:
@@ -85,9 +87,11 @@ def build_annual(store: Store, config: Config, year: int, *, prepared: date) -> 
     _, history = load_window(store, as_at, as_at.quarter)
     quarters = quarters_of_year(year)[: as_at.quarter]
     points = trend_points(list(analysis.measures.values()), quarters, history=history,
-                          overrides=store.register.target_overrides(), config=config)  # fmt: skip
+                          overrides=store.register.target_overrides(), config=config,
+                          book=store.register.terms_book(), published=published_rows(store, quarters))  # fmt: skip
     studies, withheld = case_studies_by_theme(store, year)
     return AnnualReport(
+        missing_quarters=tuple(q for q in quarters_of_year(year) if not store.returns.for_period(q)),
         council=config.council_name, year=year, as_at=as_at, prepared=prepared, analysis=analysis,
         themes=_themes(analysis, by_measure(points), studies), points=points,
         withheld_case_studies=withheld,

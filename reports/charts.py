@@ -46,11 +46,11 @@ def style() -> contextlib.AbstractContextManager[object]:
     return matplotlib.rc_context(RC)
 
 
-def save(figure: Figure, fmt: str = "svg") -> bytes:
-    """The figure's bytes, the same every time for the same drawing."""
+def save(figure: Figure, fmt: str = "svg", *, dpi: int = DPI) -> bytes:
+    """The figure's bytes, the same every time for the same drawing (`dpi` sharpens a PNG)."""
     buffer = io.BytesIO()
     with style():
-        figure.savefig(buffer, format=fmt, dpi=DPI, metadata=METADATA[fmt])
+        figure.savefig(buffer, format=fmt, dpi=dpi, metadata=METADATA[fmt])
     return buffer.getvalue()
 
 
@@ -67,7 +67,7 @@ def _new_figure(width: float, height: float) -> Figure:
     return figure
 
 
-def rag_bars(counts_by_row: dict[str, dict[str, int]], *, fmt: str = "svg") -> bytes:
+def rag_bars(counts_by_row: dict[str, dict[str, int]], *, fmt: str = "svg", dpi: int = DPI) -> bytes:
     """Horizontal stacked bars: one bar per service (or theme), one segment per RAG status,
     each segment hatched and labelled with its count, and a legend in words."""
     names = list(counts_by_row)
@@ -95,7 +95,7 @@ def rag_bars(counts_by_row: dict[str, dict[str, int]], *, fmt: str = "svg") -> b
         axes.spines[["top", "right"]].set_visible(False)
         figure.legend(loc="upper center", ncols=len(RAG_ORDER), frameon=False, fontsize=8,
                       bbox_to_anchor=(0.5, 1.0))  # fmt: skip
-    return save(figure, fmt)
+    return save(figure, fmt, dpi=dpi)
 
 
 def _short(text: str, limit: int) -> str:
@@ -115,7 +115,7 @@ class Sparklines:
             self.target = self.axes.axhline(0, color=TARGET, linewidth=0.8, linestyle=(0, (3, 2)))
 
     def draw(self, values: Sequence[float | None], *, target: float | None = None,
-             fmt: str = "svg") -> bytes | None:  # fmt: skip
+             fmt: str = "svg", dpi: int = DPI) -> bytes | None:  # fmt: skip
         """The trend of `values` (oldest first; gaps allowed), with the target dashed, or None
         when there are fewer than two numbers to draw."""
         points = [(i, v) for i, v in enumerate(values) if v is not None and math.isfinite(v)]
@@ -133,4 +133,4 @@ class Sparklines:
         pad = (high - low) * 0.12 or abs(high) * 0.05 or 1.0
         self.axes.set_xlim(-0.3, len(values) - 0.7)
         self.axes.set_ylim(low - pad, high + pad)
-        return save(self.figure, fmt)
+        return save(self.figure, fmt, dpi=dpi)

@@ -75,7 +75,7 @@ def build_digest(analysis: Analysis, *, council: str, now: datetime) -> Digest:
         generated_at=now,
         expected=len(frame),
         returned=int(analysis.frame["returned"].sum()),
-        on_time=int(analysis.frame["on_time"].sum()),
+        on_time=int(analysis.frame["on_time"].map(lambda v: v is True).sum()),
         rag_by_theme=_counts(by_theme),
         exceptions=_ordered(items),
         completeness_by_service={

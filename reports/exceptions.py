@@ -6,6 +6,7 @@ import math
 import statistics
 
 from perfbot.model import Measure, Rag, Unit, Value
+from perfbot.plausible import plausible_range
 from perfbot.rating import numeric
 
 SWING_SIGMAS = 3.0
@@ -29,12 +30,13 @@ def data_quality_flags(
     workings = ratio_mismatch(measure, number, numerator, denominator)
     if workings:
         flags.append(workings)
-    if measure.unit is Unit.PERCENT and not 0 <= number <= 100:
+    low, high = plausible_range(measure)
+    if measure.unit is Unit.PERCENT and (low, high) == (0, 100) and not low <= number <= high:
         flags.append(f"data quality: {number:g}% is outside 0–100")
-    if measure.plausible_min is not None and number < measure.plausible_min:
-        flags.append(f"data quality: {number:g} is below the plausible minimum {measure.plausible_min:g}")
-    if measure.plausible_max is not None and number > measure.plausible_max:
-        flags.append(f"data quality: {number:g} is above the plausible maximum {measure.plausible_max:g}")
+    elif low is not None and number < low:
+        flags.append(f"data quality: {number:g} is below the plausible minimum {low:g}")
+    elif high is not None and number > high:
+        flags.append(f"data quality: {number:g} is above the plausible maximum {high:g}")
     swing = _swing(number, history)
     if swing:
         flags.append(swing)

@@ -58,12 +58,24 @@ def point_record(point: Point) -> dict[str, object]:
     }  # fmt: skip
 
 
+def published_points(points: Iterable[Point]) -> list[Point]:
+    """The points to publish: a measure's quarters from its first figure on (quarters before a
+    measure existed are not "Missing")."""
+    points = list(points)
+    first: dict[str, object] = {}
+    for point in points:
+        if point.value is not None:
+            mid = point.measure.measure_id
+            first[mid] = min(first.get(mid, point.period), point.period)  # type: ignore[type-var]
+    return [p for p in points if p.measure.measure_id in first and p.period >= first[p.measure.measure_id]]
+
+
 def write_open_data(points: Iterable[Point], path: Path) -> None:
     """The CSV itself."""
     with path.open("w", encoding=ENCODING, newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(COLUMNS)
-        for point in points:
+        for point in published_points(points):
             record = point_record(point)
             writer.writerow([csv_cell(record[c]) for c in COLUMNS])
 

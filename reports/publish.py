@@ -1,6 +1,6 @@
 """Write the quarterly or annual report into a directory: HTML, XLSX, open-data CSV and its
-data dictionary. Each file is written to a temporary name and renamed, so a reader never sees a
-half-written report."""
+data dictionary, and the committee papers (Word and PDF). Each file is written to a temporary
+name and renamed, so a reader never sees a half-written report."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from perfbot.store import Store
 from reports.analysis import RAG_ORDER
 from reports.annual import AnnualReport, build_annual
 from reports.open_data import write_dictionary, write_open_data
+from reports.papers import write_papers
 from reports.quarterly import QuarterlyReport, build_quarterly
 from reports.report_html import annual_html, quarterly_html
 from reports.report_xlsx import write_workbook
@@ -26,6 +27,11 @@ from reports.wording import long_date, percent
 
 Rows = list[tuple[str, list[Any]]]
 Report = QuarterlyReport | AnnualReport
+
+
+def _number(value: Any) -> float | None:  # noqa: ANN401
+    """A float for the workbook; None (a blank cell) for "not known" (NaN)."""
+    return None if value is None or value != value else float(value)
 
 
 class ReportOutputError(ValueError):
@@ -64,22 +70,22 @@ def _names(slug: str) -> dict[str, str]:
     }  # fmt: skip
 
 
-def write_quarterly(store: Store, config: Config, period: Period, out: Path,
-                    *, prepared: date | None = None) -> list[Path]:  # fmt: skip
-    """The quarterly report's four files; returns their paths."""
+def write_quarterly(store: Store, config: Config, period: Period, out: Path, *,
+                    prepared: date | None = None, docx_template: bytes | None = None) -> list[Path]:  # fmt: skip
+    """The quarterly report's files (HTML, XLSX, CSVs, Word, PDF); returns their paths."""
     out = output_dir(out)
     report = build_quarterly(store, config, period, prepared=_day(store, prepared))
-    return _write_all(out, report, title=f"quarterly performance report, {period}",
-                      html=quarterly_html, summary=quarterly_summary(report))  # fmt: skip
+    return _write_all(out, report, title=f"quarterly performance report, {period}", html=quarterly_html,
+                      summary=quarterly_summary(report), docx_template=docx_template)  # fmt: skip
 
 
-def write_annual(store: Store, config: Config, year: int, out: Path,
-                 *, prepared: date | None = None) -> list[Path]:  # fmt: skip
-    """The annual report's four files; returns their paths."""
+def write_annual(store: Store, config: Config, year: int, out: Path, *,
+                 prepared: date | None = None, docx_template: bytes | None = None) -> list[Path]:  # fmt: skip
+    """The annual report's files (HTML, XLSX, CSVs, Word, PDF); returns their paths."""
     out = output_dir(out)
     report = build_annual(store, config, year, prepared=_day(store, prepared))
-    return _write_all(out, report, title=f"annual performance report, {report.label}",
-                      html=annual_html, summary=annual_summary(report))  # fmt: skip
+    return _write_all(out, report, title=f"annual performance report, {report.label}", html=annual_html,
+                      summary=annual_summary(report), docx_template=docx_template)  # fmt: skip
 
 
 def _day(store: Store, prepared: date | None) -> date:
@@ -87,20 +93,23 @@ def _day(store: Store, prepared: date | None) -> date:
 
 
 def _write_all(out: Path, report: Report, *, title: str, html: Callable[..., str],
-               summary: Rows) -> list[Path]:  # fmt: skip
-    """HTML (linking the data files), XLSX, open-data CSV and its dictionary, each atomically."""
+               summary: Rows, docx_template: bytes | None = None) -> list[Path]:  # fmt: skip
+    """HTML (linking the data files), XLSX, open-data CSV and its dictionary, then the committee
+    papers (Word, PDF), each atomically."""
     names = _names(report.slug)
     data_files = [names["csv"], names["dictionary"], names["xlsx"]]
+    page = html(report, files=data_files)
 
     def workbook(path: Path) -> None:
         write_workbook(path, summary=summary, title=f"{report.council}: {title}",
                        measures=report.analysis.records(), points=report.points)  # fmt: skip
 
     return [
-        _atomic(out / names["html"], lambda p: p.write_text(html(report, files=data_files), encoding="utf-8")),
+        _atomic(out / names["html"], lambda p: p.write_text(page, encoding="utf-8")),
         _atomic(out / names["xlsx"], workbook),
         _atomic(out / names["csv"], lambda p: write_open_data(report.points, p)),
         _atomic(out / names["dictionary"], write_dictionary),
+        *write_papers(out, report, page, template=docx_template, atomic=_atomic),
     ]
 
 
@@ -136,7 +145,7 @@ def quarterly_summary(report: QuarterlyReport) -> Rows:
     ]
     for service, row in report.analysis.completeness().iterrows():
         rows.append(("row", [service, int(row["expected"]), int(row["returned"]), int(row["on_time"]),
-                             float(row["pct_returned"]), float(row["pct_on_time"])]))  # fmt: skip
+                             float(row["pct_returned"]), _number(row["pct_on_time"])]))  # fmt: skip
     return rows
 
 

@@ -17,6 +17,7 @@ from reports.analysis import TIMELINESS_QUARTERS, Analysis, analyse
 from reports.charts import Sparklines, data_uri, rag_bars, style
 from reports.digest import Digest, build_digest
 from reports.history import History
+from reports.published import published_rows
 from reports.trends import Point, by_measure, trend_points
 
 TREND_QUARTERS = 8
@@ -70,7 +71,7 @@ class QuarterlyReport:
     def timeliness_rows(self) -> tuple[list[str], list[tuple[str, list[float | None]]]]:
         table = self.analysis.timeliness()
         periods = [str(p) for p in self.period.back(TIMELINESS_QUARTERS)]
-        rows = [(service, [None if v != v else float(v) for v in row.reindex(periods)])
+        rows = [(service, [None if v is None or v != v else float(v) for v in row.reindex(periods)])
                 for service, row in table.iterrows()]  # fmt: skip
         return periods, rows
 
@@ -88,7 +89,8 @@ def build_quarterly(store: Store, config: Config, period: Period, *, prepared: d
     window, history = load_window(store, period, TREND_QUARTERS)
     measures = list(analysis.measures.values())
     points = trend_points(measures, window, history=history,
-                          overrides=store.register.target_overrides(), config=config)  # fmt: skip
+                          overrides=store.register.target_overrides(), config=config,
+                          book=store.register.terms_book(), published=published_rows(store, window))  # fmt: skip
     return QuarterlyReport(
         council=config.council_name, period=period, prepared=prepared, analysis=analysis,
         digest=digest, themes=theme_sections(analysis, by_measure(points)), points=points,

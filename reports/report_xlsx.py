@@ -82,12 +82,30 @@ def write_workbook(path: Path, *, summary: list[tuple[str, list[Any]]], measures
                    points: list[Point], title: str) -> None:  # fmt: skip
     """Write the three sheets. `summary` is (style, cells) rows; style "heading", "header" or "row"."""
     book = Workbook(write_only=True)
-    _summary_sheet(book.create_sheet("Summary"), summary, title)
-    _measures_sheet(book.create_sheet("Measures"), measures)
-    _data_sheet(book.create_sheet("Data"), points)
+    council = title.split(":", 1)[0]
+    for name in ("Summary", "Measures", "Data"):  # set up before any row is written
+        print_setup(book.create_sheet(name), council=council, header_row=name != "Summary")
+    _summary_sheet(book["Summary"], summary, title)
+    _measures_sheet(book["Measures"], measures)
+    _data_sheet(book["Data"], points)
     book.properties.title = title
     book.properties.creator = "perfbot"
     book.save(path)
+
+
+def print_setup(sheet: Worksheet, *, council: str, header_row: bool) -> None:
+    """A4 landscape, fitted to the page width, the header row repeated on every printed page,
+    the council's name and the sheet in the header and page numbers in the footer."""
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.gridLines = True
+    if header_row:
+        sheet.print_title_rows = "1:1"
+    council_text = council.replace("&", "&&")
+    sheet.oddHeader.left.text, sheet.oddHeader.right.text = council_text, "&A"
+    sheet.oddFooter.center.text = "Page &P of &N"
 
 
 def _summary_sheet(sheet: Worksheet, rows: list[tuple[str, list[Any]]], title: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from perfbot.formatting import RAG_SYMBOLS, RAG_WORDS, format_value, rag_label
 from perfbot.periods import Period
@@ -24,6 +25,14 @@ def rag_class(status: str) -> str:
     return "".join(ch for ch in str(status) if ch.isalnum())
 
 
+def css_string(text: str) -> Markup:
+    """`text` as a quoted CSS string for a <style> element (e.g. a page footer's `content`):
+    every character but letters, digits and spaces escaped, so nothing can end the string or
+    the element."""
+    escaped = "".join(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):x} " for ch in str(text))
+    return Markup(f'"{escaped}"')
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -37,7 +46,7 @@ def environment() -> Environment:
     env.globals.update(
         rag_label=rag_label, value=format_value, long_date=wording.long_date,
         percent=wording.percent, arrow=wording.arrow, figures=wording.figures,
-        travel=wording.travel, months=months, rag_class=rag_class, rag_order=RAG_ORDER,
+        travel=wording.travel, months=months, rag_class=rag_class, rag_order=RAG_ORDER, css_string=css_string,
         rag_symbol=lambda status: RAG_SYMBOLS.get(status, ""),
         rag_word=lambda status: RAG_WORDS.get(status, status),
     )  # fmt: skip

@@ -1,7 +1,8 @@
 """Timeliness by service over recent quarters: how many returns came in, and by the deadline.
 
 A return is on time when it was submitted by its round's deadline; for a quarter with no round
-on record (history imported in bulk) every return received counts as on time.
+on record every return received with a known time counts as on time. History imported without
+the time it was made counts neither as on time nor as late.
 """
 
 from __future__ import annotations
@@ -39,14 +40,16 @@ def timeliness(
             if not expected(measure, period):
                 continue
             item = returns(measure.measure_id, period)
-            tally = counts.setdefault((measure.service, period), [0, 0, 0])
+            tally = counts.setdefault((measure.service, period), [0, 0, 0, 0])
             tally[0] += 1
             tally[1] += item is not None
-            tally[2] += item is not None and not is_late(item, deadlines.get(period))
+            tally[2] += item is not None and not item.unknown_time and not is_late(item, deadlines.get(period))
+            tally[3] += item is not None and item.unknown_time  # history with no time: neither
     rows = [
         {"service": service, "period": str(period), "expected": e, "returned": r, "on_time": o,
-         "pct_returned": round(100 * r / e, 1), "pct_on_time": round(100 * o / e, 1)}
-        for (service, period), (e, r, o) in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1]))
+         "pct_returned": round(100 * r / e, 1),
+         "pct_on_time": round(100 * o / (e - u), 1) if e > u else None}
+        for (service, period), (e, r, o, u) in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1]))
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=COLUMNS)
 

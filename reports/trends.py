@@ -6,12 +6,15 @@ rated in its own context (its target, the quarters before it) exactly as the ana
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from perfbot.config import Config
 from perfbot.model import Aggregation, Measure, Value
 from perfbot.periods import Period
 from perfbot.rating import numeric, period_target, rate_return, year_to_date
+from perfbot.terms import TermsBook
 from reports.analysis import expected
 from reports.history import History
 
@@ -43,29 +46,49 @@ def trend_points(
     history: History,
     overrides: dict[tuple[str, Period], float],
     config: Config,
+    book: TermsBook | None = None,
+    published: Mapping[tuple[str, Period], dict[str, Any]] | None = None,
 ) -> list[Point]:
-    """Every measure in every quarter it was due (oldest first within each measure)."""
+    """Every measure in every quarter it was due (oldest first within each measure).
+
+    Each quarter is rated against the terms in force for it (`book`); a closed quarter shows
+    its `published` figures as they were published."""
     points = []
     for measure in measures:
         mid = measure.measure_id
         values = history.values_of(mid)
         override_for = lambda p, mid=mid: overrides.get((mid, p))  # noqa: E731
+        measure_for = (lambda p, m=measure: book.measure_for(m, p)) if book else (lambda p, m=measure: m)
         for period in periods:
             if not expected(measure, period):
                 continue
+            frozen = (published or {}).get((mid, period))
+            if frozen is not None:
+                points.append(_published_point(measure, period, frozen))
+                continue
             item = history.get(mid, period)
             value = item.value if item else None
-            result = rate_return(measure, period, value, policy=config.rag,
-                                 value_for=values.get, override_for=override_for)  # fmt: skip
+            result = rate_return(measure, period, value, policy=config.rag, value_for=values.get,
+                                 override_for=override_for, measure_for=measure_for,
+                                 confirmed=bool(item and item.confirmed))  # fmt: skip
             cumulative = measure.aggregation is Aggregation.CUMULATIVE
             points.append(Point(
                 measure=measure, period=period, value=value,
-                target=period_target(measure, period, override_for), rag=result.rag.value,
+                target=period_target(measure_for(period), period, override_for), rag=result.rag.value,
                 ytd=year_to_date(period, value, values.get) if cumulative else None,
                 commentary=item.commentary if item else "", action=item.action if item else "",
                 submitted_at=item.submitted_at.isoformat() if item and item.submitted_at else None,
             ))  # fmt: skip
     return points
+
+
+def _published_point(measure: Measure, period: Period, frozen: dict[str, Any]) -> Point:
+    return Point(
+        measure=measure, period=period, value=frozen.get("value"), target=frozen.get("target"),
+        rag=frozen.get("rag") or "missing", ytd=frozen.get("ytd"),
+        commentary=frozen.get("commentary") or "", action=frozen.get("action") or "",
+        submitted_at=frozen.get("submitted_at"),
+    )  # fmt: skip
 
 
 def by_measure(points: list[Point]) -> dict[str, list[Point]]:

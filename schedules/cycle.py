@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot.dispatch import DeliveryReport, Dispatcher
+from perfbot.clock import LONDON
 from perfbot.config import Config
 from perfbot.links import FormLinks
-from perfbot.model import Round
+from perfbot.model import Round, RoundState
 from perfbot.notices import NoticeKind
 from perfbot.people import stand_in
 from perfbot.periods import Period
@@ -36,6 +37,22 @@ from schedules.planner import (
 log = logging.getLogger("perfbot.cycle")
 ACTIVE_AFTER_DIGEST = timedelta(days=30)  # pending retries and late alerts still go out
 RECENT_QUARTERS = 8  # an older round whose digest was never recorded is not caught up
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedRequest:
+    recipient: str
+    addressee: str  # whom it is for, when a deputy receives it
+    measure_ids: tuple[str, ...]
+    channel: str | None  # None: no channel can reach them
+
+
+@dataclass(frozen=True, slots=True)
+class OpenPlan:
+    period: Period
+    deadline: datetime
+    already_open: bool
+    requests: list[PlannedRequest]
 
 
 @dataclass
@@ -169,19 +186,70 @@ class Cycle:
 
     # -- an officer's commands ---------------------------------------------------------------
 
-    def open_round(self, period: Period, *, actor: str) -> tuple[Round, TickReport]:
-        """Open a round (idempotent) and send every owner their request at once."""
+    def _deadline_to_open(self, period: Period, deadline: date | None) -> datetime:
+        """The deadline a round opened now would have (the officer's day, or the calendar's);
+        raises RoundError for what `open_round` refuses."""
         now = self.store.clock.now()
         if period.end >= now.date():
             raise RoundError(f"{period} has not ended yet (it ends {period.end:%-d %B %Y})")
         if not self.store.register.measures():
             raise RoundError("the register is empty: import it first (perfbot register import FILE)")
-        deadline = RoundDates(period, self.config.cycle, self.calendar, now).deadline
-        opened, fresh = self.store.rounds.open(period, deadline=deadline, actor=actor)
+        if deadline is None:
+            return RoundDates(period, self.config.cycle, self.calendar, now).deadline
+        if deadline < now.date():
+            raise RoundError(f"the deadline {deadline:%-d %B %Y} has already passed")
+        return datetime.combine(deadline, time(23, 59, 59), tzinfo=LONDON)
+
+    def plan_open(self, period: Period, *, deadline: date | None = None) -> OpenPlan:
+        """What `open_round` would do now, sending nothing: the deadline, and each request with
+        its recipient, measures and channel (the same refusals as the real run)."""
+        found = self.store.rounds.get(period)
+        due = found.deadline if found else self._deadline_to_open(period, deadline)
+        now = self.store.clock.now()
+        trial = found or Round(period, RoundState.OPEN, now, due)
+        state = self.plan_state({period: trial})
+        actions = [a for a in due_actions(self.config, self.calendar, self.store.register.measures(), state, now)
+                   if a.kind is NoticeKind.REQUEST and skip_reason(a, now) is None]  # fmt: skip
+        sent = {m.key for m in self.store.outbox.for_period(period) if m.status is OutboxStatus.SENT}
+        requests = [PlannedRequest(a.recipient, a.addressee, a.measure_ids,
+                                   self.dispatcher.channel_for(a.recipient)) for a in actions if a.key not in sent]  # fmt: skip
+        return OpenPlan(period, due, already_open=found is not None, requests=requests)
+
+    def open_round(self, period: Period, *, actor: str, deadline: date | None = None) -> tuple[Round, TickReport]:
+        """Open a round (idempotent) and send every owner their request at once."""
+        due = self._deadline_to_open(period, deadline)
+        opened, fresh = self.store.rounds.open(period, deadline=due, actor=actor)
         report = TickReport(opened=[period] if fresh else [])
         self._record_due({period: opened}, self.store.clock.now(), report, send=True)
         report.delivery = self.dispatcher.deliver_pending([period])
         return opened, report
+
+    def close_round(self, period: Period, *, actor: str) -> Round:
+        """Close a round and freeze what it publishes: each measure's figure, target, RAG, reason
+        and direction of travel. Later corrections are shown beside it, never re-rated."""
+        from reports.analysis import analyse
+        from reports.published import frozen_row
+
+        found = self.store.rounds.get(period)
+        if found is None:
+            raise RoundError(f"the round for {period} has not been opened")
+        if found.state is RoundState.CLOSED:
+            return found
+        rows = analyse(self.store, self.config, period).records()
+        self.store.publications.publish(period, [frozen_row(r) for r in rows], actor=actor)
+        return self.store.rounds.set_state(period, RoundState.CLOSED, actor=actor)
+
+    def reopen_round(self, period: Period, *, actor: str, reason: str) -> Round:
+        """Reopen a closed round (owners may write again); closing it again publishes a new
+        edition, and the reason is kept in the audit trail."""
+        found = self.store.rounds.get(period)
+        if found is None:
+            raise RoundError(f"the round for {period} has not been opened")
+        if not reason.strip():
+            raise RoundError(f"give the reason for reopening {period}: its figures were published")
+        if found.state is RoundState.OPEN:
+            return found
+        return self.store.rounds.set_state(period, RoundState.OPEN, actor=actor, reason=reason.strip())
 
     def post_digest(self, period: Period, *, actor: str) -> DeliveryReport:
         """Post the CMT digest now, outside the schedule (`perfbot digest --post`).

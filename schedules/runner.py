@@ -47,6 +47,10 @@ class Runner:
         """Start ticking (the first tick is immediate, to catch up after a restart)."""
         if self.running:
             return
+        # APScheduler logs every run of the job at INFO ("Running job …", "… executed
+        # successfully"): once a minute. Our own log says what a tick did when it did anything.
+        logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
+        logging.getLogger("apscheduler.scheduler").setLevel(logging.WARNING)
         scheduler = BackgroundScheduler(
             jobstores={"default": MemoryJobStore()},
             executors={"default": ThreadPoolExecutor(max_workers=1)},

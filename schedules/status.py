@@ -17,6 +17,7 @@ from schedules.planner import expects_return, parse_key
 OWNER_COLUMNS = ["owner", "service", "measures", "returned", "on_time", "late", "requested",
                  "reminders", "escalated", "chases", "last_chased", "deputy"]  # fmt: skip
 SERVICE_COLUMNS = ["service", "expected", "returned", "on_time", "completion_pct"]
+UNDELIVERED_COLUMNS = ["recipient", "kind", "for", "attempts", "reason"]
 _REMINDERS = (NoticeKind.REMINDER.value, NoticeKind.DEADLINE.value)
 
 
@@ -125,3 +126,19 @@ def _deputy(person: Person | None, today: date) -> str:
     if absence is None:
         return person.deputy or ""
     return f"{person.deputy or 'no deputy'} (owner away until {absence.end:%-d %b})"
+
+
+def undelivered(store: Store, period: Period) -> list[dict[str, Any]]:
+    """Messages no channel delivered and that will not be retried (a refused address, nobody
+    able to reach the person): the officers follow these up by hand."""
+    failed = [m for m in store.outbox.for_period(period) if m.status is OutboxStatus.FAILED]
+    return [
+        {"recipient": m.recipient, "kind": m.kind, "for": _addressee(m), "attempts": m.attempts,
+         "reason": m.error or ""}
+        for m in failed
+    ]  # fmt: skip
+
+
+def _addressee(message: OutboxMessage) -> str:
+    person = parse_key(message.key).person
+    return "" if person == message.recipient else person

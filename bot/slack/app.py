@@ -17,6 +17,7 @@ behind the same app, never handles it twice.
 
 from __future__ import annotations
 
+import http.client
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -42,6 +43,7 @@ LISTENERS = (on_returns, on_replies, on_commands, on_casestudy, on_home)
 # Each request waits for its listener's ack on one of as many ASGI worker threads (`bot.slack.http`,
 # its own pool: a burst from Slack never starves the web forms), so none waits for a listener.
 LISTENER_THREADS = 40
+UNREACHABLE = (OSError, http.client.HTTPException)  # urllib's URLError and timeouts are OSErrors
 HARMLESS_TO_REPEAT = frozenset({"app_home_opened"})  # re-publishing a Home tab changes nothing
 
 
@@ -108,5 +110,12 @@ def _tokenless(client: WebClient) -> WebClient:
                      headers=client.headers, logger=client.logger, retry_handlers=client.retry_handlers)  # fmt: skip
 
 
-def _log_error(error: Exception, body: dict[str, Any]) -> None:
+def _log_error(error: Exception, body: dict[str, Any], response: BoltResponse | None) -> BoltResponse | None:
+    """bolt's error handler: Slack unreachable is one warning and a 503 (Slack retries); anything
+    else is logged with its traceback and answered as bolt does (500)."""
+    if isinstance(error, UNREACHABLE):
+        log.warning("Slack: could not handle a %s: Slack's API is unreachable (%s)",
+                    body.get("type") or "command", error)  # fmt: skip
+        return BoltResponse(status=503, body="") if response is not None else None
     log.error("Slack: handling a %s failed: %s", body.get("type", "request"), error, exc_info=error)
+    return None

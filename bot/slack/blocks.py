@@ -7,6 +7,7 @@ header, 75 a button label). User text is escaped, so a title can never mention @
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from bot import messages as common
@@ -17,6 +18,7 @@ from perfbot.notices import MeasureLine, NoticeKind, PersonNotice
 
 Block = dict[str, Any]
 MAX_SECTION = 3000
+_BARE_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt);)")
 MAX_FALLBACK = 3000  # chat.update refuses more than 4,000 characters of text
 MAX_MEASURES = 40  # a DM stays well inside Slack's 50 blocks
 OPEN_RETURNS = "open_returns"
@@ -26,6 +28,13 @@ OPEN_WEB_FORM = "open_web_form"
 def escape(text: object) -> str:
     """Slack's three control characters as entities."""
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def fallback_text(text: str) -> str:
+    """A message's `text` as Slack must get it: `&`, `<` and `>` as entities, so a register title
+    or a person's words can never become a mention (`<!channel>`) or a disguised link. Text
+    escaped already is left as it is (an entity's `&` is not escaped twice)."""
+    return _BARE_AMPERSAND.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def clip(text: str, limit: int) -> str:

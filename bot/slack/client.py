@@ -24,6 +24,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.web import SlackResponse
 
 from bot.channel import TransportError
+from bot.slack.blocks import fallback_text
 from bot.slack.errors import transport_error
 from bot.slack.pacing import BackgroundLane, Pacer
 from perfbot.settings import SlackSettings
@@ -108,7 +109,7 @@ class SlackApi:
         thread_ts: str | None = None, broadcast: bool = False,
     ) -> tuple[str, str]:  # fmt: skip
         """Post a message (to a channel id, or a user id for their DM); (channel id, ts)."""
-        args: dict[str, Any] = {"channel": channel, "text": text, "unfurl_links": False}
+        args: dict[str, Any] = {"channel": channel, "text": fallback_text(text), "unfurl_links": False}
         if blocks is not None:
             args["blocks"] = blocks
         if thread_ts:
@@ -131,7 +132,8 @@ class SlackApi:
     def update(self, channel: str, ts: str, *, text: str, blocks: list[dict[str, Any]]) -> None:
         """Redraw a message perfbot posted, in the background (a newer redraw replaces a queued one)."""
         self._later(self.updates, (channel, ts), f"update the message {ts} in {channel}",
-                    lambda: self.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks),
+                    lambda: self.client.chat_update(channel=channel, ts=ts, text=fallback_text(text),
+                                                    blocks=blocks),
                     channel=channel)  # fmt: skip
 
     def open_view(self, trigger_id: str, view: dict[str, Any]) -> dict[str, Any]:

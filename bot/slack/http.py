@@ -2,10 +2,13 @@
 
 Slack's request becomes a `BoltRequest`, is dispatched by a sync bolt app in a worker thread (so
 the event loop never blocks on domain or store code), and the `BoltResponse` goes back as a
-Starlette response (bolt's Starlette adapter). The signature is checked first (401), then that
+Starlette response (bolt's Starlette adapter). The body is read with a limit (413 while reading,
+`bot.http_body`); the signature is checked first (401), then that
 the body is a payload perfbot handles, in the shape bolt and the listeners expect (400, see
 `bot.slack.inbound`). bolt checks the signature again, but is handed the payload already parsed:
 a returns form is a URL-encoded modal, and decoding it is a good part of a submission's cost.
+When Slack's API cannot be reached while handling a request, the answer is 503 with one warning
+(`bot.slack.app`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from slack_bolt import BoltContext, BoltRequest
 from slack_bolt.adapter.starlette.handler import to_starlette_response
 from slack_bolt.request.internals import build_context
 
+from bot.http_body import BodyRefused, read_bounded
 from bot.slack import inbound
 from bot.slack.app import LISTENER_THREADS, build
 from perfbot.app import App
@@ -55,7 +59,11 @@ def mount(app: App, settings: Settings, asgi: FastAPI) -> None:
 
     @asgi.post(PATH, include_in_schema=False)
     async def slack_events(request: Request) -> Response:
-        body = await request.body()
+        try:  # bounded before authenticated: never more than the limit held, refused while reading
+            body = await read_bounded(request, limit=inbound.MAX_BODY_BYTES)
+        except BodyRefused as refused:
+            log.warning("Slack: refused a request: %s", refused.reason)
+            return JSONResponse({"error": refused.reason}, status_code=refused.status)
         if not signed_by_slack(secret, body, request.headers):
             return JSONResponse({"error": "invalid request"}, status_code=401)
         return await anyio.to_thread.run_sync(handle, request, body, limiter=limiter)

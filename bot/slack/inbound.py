@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
-from slack_bolt.request.internals import parse_body
+from bot.http_body import BodyRefused, TooDeep, loads_bounded
 
 MAX_BODY_BYTES = 2 * 1024 * 1024  # Slack's biggest payloads (a full modal's state) are far smaller
 
@@ -89,16 +90,32 @@ def accepted(body: bytes, content_type: str | None) -> dict[str, Any] | Refused:
 
 
 def parse(body: bytes, content_type: str | None) -> dict[str, Any] | Refused:
-    """The request's payload as bolt will read it (by its `Content-Type`), or why it cannot be."""
+    """The request's payload as bolt will read it (bolt's `parse_body`: by its `Content-Type`),
+    or why it cannot be; JSON nested deeper than `bot.http_body.MAX_JSON_DEPTH` is refused."""
     if len(body) > MAX_BODY_BYTES:
         return Refused(413, f"the request is larger than {MAX_BODY_BYTES // (1024 * 1024)} MB")
     try:
-        payload = parse_body(body.decode("utf-8"), (content_type or "").split(";")[0] or None)
-    except (UnicodeDecodeError, ValueError):
+        text = body.decode("utf-8")
+        payload = _parse_body(text, (content_type or "").split(";")[0] or None)
+    except TooDeep as refused:
+        return Refused(refused.status, refused.reason)
+    except (UnicodeDecodeError, BodyRefused):
         return Refused(400, "the request body is not valid JSON or form data")
     if not isinstance(payload, dict):
         return Refused(400, "the request body must be a JSON object")
     return payload
+
+
+def _parse_body(text: str, content_type: str | None) -> Any:
+    """`slack_bolt.request.internals.parse_body`, with the JSON read by `loads_bounded`."""
+    if not text:
+        return {}
+    if content_type == "application/json" or text.startswith("{"):
+        return loads_bounded(text)
+    if "payload" not in text:
+        return dict(parse_qsl(text, keep_blank_values=True))
+    payload = dict(parse_qsl(text, keep_blank_values=True)).get("payload")
+    return {} if payload is None else loads_bounded(payload)
 
 
 def problem(payload: dict[str, Any]) -> str | None:

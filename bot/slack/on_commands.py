@@ -13,7 +13,7 @@ from typing import Any
 from slack_bolt import App as BoltApp
 
 from bot.slack import messages as say
-from bot.slack.blocks import escape
+from bot.slack.blocks import escape, fallback_text
 from bot.slack.on_casestudy import open_case_study
 from bot.slack.on_returns import open_returns
 from bot.slack.returns import current_round, measures_for
@@ -53,7 +53,7 @@ def answer(respond: Callable[..., Any], text: str) -> None:
     """Reply on the command's response URL, visible only to the person who asked. Slack gives
     each URL for 30 minutes and 5 replies; a URL that no longer works is logged, not raised."""
     try:
-        respond(text=text, response_type="ephemeral")
+        respond(text=fallback_text(text), response_type="ephemeral")
     except (OSError, ValueError) as error:
         log.warning("Slack: could not answer a /perf command on its response URL: %s", error)
 

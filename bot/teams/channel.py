@@ -72,7 +72,7 @@ class TeamsChannel:
 
     # -- who is reachable here ---------------------------------------------------------------
     def resolve_person(self, email: str) -> str | None:
-        if email in self._config.cmt_recipients:
+        if email in self._config.cmt_recipients and "@" not in email:  # an address is a person (e-mail)
             return self._destination(email)
         if self._sender is None:
             return None

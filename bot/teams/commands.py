@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.teams import cards
 from bot.teams import messages as say
+from bot.teams.markdown import escape_markdown
 from bot.teams.refs import conversations_of
 from bot.teams.returns import form_for, owned_outstanding
 from collectors.reply_parser import Candidate, NotRead, read_reply
@@ -83,7 +84,7 @@ def _plain_reply(app: App, text: str, email: str) -> Reply:
     candidates = [Candidate(m.measure_id, m.title, m.unit.value, m.measure_id not in returned) for m in mine]
     reading = read_reply(text, candidates, quarter=found.period.quarter)
     if isinstance(reading, NotRead):
-        return Reply(f"{reading.reason}\n{say.OR_SUBMIT}")
+        return Reply(f"{escape_markdown(reading.reason)}\n{say.OR_SUBMIT}")
     measure = next(m for m in mine if m.measure_id == reading.measure_id)
     form = form_for(app, email, found.period, [measure])
     assert form is not None
@@ -110,12 +111,13 @@ def _status(app: App, args: list[str], email: str, where: ConversationRef) -> Re
     for measure in mine:
         got = returned.get(measure.measure_id)
         state = f"returned ({format_value(got.value, measure.unit.value)})" if got else "outstanding"
-        lines.append(say.STATUS_LINE.format(measure_id=measure.measure_id, title=measure.title, state=state))
+        lines.append(say.STATUS_LINE.format(measure_id=escape_markdown(measure.measure_id),
+                                            title=escape_markdown(measure.title), state=escape_markdown(state)))
     if not mine:
         lines = [say.NOTHING_OWNED.format(period=found.period)]
     if _is_officer(app, email):
         lines.append(say.SERVICES_HEADING)
-        lines += [say.SERVICE_LINE.format(service=s["service"], returned=s["returned"],
+        lines += [say.SERVICE_LINE.format(service=escape_markdown(s["service"]), returned=s["returned"],
                                           expected=s["expected"], pct=round(s["completion_pct"]))
                   for s in service_status(app.store, found.period)]  # fmt: skip
     return Reply("\n".join(lines))
@@ -130,16 +132,16 @@ def _chase(app: App, args: list[str], email: str, where: ConversationRef) -> Rep
     try:
         report = app.cycle.chase(None, service=scope["service"], owner=scope["owner"], actor=email)
     except RoundError as error:
-        return Reply(str(error))
+        return Reply(escape_markdown(error))
     if not report.chased and not report.quiet:
         return Reply(say.CHASE_NOTHING.format(period=report.period))
     lines = []
     if report.chased:
-        names = ", ".join(a.addressee or a.recipient for a in report.chased)
+        names = escape_markdown(", ".join(a.addressee or a.recipient for a in report.chased))
         lines.append(say.CHASE_DONE.format(count=len(report.chased), period=report.period, names=names))
     if report.quiet:
         lines.append(say.CHASE_QUIET.format(hours=app.config.cycle.chase_quiet_hours,
-                                            names=", ".join(q.owner for q in report.quiet)))  # fmt: skip
+                                            names=escape_markdown(", ".join(q.owner for q in report.quiet))))  # fmt: skip
     if report.delivery.failed:
         lines.append(say.CHASE_FAILED.format(count=len(report.delivery.failed)))
     return Reply("\n".join(lines))
@@ -155,4 +157,4 @@ def _digest(app: App, args: list[str], email: str, where: ConversationRef) -> Re
     names = app.config.cmt_recipients
     name = args[1] if len(args) > 1 and args[1] in names else names[0]
     conversations_of(app.store).bind(where.conversation_id, name, actor=email)
-    return Reply(say.DIGEST_BOUND.format(name=name))
+    return Reply(say.DIGEST_BOUND.format(name=escape_markdown(name)))

@@ -1,22 +1,30 @@
 """`/api/messages` in `perfbot serve`: Starlette request in, Teams SDK, Starlette response out.
 
-Requests without a bearer token get 401 before their body is read; a token for another tenant's
+Requests without a bearer token get 401 before their body is read; the body is then read with a
+limit (413 past it, while reading) and its JSON depth bounded (400) before it is parsed, in a
+worker thread, so an unauthenticated client can neither fill memory nor hold up the event loop
+(see `bot.http_body`). A token for another tenant's
 conversation gets 403; the SDK checks the JWT itself (issuer, audience, signing keys from the
 OpenID metadata, the `serviceurl` claim) and answers 401 when it fails. An activity the SDK's
 own models cannot read is refused with 400 (once its token has passed the same check). Nothing
-is stored before the token has been accepted.
+is stored before the token has been accepted. When the Microsoft identity platform or the Bot
+Connector cannot be reached, the activity is answered 503 (the Bot Framework retries) with one
+warning in the log, not a traceback.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import TYPE_CHECKING, Any
 
+import anyio.to_thread
+import httpx
 from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from bot.channel import TransportError
+from bot.http_body import BodyRefused, TooDeep, loads_bounded, read_bounded
 from bot.teams.bot import TeamsBot
 from bot.teams.sdk import activity_problem
 from perfbot.settings import Settings
@@ -26,6 +34,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("perfbot.teams")
 PATH = "/api/messages"
+MAX_BODY_BYTES = 2 * 1024 * 1024  # an activity is a few KB (a message at most ~28 KB of text in Teams)
+UNREACHABLE = (httpx.HTTPError, OSError, TransportError)
 
 
 def mount(app: App, settings: Settings, asgi: FastAPI) -> None:
@@ -45,8 +55,12 @@ async def answer(bot: TeamsBot, request: Request) -> Response:
     if not headers.get("authorization", "").startswith("Bearer "):
         return JSONResponse({"error": "Unauthorized"}, status_code=401)
     try:
-        body = json.loads(await request.body())
-    except ValueError:
+        raw = await read_bounded(request, limit=MAX_BODY_BYTES)
+        body = await anyio.to_thread.run_sync(loads_bounded, raw)
+    except (TooDeep, BodyRefused) as refused:
+        if refused.status == 413 or isinstance(refused, TooDeep):
+            log.warning("Teams: refused a request: %s", refused.reason)
+            return JSONResponse({"error": refused.reason}, status_code=refused.status)
         body = None
     if not isinstance(body, dict):
         return JSONResponse({"error": "The body must be a Bot Framework activity (JSON)"}, status_code=400)
@@ -58,7 +72,12 @@ async def answer(bot: TeamsBot, request: Request) -> Response:
             return JSONResponse({"error": "Unauthorized"}, status_code=401)
         log.warning("Teams: refused an activity: %s", problem)
         return JSONResponse({"error": problem}, status_code=400)
-    result = await bot.handle(body, headers)
+    try:
+        result = await bot.handle(body, headers)
+    except UNREACHABLE as error:
+        log.warning("Teams: could not answer an activity (Microsoft's service unreachable: %s); "
+                    "answered 503 so the Bot Framework retries", error or type(error).__name__)  # fmt: skip
+        return JSONResponse({"error": "perfbot cannot reach Microsoft's services just now"}, status_code=503)
     payload = result.get("body")
     if payload is None:
         return Response(status_code=int(result["status"]))

@@ -1,9 +1,14 @@
-"""Sign-in without an external identity provider: signed, expiring links and a signed cookie.
+"""Sign-in without an external identity provider: signed, short-lived, single-use links, and
+sessions kept server-side.
 
-`perfbot web link EMAIL` (or a chat channel) issues a sign-in link; opening it and pressing
-"Sign in" starts a session held in a signed cookie (HttpOnly, SameSite=Lax, Secure over https).
-Roles are worked out afresh on every request, so a change to perfbot.toml or the register applies
-at once. Visitors who have not signed in still get a cookie, holding only their CSRF secret.
+`perfbot web link EMAIL` (or a chat channel) issues a sign-in link; opening it shows a page with a
+"Sign in" button (so a mail scanner that opens every link does not use it up); pressing it uses
+the link (once: its nonce is recorded) and starts a session. The signed cookie (HttpOnly,
+SameSite=Lax, Secure over https) names the session; the session itself is in the store
+(`perfbot.store.sessions_repo`), so sign-out or an administrator ends it for good, a copied cookie
+included. Roles are worked out afresh on every request, so a change to perfbot.toml or the
+register applies at once. Visitors who have not signed in get a cookie holding only their CSRF
+secret.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.requests import Request
@@ -19,6 +24,7 @@ from starlette.requests import Request
 from bot.web.errors import WebError
 from bot.web.roles import ROLE_NAMES, Role
 from perfbot.links import LinkError
+from perfbot.store.sessions_repo import WebSessions, key_of
 
 ANONYMOUS_HOURS = 24
 COOKIE = "perfbot_session"
@@ -32,18 +38,30 @@ class SignInLinks:
         self._base_url = base_url.rstrip("/")
 
     def url(self, *, email: str, expires: datetime) -> str:
-        token = self._serializer.dumps({"m": email.strip().lower(), "x": int(expires.timestamp())})
+        token = self._serializer.dumps({"m": email.strip().lower(), "x": int(expires.timestamp()),
+                                        "j": secrets.token_urlsafe(12)})  # fmt: skip
         return f"{self._base_url}/sign-in/{token}"
 
     def read(self, token: str, *, now: datetime) -> str:
         """The e-mail a link was issued to; LinkError if it is forged or expired."""
+        return self.read_link(token, now=now).email
+
+    def read_link(self, token: str, *, now: datetime) -> SignInLink:
+        """What a link says; LinkError if it is forged or expired."""
         try:
             data = self._serializer.loads(token)
         except BadSignature:
             raise LinkError("This sign-in link is not valid. Ask for a new one.") from None
-        if not isinstance(data, dict) or now.timestamp() > data.get("x", 0):
+        if not isinstance(data, dict) or now.timestamp() > data.get("x", 0) or "j" not in data:
             raise LinkError("This sign-in link has expired. Ask the performance officer for a new one.")
-        return str(data["m"])
+        return SignInLink(str(data["m"]), str(data["j"]), datetime.fromtimestamp(data["x"], tz=UTC))
+
+
+@dataclass(frozen=True, slots=True)
+class SignInLink:
+    email: str
+    nonce: str  # recorded when the link is used: it signs in once
+    expires: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +69,7 @@ class Session:
     email: str  # "" until the person signs in
     csrf: str
     expires: int  # POSIX seconds
+    sid: str = ""  # the server-side session's id, once signed in
 
 
 class SessionCodec:
@@ -60,23 +79,55 @@ class SessionCodec:
         self._serializer = URLSafeSerializer(secret, salt="perfbot.web-session")
 
     def dumps(self, session: Session) -> str:
-        return self._serializer.dumps([session.email, session.csrf, session.expires])
+        return self._serializer.dumps([session.email, session.csrf, session.expires, session.sid])
 
     def loads(self, text: str | None, *, now: datetime) -> Session | None:
         if not text:
             return None
         try:
-            email, csrf, expires = self._serializer.loads(text)
+            email, csrf, expires, sid = self._serializer.loads(text)
         except (BadSignature, ValueError, TypeError):
-            return None
+            return None  # forged, or from before sessions were kept server-side
         if now.timestamp() > expires:
             return None
-        return Session(str(email), str(csrf), int(expires))
+        return Session(str(email), str(csrf), int(expires), str(sid))
 
 
-def new_session(email: str, *, now: datetime, hours: int) -> Session:
+def new_session(email: str, *, now: datetime, hours: int, sid: str = "") -> Session:
     """A fresh session with a fresh CSRF secret (on sign-in, so no fixation)."""
-    return Session(email, secrets.token_urlsafe(32), int((now + timedelta(hours=hours)).timestamp()))
+    return Session(email, secrets.token_urlsafe(32), int((now + timedelta(hours=hours)).timestamp()), sid)
+
+
+def sessions_of(request: Request) -> WebSessions:
+    """The store's web sessions (the repository)."""
+    from bot.web.state import state_of
+
+    store = state_of(request).app.store
+    return WebSessions(store.files, store.clock)
+
+
+def start_session(request: Request, email: str, *, how: str = "link") -> Session:
+    """Sign `email` in: a server-side session, and its cookie set with the response."""
+    from bot.web.state import state_of
+
+    web = state_of(request)
+    sid, kept = sessions_of(request).start(email, hours=web.web.session_hours, how=how)
+    session = Session(kept.email, secrets.token_urlsafe(32), int(kept.expires.timestamp()), sid)
+    request.state.session = request.state.new_session = session
+    request.state.session_change = True  # this POST may set the cookie (see `bot.web.pages.finish`)
+    return session
+
+
+def end_session(request: Request) -> None:
+    """Sign out: the server-side session ends, and the browser gets an anonymous cookie."""
+    from bot.web.state import state_of
+
+    current = session_of(request)
+    if current.sid:
+        sessions_of(request).end(key=key_of(current.sid))
+    session = new_session("", now=state_of(request).app.store.clock.now(), hours=1)
+    request.state.session = request.state.new_session = session
+    request.state.session_change = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +150,18 @@ def session_of(request: Request) -> Session:
     web = state_of(request)
     now = web.app.store.clock.now()
     session = web.sessions.loads(request.cookies.get(cookie_name(web.secure)), now=now)
+    if session is not None and session.email and not _still_open(request, session):
+        session = None  # signed out, ended by an administrator, or expired in the store
     if session is None:
         session = new_session("", now=now, hours=ANONYMOUS_HOURS)
         request.state.new_session = session
     request.state.session = session
     return session
+
+
+def _still_open(request: Request, session: Session) -> bool:
+    kept = sessions_of(request).get(session.sid) if session.sid else None
+    return kept is not None and kept.email == session.email
 
 
 def cookie_name(secure: bool) -> str:

@@ -65,7 +65,8 @@ async def _read(request: Request, *, file_bytes: int) -> PostedForm:
     session = session_of(request)
     fresh = getattr(request.state, "new_session", None) is not None
     csrf.check(request, sent=fields.get(csrf.FIELD), expected=session.csrf, fresh=fresh)
-    return PostedForm(fields, files)
+    request.state.posted = posted = PostedForm(fields, files)  # shown back if the store fails
+    return posted
 
 
 async def _posted_form(request: Request) -> PostedForm:

@@ -83,7 +83,10 @@ def finish(request: Request, response: Response) -> Response:
 
     web = state_of(request)
     fresh = getattr(request.state, "new_session", None)
-    if fresh is not None:
+    # A POST sets a new cookie only when it signs in or out: a refused (e.g. cross-site) POST
+    # arrives without the cookie, and answering it with a fresh one would sign the person out.
+    changes = request.method in ("GET", "HEAD") or getattr(request.state, "session_change", False)
+    if fresh is not None and changes:
         now = web.app.store.clock.now().timestamp()
         response.set_cookie(
             cookie_name(web.secure), web.sessions.dumps(fresh), max_age=max(int(fresh.expires - now), 60),

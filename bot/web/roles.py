@@ -39,7 +39,7 @@ class WebSettings:
     admins: frozenset[str] = frozenset()
     members: frozenset[str] = frozenset()
     session_hours: int = 8
-    sign_in_hours: int = 72
+    sign_in_hours: int = 4
     upload_max_mb: int = 5
 
     @classmethod
@@ -53,7 +53,7 @@ class WebSettings:
             admins=_emails(section, "admins"),
             members=_emails(section, "members"),
             session_hours=_whole(section, "session_hours", 8, 1, 24 * 7),
-            sign_in_hours=_whole(section, "sign_in_hours", 72, 1, 24 * 31),
+            sign_in_hours=_whole(section, "sign_in_hours", 4, 1, 24 * 7),
             upload_max_mb=_whole(section, "upload_max_mb", 5, 1, 20),
         )
 

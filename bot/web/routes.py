@@ -19,23 +19,28 @@ from bot.web import (
     views_casestudies,
     views_console,
     views_dashboard,
+    views_email_link,
     views_home,
+    views_inbox,
     views_moderation,
     views_register,
     views_returns,
 )  # fmt: skip
 from bot.web.auth import SessionCodec, SignInLinks
 from bot.web.errors import WebError
+from bot.web.link_mailer import LinkMailer
 from bot.web.pages import Pages, page
 from bot.web.roles import WebSettings
 from bot.web.state import WebState
+from bot.web.store_errors import store_write_failed
 from perfbot.app import App, secret_for
 from perfbot.settings import Settings
+from perfbot.store import StoreWriteError
 
 log = logging.getLogger("perfbot.web")
 STATIC = Path(__file__).parent / "static"
 ROUTERS = (views_home, views_returns, views_casestudies, views_moderation, views_console,
-           views_register, views_dashboard, views_admin)  # fmt: skip
+           views_register, views_dashboard, views_admin, views_email_link, views_inbox)  # fmt: skip
 
 
 def web_state(app: App) -> WebState:
@@ -54,18 +59,20 @@ def web_state(app: App) -> WebState:
 def mount(app: App, settings: Settings, asgi: FastAPI) -> None:
     """Add the web forms and dashboard to `asgi` (called by perfbot.server.create_asgi)."""
     asgi.state.perfbot_web = web_state(app)
+    asgi.state.perfbot_link_mailer = LinkMailer.for_settings(app, settings)  # sign-in links by e-mail
     asgi.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in ROUTERS:
         asgi.include_router(module.router)
     asgi.add_exception_handler(WebError, _web_error)
     asgi.add_exception_handler(HTTPException, _http_error)
     asgi.add_exception_handler(RequestValidationError, _validation_error)
+    asgi.add_exception_handler(StoreWriteError, store_write_failed)
 
 
 async def _error_page(request: Request, status: int, heading: str, message: str,
                       back_to: str | None = None) -> Response:  # fmt: skip
     return await run_in_threadpool(
-        page, request, "error.html", status=status, title=heading, heading=heading,
+        page, request, "error.html", status=status, title=f"{heading} (error {status})", heading=heading,
         message=message, back_to=back_to,
     )  # fmt: skip
 

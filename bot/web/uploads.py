@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,16 +98,27 @@ def check_upload(filename: str, data: bytes, *, max_bytes: int) -> Upload:
 
 
 def store_upload(upload: Upload, *, data_dir: Path, case_id: str) -> str:
-    """Write the file durably; returns its path relative to the data directory."""
+    """Write the file durably and owner-only; returns its path relative to the data directory.
+
+    A file once stored is never replaced: a case study's files are fixed when it is sent (an
+    approved one must not change behind the moderator's back), so a repeat keeps the first file.
+    """
     relative = Path("uploads") / "case-studies" / case_id / upload.name
     target = data_dir / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_suffix(target.suffix + ".tmp")
-    with open(temporary, "wb") as handle:
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if target.exists():
+        return relative.as_posix()
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
         handle.write(upload.data)
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(temporary, target)
+    try:
+        os.link(temporary, target)  # unlike a rename, refuses to replace a file stored meanwhile
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink()
     return relative.as_posix()
 
 

@@ -66,6 +66,9 @@ def _accept(request: Request, form: PostedForm, *, author: str, period: Period, 
         return _form(request, action=action, values=values, errors=errors, status=400, back=back)
     if not _FORM_KEY.match(key):
         raise WebError(400, "Form refused", "This form is damaged. Go back, reload it and try again.")
+    sent_before = store.case_studies.get(submission.case_id)
+    if sent_before is not None:  # the same form sent again: nothing it carries replaces what was sent
+        return sent_before
     data_dir = state_of(request).app.data_dir
     stored = (store_upload(upload, data_dir=data_dir, case_id=submission.case_id),) if upload else ()
     result = case_studies.submit(store, replace(submission, attachments=stored))

@@ -19,7 +19,7 @@ from bot.web.urls import period_from_key
 from perfbot.model import Round, RoundState
 from perfbot.periods import Period, PeriodError
 from schedules.cycle import RoundError
-from schedules.status import owner_status, service_status
+from schedules.status import owner_status, service_status, undelivered
 
 router = APIRouter(prefix="/officer")
 OFFICER = Annotated[User, Depends(require(Role.OFFICER))]
@@ -85,6 +85,7 @@ def _round_page(request: Request, found: Round, *, banner: str | None = None,
     return page(request, "officer/round.html", title=f"Round {found.period}", found=found,
                 services=service_status(store, found.period), owners=owners,
                 outstanding=[o for o in owners if o["returned"] < o["measures"]],
+                undelivered=undelivered(store, found.period),
                 banner=banner, chase_lines=chase_lines or [], back="/officer")  # fmt: skip
 
 
@@ -134,6 +135,13 @@ def set_state(request: Request, key: str, user: OFFICER, form: Posted) -> Respon
     wanted = form.choice("state", tuple(STATES))
     if wanted is None:
         raise WebError(400, "Choose close or reopen", "The form did not say what to do.")
-    if found.state is not STATES[wanted]:
-        state_of(request).app.store.rounds.set_state(found.period, STATES[wanted], actor=user.email)
+    cycle = state_of(request).app.cycle
+    if wanted == "closed":
+        cycle.close_round(found.period, actor=user.email)
+    else:
+        reason = form.text("reason", limit=500).strip()
+        if not reason:
+            raise WebError(400, "Give the reason for reopening",
+                           "Its figures were published when it closed: say why it reopens.")  # fmt: skip
+        cycle.reopen_round(found.period, actor=user.email, reason=reason)
     return redirect(request, f"/officer/rounds/{key}?done={wanted}")

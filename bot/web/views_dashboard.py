@@ -23,11 +23,19 @@ from reports.alt_text import trend_alt
 from reports.analysis import analyse
 from reports.digest import build_digest
 from reports.history import History
+from reports.published import published_rows
 from reports.trends import Point, trend_points
 
 router = APIRouter(prefix="/dashboard")
 READERS = Annotated[User, Depends(require(Role.CMT, Role.OFFICER, Role.MEMBER))]
 TREND_QUARTERS = 8
+
+
+def default_period(store, choices: list[Period]) -> Period:  # noqa: ANN001 - perfbot.store.Store
+    """The latest round among the quarters shown (a stray return in a later quarter does not make
+    that quarter the dashboard's front page); the newest quarter when there are no rounds."""
+    rounds = {r.period for r in store.rounds.all()}
+    return next((p for p in choices if p in rounds), choices[0])
 
 
 def _period(request: Request, user: User, key: str) -> tuple[Period, list[Period]]:
@@ -38,7 +46,7 @@ def _period(request: Request, user: User, key: str) -> tuple[Period, list[Period
     if not choices:
         raise WebError(404, "Nothing to show yet", "No quarter has any figures yet."
                        + (" Members see a quarter once its round has closed." if published_only else ""))  # fmt: skip
-    period = period_from_key(key) if key else choices[0]
+    period = period_from_key(key) if key else default_period(store, choices)
     if period not in choices:
         raise WebError(404 if not published_only else 403, "Quarter not available",
                        f"There are no figures to show for {period}"
@@ -62,7 +70,9 @@ def _points(request: Request, measure: Measure, period: Period) -> list[Point]:
     periods = period.back(TREND_QUARTERS)
     history = History.load(web.app.store, sorted({*period.back(TREND_QUARTERS + 8)}))
     return trend_points([measure], periods, history=history,
-                        overrides=web.app.store.register.target_overrides(), config=web.app.config)  # fmt: skip
+                        overrides=web.app.store.register.target_overrides(), config=web.app.config,
+                        book=web.app.store.register.terms_book(),
+                        published=published_rows(web.app.store, periods))  # fmt: skip
 
 
 @router.get("/measures/{measure_id}")

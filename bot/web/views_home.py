@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.web.auth import User, current_user, new_session
+from bot.web.auth import SignInLink, User, current_user, end_session, sessions_of, start_session
 from bot.web.errors import WebError
 from bot.web.forms import Posted
 from bot.web.pages import page, redirect
@@ -64,31 +64,40 @@ def sign_in_page(request: Request, token: str) -> Response:
 
 @router.post("/sign-in/{token}")
 def sign_in(request: Request, token: str, form: Posted) -> Response:
-    email = _signing_in(request, token)
-    web = state_of(request)
-    session = new_session(email, now=web.app.store.clock.now(), hours=web.web.session_hours)
-    request.state.session = request.state.new_session = session
+    link = _link(request, token)
+    _has_access(request, link.email)
+    if not sessions_of(request).use_link(link.nonce, expires=link.expires):
+        raise WebError(410, "This link cannot be used", "This sign-in link has been used already: "
+                       "each link signs in once. Ask for a new one.")  # fmt: skip
+    start_session(request, link.email)
     return redirect(request, "/")
 
 
 def _signing_in(request: Request, token: str) -> str:
+    link = _link(request, token)
+    _has_access(request, link.email)
+    return link.email
+
+
+def _link(request: Request, token: str) -> SignInLink:
     web = state_of(request)
     try:
-        email = web.sign_in.read(token, now=web.app.store.clock.now())
+        return web.sign_in.read_link(token, now=web.app.store.clock.now())
     except LinkError as error:
         raise link_error(error) from None
+
+
+def _has_access(request: Request, email: str) -> None:
     from bot.web.roles import roles_for
 
+    web = state_of(request)
     if not roles_for(email, config=web.app.config, web=web.web, store=web.app.store):
         raise WebError(403, "You do not have access",
                        f"{email} has no role in perfbot. Ask the performance officer to add you.")  # fmt: skip
-    return email
 
 
 @router.post("/sign-out")
 def sign_out(request: Request, form: Posted) -> Response:
-    web = state_of(request)
-    session = new_session("", now=web.app.store.clock.now(), hours=1)
-    request.state.session = request.state.new_session = session
+    end_session(request)
     request.state.user = User("", frozenset())
     return page(request, "signed_out.html", title="You have signed out")

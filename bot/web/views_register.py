@@ -18,12 +18,14 @@ from bot.web.pages import page
 from bot.web.roles import Role
 from bot.web.state import state_of
 from bot.web.uploads import safe_name
+from perfbot.register_export import export_register, write_template
 from perfbot.register_import import RegisterImportError, load_register
 from perfbot.tabular import InputFileError
 
 router = APIRouter(prefix="/officer/register")
 OFFICER = Annotated[User, Depends(require(Role.OFFICER))]
 MAX_ROW_ERRORS = 200
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _kind(filename: str, data: bytes) -> str | None:
@@ -42,8 +44,10 @@ def _kind(filename: str, data: bytes) -> str | None:
 
 def _page(request: Request, *, errors: Errors | None = None, row_errors: list[str] | None = None,
           changes=None, status: int = 200) -> Response:  # noqa: ANN001
-    measures = state_of(request).app.store.register.measures()
-    return page(request, "officer/register.html", status=status, title="Upload the measure register",
+    register = state_of(request).app.store.register
+    measures = register.measures()
+    return page(request, "officer/register.html", status=status, title="The measure register",
+                measures=measures, starts={k: str(v) for k, v in register.starts().items()},
                 errors=errors, row_errors=(row_errors or [])[:MAX_ROW_ERRORS],
                 more=max(0, len(row_errors or []) - MAX_ROW_ERRORS), changes=changes,
                 count=len(measures), services=len({m.service for m in measures}),
@@ -82,5 +86,27 @@ def upload(request: Request, user: OFFICER, form: PostedWithFile) -> Response:
         except InputFileError as error:
             errors.add("register", str(error))
             return _page(request, errors=errors, status=400)
-    changes = state_of(request).app.store.register.apply(parsed.measures, parsed.targets, actor=user.email)
+    changes = state_of(request).app.store.register.apply(parsed.measures, parsed.targets, actor=user.email,
+                                                         starts=parsed.starts)  # fmt: skip
     return _page(request, changes=changes)
+
+
+@router.get("/register.xlsx")
+def download(request: Request, user: OFFICER) -> Response:
+    register = state_of(request).app.store.register
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "register.xlsx"
+        export_register(path, measures=register.measures(), targets=register.targets(), starts=register.starts())
+        return _workbook(path.read_bytes(), "measure-register.xlsx")
+
+
+@router.get("/template.xlsx")
+def template(request: Request, user: OFFICER) -> Response:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "template.xlsx"
+        write_template(path)
+        return _workbook(path.read_bytes(), "measure-register-template.xlsx")
+
+
+def _workbook(data: bytes, name: str) -> Response:
+    return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})

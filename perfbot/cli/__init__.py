@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from perfbot import config as config_module
+from perfbot import redaction
 from perfbot.cli.errors import USER_ERRORS, UserError
+from perfbot.logfile import log_handler
 from perfbot.periods import Period, PeriodError
+from perfbot.store.private import make_private
 from perfbot.tables import FORMATS
 
 Handler = Callable[[argparse.Namespace], int]
 log = logging.getLogger("perfbot")
+PRIVATE = 0o077  # umask: whatever perfbot creates in the data directory, only its owner may read
 
 
 def _period(text: str) -> Period:
@@ -44,19 +49,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _setup_logging(data_dir: Path) -> None:
+    """perfbot.log in the data directory (`perfbot.logfile`); link tokens are redacted there and in
+    uvicorn's access log, which `perfbot serve` writes to standard output."""
+    redaction.install()
     if not data_dir.exists():
         return
-    handler = logging.FileHandler(data_dir / "perfbot.log", encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
-    root.addHandler(handler)
+    root.addHandler(log_handler(data_dir / "perfbot.log"))
     root.setLevel(logging.INFO)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = os.umask(PRIVATE)
+    try:
+        return _run(args)
+    finally:
+        os.umask(previous)  # for callers in the same process (tests)
+
+
+def _run(args: argparse.Namespace) -> int:
     args.data = args.data or config_module.data_dir()
+    if args.data.is_dir():
+        make_private(args.data)  # a data directory made before this rule, or copied in
     _setup_logging(args.data)
     try:
         return int(args.handler(args) or 0)

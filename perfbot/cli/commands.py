@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,18 +15,22 @@ from perfbot import app as app_module
 from perfbot.cli.errors import UserError
 from perfbot.config import CONFIG_NAME, DEFAULT_TOML
 from perfbot.formatting import format_value, rag_label
-from perfbot.register_import import load_register
 from perfbot.tables import render
 from reports.analysis import analyse
-from schedules.status import OWNER_COLUMNS, SERVICE_COLUMNS, owner_status, service_status
+from schedules.status import (
+    OWNER_COLUMNS,
+    SERVICE_COLUMNS,
+    UNDELIVERED_COLUMNS,
+    owner_status,
+    service_status,
+    undelivered,
+)
 
 if TYPE_CHECKING:
     from perfbot.store.restore import Restored
 
-MEASURE_COLUMNS = ["measure_id", "title", "theme", "service", "owner_email", "unit", "polarity",
-                   "target", "tolerance", "frequency", "rag_rule"]  # fmt: skip
 ANALYSE_COLUMNS = ["measure_id", "period", "value", "target", "rag", "dot_previous",
-                   "dot_last_year", "exceptions"]  # fmt: skip
+                   "dot_last_year", "exceptions", "published", "revision"]  # fmt: skip
 
 
 def _app(args: argparse.Namespace) -> app_module.App:
@@ -34,6 +39,13 @@ def _app(args: argparse.Namespace) -> app_module.App:
     from perfbot.settings import Settings
 
     return app_module.build(args.data, show=_show, settings=Settings.from_env())
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write it like 2026-02-13") from None
 
 
 def _show(recipient: str, text: str) -> None:
@@ -50,36 +62,44 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_register_import(args: argparse.Namespace) -> int:
-    app = _app(args)
-    parsed = load_register(args.file)
-    changes = app.store.register.apply(parsed.measures, parsed.targets, actor=args.actor)
-    print(f"Imported {len(parsed.measures)} measures from {args.file.name}: {len(changes.added)} "
-          f"added, {len(changes.updated)} updated, {len(changes.unchanged)} unchanged, "
-          f"{len(changes.retired)} retired; {changes.targets_set} period targets.")  # fmt: skip
-    return 0
-
-
-def cmd_register_show(args: argparse.Namespace) -> int:
-    rows = [m.to_doc() for m in _app(args).store.register.measures()]
-    print(render(rows, MEASURE_COLUMNS, args.format))
-    return 0
-
-
 def cmd_round_open(args: argparse.Namespace) -> int:
     app = _app(args)
     if args.dry_run:
-        owners = {m.owner_email for m in app.store.register.measures()}
-        state = app.store.rounds.get(args.period)
-        print(f"{args.period}: would {'re-send any unsent requests' if state else 'open the round'}"
-              f" for {len(owners)} owners; deadline {app.cycle.dates(args.period).deadline:%A %-d %B %Y}.")  # fmt: skip
+        print("\n".join(_plan_lines(app.cycle.plan_open(args.period, deadline=args.deadline))))
         return 0
-    opened, report = app.cycle.open_round(args.period, actor=args.actor)
+    opened, report = app.cycle.open_round(args.period, actor=args.actor, deadline=args.deadline)
     verb = "Opened" if report.opened else "Already open:"
     print(f"{verb} {opened.period}; returns due by {opened.deadline:%A %-d %B %Y}. "
           f"Sent {len(report.delivery.sent)} messages, {len(report.delivery.failed)} failed.")  # fmt: skip
     for key, error in report.delivery.failed:
         print(f"  not delivered: {key}: {error}", file=sys.stderr)
+    return 0
+
+
+def _plan_lines(plan: Any) -> list[str]:  # noqa: ANN401 - schedules.cycle.OpenPlan
+    verb = "is open already; would send its unsent requests" if plan.already_open else "would open"
+    lines = [f"Dry run: {plan.period} {verb}; returns due by {plan.deadline:%A %-d %B %Y}. "
+             f"Nothing is sent. {len(plan.requests)} request(s):"]  # fmt: skip
+    for item in plan.requests:
+        via = f" (deputy, for {item.addressee})" if item.addressee and item.addressee != item.recipient else ""
+        channel = item.channel or "NOT DELIVERABLE: no channel can reach them"
+        lines.append(f"  {item.recipient}{via} by {channel}: {', '.join(item.measure_ids)}")
+    return lines
+
+
+def cmd_round_close(args: argparse.Namespace) -> int:
+    app = _app(args)
+    closed = app.cycle.close_round(args.period, actor=args.actor)
+    print(f"Closed {closed.period}: its figures, targets and RAG are published as they stand; "
+          "later corrections are shown beside them.")  # fmt: skip
+    return 0
+
+
+def cmd_round_reopen(args: argparse.Namespace) -> int:
+    app = _app(args)
+    opened = app.cycle.reopen_round(args.period, actor=args.actor, reason=args.reason)
+    print(f"Reopened {opened.period}: owners can send and revise returns; closing it again "
+          "publishes a new edition.")  # fmt: skip
     return 0
 
 
@@ -92,7 +112,8 @@ def cmd_round_status(args: argparse.Namespace) -> int:
         import json
 
         print(json.dumps({"period": str(args.period), "state": found.state.value if found else "not opened",
-                          "owners": owners, "services": services}, indent=2))  # fmt: skip
+                          "owners": owners, "services": services,
+                          "undelivered": undelivered(app.store, args.period)}, indent=2))  # fmt: skip
         return 0
     if args.format == "table":
         state = f"{found.state.value}, due {found.deadline:%-d %b %Y}" if found else "not opened"
@@ -100,12 +121,17 @@ def cmd_round_status(args: argparse.Namespace) -> int:
     print(render(owners, OWNER_COLUMNS, args.format))
     print()
     print(render(services, SERVICE_COLUMNS, args.format))
+    failed = undelivered(app.store, args.period)
+    if failed and args.format == "table":
+        print(f"\nNot delivered ({len(failed)}): follow these up by hand")
+        print(render(failed, UNDELIVERED_COLUMNS, args.format))
     return 0
 
 
 def cmd_returns_import(args: argparse.Namespace) -> int:
     app = _app(args)
-    summary = import_returns(app.store, app.collector, args.file, period=args.period, actor=args.actor)
+    summary = import_returns(app.store, app.collector, args.file, period=args.period, actor=args.actor,
+                             reason=args.reason or "")  # fmt: skip
     print(f"Imported {len(summary.outcomes)} returns from {args.file.name}: "
           f"{summary.count('created')} new, {summary.count('revised')} revised, "
           f"{summary.count('unchanged')} unchanged.")  # fmt: skip
@@ -117,7 +143,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
     submission = Submission(
         measure_id=args.measure, period=args.period, value=args.value,
         commentary=args.commentary, action=args.action, submitted_by=args.as_,
-        channel="cli",
+        channel="cli", confirmed=args.confirm, officer=True, reason=args.reason or "",
     )  # fmt: skip
     result = app.collector.submit(submission)
     if not result.accepted:
@@ -130,6 +156,20 @@ def cmd_submit(args: argparse.Namespace) -> int:
     rag = rag_label(result.rag.rag.value) if result.rag else ""
     print(f"{outcome.status.value.capitalize()}: {args.measure} {args.period} = {shown} "
           f"[{rag}] (revision {outcome.current.revision})")  # fmt: skip
+    return 0
+
+
+def cmd_returns_withdraw(args: argparse.Namespace) -> int:
+    app = _app(args)
+    if not args.reason.strip():
+        raise UserError("give the reason for withdrawing it (--reason)")
+    try:
+        withdrawn = app.store.returns.withdraw(args.measure, args.period, actor=args.actor,
+                                               reason=args.reason.strip())  # fmt: skip
+    except KeyError:
+        raise UserError(f"there is no return for {args.measure} in {args.period} to withdraw") from None
+    print(f"Withdrew {args.measure} {args.period} (was {withdrawn.value!s}, revision "
+          f"{withdrawn.revision}); every version is kept.")  # fmt: skip
     return 0
 
 
@@ -209,8 +249,7 @@ def cmd_casestudy_moderate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
+    from perfbot import serving
     from perfbot.server import create_asgi, damaged_data
     from perfbot.settings import Settings
     from perfbot.store import StoreCorruptError
@@ -221,10 +260,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         more = f" (and {len(damaged) - 1} more)" if len(damaged) > 1 else ""
         raise StoreCorruptError(f"perfbot serve did not start, and changed nothing: data file "
                                 f"{damaged[0]}{more} (README, 'Restoring from backup')")  # fmt: skip
+    try:
+        sock = serving.bind(args.host, args.port)
+    except serving.PortError as error:
+        raise UserError(str(error)) from None
     app = app_module.build(args.data, settings=settings)
-    enabled = ", ".join(["web", *(n for n in ("slack", "m365") if getattr(settings, n))])
-    print(f"perfbot serving {app.config.council_name} on http://{args.host}:{args.port} ({enabled})")
-    uvicorn.run(create_asgi(app, settings), host=args.host, port=args.port, log_level="info")
+    enabled = ", ".join(["web", *(n for n in ("slack", "m365", "email") if getattr(settings, n))])
+    ready = f"perfbot serving {app.config.council_name} on http://{args.host}:{args.port} ({enabled})"
+    serving.run(create_asgi(app, settings), sock, on_ready=lambda: print(ready, flush=True))
     return 0
 
 
@@ -287,17 +330,18 @@ def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str,
         parser.add_argument("--actor", default="performance officer", help="who is doing this (for the audit trail)")
 
     add("init", cmd_init, "create the data directory and perfbot.toml")
-    register_group = add("register", None, "the measure register").add_subparsers(dest="action", required=True)  # type: ignore[arg-type]
-    p = add("import", cmd_register_import, "import measures from CSV, XLSX or YAML (all or nothing)", register_group)
-    p.add_argument("file", type=Path)
-    with_actor(p)
-    p = add("show", cmd_register_show, "list the measures", register_group)
-    p.add_argument("--format", choices=formats, default="table")
-
     round_group = add("round", None, "collection rounds").add_subparsers(dest="action", required=True)  # type: ignore[arg-type]
     p = add("open", cmd_round_open, "open a quarter's round and send every owner their request", round_group)
     p.add_argument("period", type=period_type)
     p.add_argument("--dry-run", action="store_true", help="say what would be sent, send nothing")
+    p.add_argument("--deadline", type=_day, metavar="YYYY-MM-DD", help="the returns deadline (default: the cycle's)")
+    with_actor(p)
+    p = add("close", cmd_round_close, "close a round and publish its figures as they stand", round_group)
+    p.add_argument("period", type=period_type, help='the quarter, e.g. "2025/26 Q3"')
+    with_actor(p)
+    p = add("reopen", cmd_round_reopen, "reopen a closed round (with a reason)", round_group)
+    p.add_argument("period", type=period_type, help='the quarter, e.g. "2025/26 Q3"')
+    p.add_argument("--reason", required=True, help="why it is reopened (kept in the audit trail)")
     with_actor(p)
     p = add("status", cmd_round_status, "who has returned, who has been chased", round_group)
     p.add_argument("period", type=period_type)
@@ -307,6 +351,12 @@ def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str,
     p = add("import", cmd_returns_import, "import returns from CSV or XLSX (all or nothing)", returns_group)
     p.add_argument("file", type=Path)
     p.add_argument("--period", type=period_type, help="the quarter for rows with no period column")
+    p.add_argument("--reason", help="why closed quarters are corrected (history gets 'history imported')")
+    with_actor(p)
+    p = add("withdraw", cmd_returns_withdraw, "withdraw a return (every version is kept)", returns_group)
+    p.add_argument("measure", help="the measure id, e.g. CS01")
+    p.add_argument("period", type=period_type, help='the quarter, e.g. "2025/26 Q3"')
+    p.add_argument("--reason", required=True, help="why it is withdrawn (kept in the audit trail)")
     with_actor(p)
 
     p = add("submit", cmd_submit, "submit one measure's figure for a quarter")
@@ -316,6 +366,8 @@ def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str,
     p.add_argument("--commentary", default="")
     p.add_argument("--action", default="", help="remedial action (required when red)")
     p.add_argument("--as", dest="as_", metavar="EMAIL", help="submit as this person (checked against the owner)")
+    p.add_argument("--confirm", action="store_true", help="confirm a figure that looks like missing data (a 0)")
+    p.add_argument("--reason", help="why a closed or history quarter is corrected (required for those)")
 
     p = add("analyse", cmd_analyse, "RAG, direction of travel and exceptions for a quarter")
     p.add_argument("period", type=period_type)
@@ -346,6 +398,9 @@ def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str,
     store_group = add("store", None, "check and restore the data files").add_subparsers(dest="action", required=True)  # type: ignore[arg-type]
     add("check", cmd_store_check, "check that every data file loads", store_group)
     add("restore", cmd_store_restore, "rebuild damaged data files from their automatic backups", store_group)
+    from perfbot.cli import store_commands
+
+    store_commands.register(store_group, add=add)
 
     p = add("serve", cmd_serve, "web forms, Slack and Teams endpoints, and the scheduler")
     p.add_argument("--host", default="127.0.0.1")
@@ -357,10 +412,13 @@ def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str,
     from perfbot.cli import (
         cycle_commands,
         m365_commands,
+        register_commands,
         report_commands,
         slack_commands,
         web_commands,
     )  # fmt: skip
 
-    for module in (cycle_commands, report_commands, slack_commands, m365_commands, web_commands):
+    modules = (register_commands, cycle_commands, report_commands, slack_commands, m365_commands,
+               web_commands)  # fmt: skip
+    for module in modules:
         module.register(sub, add=add, period_type=period_type, formats=formats)

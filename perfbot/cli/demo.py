@@ -7,8 +7,12 @@ import random
 import tempfile
 import time as wallclock
 from datetime import date, datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
+from bot.email.channel import EmailChannel
+from bot.email.compose import Sender
+from bot.email.folder import EmlFolder
 from collectors.submissions import Submission
 from perfbot import app as app_module
 from perfbot.cli.demo_data import (
@@ -41,6 +45,7 @@ from reports.render_text import render_text
 DEMO_PERIOD = Period(2025, 3)  # Oct–Dec 2025
 START = datetime(2026, 1, 2, 8, 0, tzinfo=LONDON)
 END = date(2026, 1, 30)
+CMT_EMAIL = "cmt@larkfield.gov.uk"
 
 
 class _Printer:
@@ -60,6 +65,12 @@ class _Printer:
         body = "\n".join(f"    │ {line}" for line in text.splitlines())
         self._held.append(f"  ✉ to {recipient} (local channel)\n{body}")
 
+    def email(self, path: Path, message: EmailMessage) -> None:
+        text = message.get_body(("plain",)).get_content().split("\n-- \n")[0]
+        body = "\n".join(f"    │ {line}" for line in text.splitlines())
+        self._held.append(f"  ✉ e-mail to {message['To']} (saved as emails/{path.name})\n"
+                          f"    │ Subject: {message['Subject']}\n{body}")  # fmt: skip
+
     def note(self, text: str) -> None:
         print(f"    {text}", flush=True)
 
@@ -67,11 +78,12 @@ class _Printer:
 def run_demo(args: argparse.Namespace) -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="perfbot-demo-"))
     (data_dir / CONFIG_NAME).write_text(
-        DEFAULT_TOML.replace("Example District Council", "Larkfield District Council"), encoding="utf-8"
-    )
+        DEFAULT_TOML.replace("Example District Council", "Larkfield District Council")
+        .replace('recipients = ["cmt"]', f'recipients = ["{CMT_EMAIL}"]'), encoding="utf-8",
+    )  # fmt: skip
     out = _Printer()
     clock = ManualClock(START)
-    app = app_module.build(data_dir, clock=clock, show=out.message)
+    app = app_module.build(data_dir, clock=clock, show=out.message, channels=[_email(data_dir, out, clock)])
     print(f"perfbot demo: Larkfield District Council (fictional), round {DEMO_PERIOD}.\n"
           f"Data directory: {data_dir}")  # fmt: skip
     measures = _load(app, out, clock, data_dir)
@@ -88,6 +100,9 @@ def run_demo(args: argparse.Namespace) -> int:
     print(render_text(app.digest(DEMO_PERIOD)))
     files = write_quarterly(app.store, app.config, DEMO_PERIOD, data_dir / "report")
     print(f"\nQuarterly report for Cabinet and Scrutiny: {', '.join(str(f) for f in files)}")
+    emails = sorted((data_dir / "emails").glob("*.eml"))
+    print(f"\nE-mails perfbot sent: {len(emails)} .eml files in {data_dir / 'emails'} "
+          "(open one in Outlook, Thunderbird or any mail program)")  # fmt: skip
     print(f"\nDone in {wallclock.monotonic() - out.started:.1f} s. Explore it with:\n"
           f"  PERFBOT_DATA={data_dir} perfbot round status \"{DEMO_PERIOD}\"\n"
           f"  PERFBOT_DATA={data_dir} perfbot analyse \"{DEMO_PERIOD}\" --format json\n"
@@ -95,6 +110,12 @@ def run_demo(args: argparse.Namespace) -> int:
           f"  PERFBOT_DATA={data_dir} perfbot serve   # then sign in with the link from:\n"
           f"  PERFBOT_DATA={data_dir} perfbot web link {OFFICER}")  # fmt: skip
     return 0
+
+
+def _email(data_dir: Path, out: _Printer, clock: ManualClock) -> EmailChannel:
+    """The e-mail channel, writing each message as an .eml file instead of sending it."""
+    sender = Sender("performance@larkfield.gov.uk", (OFFICER,), "Larkfield District Council")
+    return EmailChannel(EmlFolder(data_dir / "emails", on_write=out.email), sender=sender, now=clock.now)
 
 
 def _load(app: app_module.App, out: _Printer, clock: ManualClock, data_dir: Path) -> list[Measure]:

@@ -1,4 +1,4 @@
-"""Report commands: `perfbot report PERIOD --out DIR` and `perfbot report YEAR --annual --out DIR`."""
+"""Report commands: `perfbot report PERIOD --out DIR [--docx-template FILE]` and `--annual`."""
 
 from __future__ import annotations
 
@@ -14,16 +14,19 @@ def cmd_report(args: argparse.Namespace) -> int:
     from perfbot.cli.commands import _app
     from perfbot.cli.errors import UserError
     from reports.annual import ReportInputError
+    from reports.docx_template import DocxTemplateError, load_template
     from reports.publish import ReportOutputError, write_annual, write_quarterly
 
     app = _app(args)
     try:
+        template = None if args.docx_template is None else load_template(args.docx_template)
         if args.annual:
             year = parse_financial_year(args.when)
-            written = write_annual(app.store, app.config, year, args.out)
+            written = write_annual(app.store, app.config, year, args.out, docx_template=template)
         else:
-            written = write_quarterly(app.store, app.config, Period.parse(args.when), args.out)
-    except (ReportOutputError, ReportInputError) as error:
+            written = write_quarterly(app.store, app.config, Period.parse(args.when), args.out,
+                                      docx_template=template)  # fmt: skip
+    except (ReportOutputError, ReportInputError, DocxTemplateError) as error:
         raise UserError(str(error)) from None
     kind = "Annual" if args.annual else "Quarterly"
     print(f"{kind} report for {args.when} written to {args.out}:")
@@ -35,7 +38,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 def register(sub: Any, *, add: Callable[..., Any], period_type: Callable[[str], Any],
              formats: tuple[str, ...]) -> None:
     """Add this module's sub-commands to the parser."""
-    p = add("report", cmd_report, "write the quarterly (or --annual) report: HTML, XLSX and open-data CSV")
+    p = add("report", cmd_report, "write the quarterly (or --annual) report: HTML, Word, PDF, XLSX and open-data CSV")
     p.add_argument("when", metavar="PERIOD", help='a quarter like "2025/26 Q3" (with --annual, a year like 2025/26)')
     p.add_argument("--annual", action="store_true", help="the annual report for a financial year")
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="directory to write the files into")
+    p.add_argument("--docx-template", type=Path, metavar="FILE",
+                   help="the council's Word template (.docx or .dotx) whose styles, headers and footers the Word report uses")

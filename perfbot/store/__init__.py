@@ -15,13 +15,14 @@ from perfbot.store.drafts_repo import Drafts as Drafts  # web form drafts (bot/w
 from perfbot.store.files import FileSet
 from perfbot.store.outbox_repo import Outbox, OutboxMessage, OutboxStatus
 from perfbot.store.people_repo import People
+from perfbot.store.publications_repo import Publication, Publications
 from perfbot.store.register_repo import Register, RegisterChanges
 from perfbot.store.returns_repo import Returns, SaveOutcome, SaveStatus
 from perfbot.store.rounds_repo import Rounds
 from perfbot.store.storage import StoreCorruptError, StoreWriteError
 
 __all__ = [
-    "OutboxMessage", "OutboxStatus", "RegisterChanges", "SaveOutcome", "SaveStatus", "Store",
+    "OutboxMessage", "OutboxStatus", "Publication", "RegisterChanges", "SaveOutcome", "SaveStatus", "Store",
     "StoreCorruptError", "StoreWriteError",
 ]  # fmt: skip
 
@@ -38,6 +39,7 @@ class Store:
         self.outbox = Outbox(files, clock)
         self.case_studies = CaseStudies(files, clock)
         self.people = People(files, clock)
+        self.publications = Publications(files, clock)
         self.audit = AuditLog(files)
 
     @classmethod

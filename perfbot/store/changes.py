@@ -27,7 +27,7 @@ class ChangeCounters:
     """The data directory's shared counters (see the module docstring)."""
 
     def __init__(self, path: Path) -> None:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o640)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             if os.fstat(fd).st_size < SLOTS * _WIDTH:
                 os.ftruncate(fd, SLOTS * _WIDTH)  # another process doing the same is harmless

@@ -16,6 +16,7 @@ from tinydb.table import Document, Table
 from perfbot.periods import Period
 from perfbot.store.changes import ChangeCounters
 from perfbot.store.locking import DataLock
+from perfbot.store.private import DIR_MODE, make_private
 from perfbot.store.storage import JournaledJSONStorage, MemoryStorage
 
 T = TypeVar("T")
@@ -308,7 +309,8 @@ class FileSet:
     def __init__(self, data_dir: Path | None) -> None:
         self.data_dir = data_dir
         if data_dir is not None:
-            (data_dir / "periods").mkdir(parents=True, exist_ok=True)
+            make_private(data_dir)
+            (data_dir / "periods").mkdir(mode=DIR_MODE, exist_ok=True)
         self.lock = DataLock(data_dir / ".lock" if data_dir else None)
         self.changes = ChangeCounters.open(data_dir / ".changes") if data_dir else None
         self.core = self._open(data_dir / "core.json" if data_dir else None)

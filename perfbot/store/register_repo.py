@@ -11,6 +11,7 @@ from perfbot.model import Measure, TargetOverride
 from perfbot.periods import Period
 from perfbot.store import audit
 from perfbot.store.files import FileSet
+from perfbot.terms import Terms, TermsBook, TermsEntry, Timeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +21,7 @@ class RegisterChanges:
     unchanged: tuple[str, ...]
     retired: tuple[str, ...]
     targets_set: int
+    terms_changed: tuple[str, ...] = ()  # "CS01 target 80 → 85 from 2026/27 Q1; earlier …"
 
 
 class Register:
@@ -37,6 +39,20 @@ class Register:
         doc = self._files.core.table("measures").find_one("measure_id", measure_id)
         return Measure.from_doc(doc) if doc and not doc.get("retired") else None
 
+    def targets(self) -> list[TargetOverride]:
+        """The per-period targets (the register's `targets` sheet)."""
+        return [TargetOverride(m, p, t) for (m, p), t in sorted(self.target_overrides().items())]
+
+    def starts(self) -> dict[str, Period]:
+        """From which quarter each measure's latest terms apply (its `target_from`), where dated."""
+        book = self.terms_book()
+        found = {}
+        for measure in self.measures():
+            start = book.timeline(measure).latest.start
+            if start is not None:
+                found[measure.measure_id] = start
+        return found
+
     def target_overrides(self) -> dict[tuple[str, Period], float]:
         docs = self._files.core.table("targets").all()
         return {(d["measure_id"], Period.parse(d["period"])): d["target"] for d in docs}
@@ -47,16 +63,37 @@ class Register:
         docs = self._files.core.table("targets").find("measure_id", measure_id)
         return next((d["target"] for d in docs if d.get("period") == wanted), None)
 
-    def target_history(self, measure_id: str) -> list[dict[str, Any]]:
-        docs = self._files.core.table("target_history").find("measure_id", measure_id)
-        return sorted(docs, key=lambda d: d["at"])
+    def terms_book(self) -> TermsBook:
+        """Every measure's terms over time (what each quarter is rated against)."""
+        return self._files.core.table("terms").derived("terms book", _book)
+
+    def timeline(self, measure: Measure) -> Timeline:
+        """One measure's terms over time; its register terms throughout if none are recorded."""
+        docs = self._files.core.table("terms").find("measure_id", measure.measure_id)
+        return _timeline(docs) if docs else TermsBook({}).timeline(measure)
+
+    def in_force(self, measure: Measure, period: Period) -> Measure:
+        """`measure` with the target, tolerance, rule and range in force for `period`."""
+        docs = self._files.core.table("terms").find("measure_id", measure.measure_id)
+        return TermsBook({measure.measure_id: _timeline(docs)}).measure_for(measure, period) if docs else measure
 
     def apply(
-        self, measures: list[Measure], targets: list[TargetOverride], *, actor: str
+        self,
+        measures: list[Measure],
+        targets: list[TargetOverride] | None,
+        *,
+        actor: str,
+        starts: Mapping[str, Period] | None = None,
     ) -> RegisterChanges:
-        """Upsert the whole register in one transaction; absent measures are retired."""
+        """Upsert the whole register in one transaction; absent measures are retired.
+
+        A measure whose terms (target, tolerance, rule, range) change keeps its old terms for
+        earlier quarters: the new ones apply from `starts[measure_id]` (the register's
+        `target_from`), else from Q1 of the current financial year.
+        """
         now = self._clock.now()
-        added, updated, unchanged = [], [], []
+        default_start = Period(Period.containing(now.date()).year, 1)
+        added, updated, unchanged, moved = [], [], [], []
         with self._files.core.transaction():
             table = self._files.core.table("measures")
             audit_table = self._files.core.table("audit")
@@ -64,6 +101,11 @@ class Register:
             for measure in measures:
                 new_doc = measure.to_doc() | {"retired": False}
                 old_doc = existing.get(measure.measure_id)
+                start = (starts or {}).get(measure.measure_id)
+                change = self._record_terms(measure, old_doc, start or default_start,
+                                            explicit=start is not None, actor=actor, at=now.isoformat())  # fmt: skip
+                if change:
+                    moved.append(change)
                 if old_doc is None:
                     table.insert(new_doc)
                     added.append(measure.measure_id)
@@ -73,30 +115,50 @@ class Register:
                 else:
                     unchanged.append(measure.measure_id)
                     continue
-                self._note_target(measure, old_doc, actor=actor, at=now.isoformat())
                 audit.record(
                     audit_table, at=now, actor=actor, subject=f"measure {measure.measure_id}",
                     action="measure.added" if old_doc is None else "measure.updated",
                     before=_plain(old_doc), after=new_doc,
                 )
             retired = self._retire_absent(existing, {m.measure_id for m in measures}, actor=actor)
-            self._replace_targets(targets, actor=actor)
+            if targets is not None:  # None: the file could not hold them (CSV)
+                self._replace_targets(targets, actor=actor)
+        count = len(targets) if targets is not None else len(self._files.core.table("targets").all())
         return RegisterChanges(
-            tuple(added), tuple(updated), tuple(unchanged), tuple(retired), len(targets)
+            tuple(added), tuple(updated), tuple(unchanged), tuple(retired), count, tuple(moved)
         )
 
-    def _note_target(self, measure: Measure, old: dict[str, Any] | None, *, actor: str, at: str) -> None:
-        if old is not None and old.get("target") == measure.target:
-            return
-        self._files.core.table("target_history").insert(
-            {
-                "measure_id": measure.measure_id,
-                "previous": old.get("target") if old else None,
-                "target": measure.target,
-                "at": at,
-                "by": actor,
-            }
-        )
+    def _record_terms(
+        self, measure: Measure, old: dict[str, Any] | None, start: Period, *,
+        explicit: bool, actor: str, at: str,
+    ) -> str | None:  # fmt: skip
+        """Add a terms entry when the terms change; say what changed and from when."""
+        table = self._files.core.table("terms")
+        new = Terms.of(measure)
+        if old is None:
+            if not table.find("measure_id", measure.measure_id):
+                table.insert(_entry_doc(measure.measure_id, TermsEntry(None, new, at, actor)))
+            return None
+        docs = table.find("measure_id", measure.measure_id)
+        if not docs:  # recorded before terms were dated: what it had applies to every quarter so far
+            base = TermsEntry(None, Terms.of(Measure.from_doc(dict(old))), old.get("at", ""), "")
+            table.insert(_entry_doc(measure.measure_id, base))
+            docs = table.find("measure_id", measure.measure_id)
+        timeline = _timeline(docs)
+        latest = timeline.latest
+        if new == latest.terms:
+            if explicit and latest.start is not None and latest.start != start:
+                table.update({"start": str(start), "at": at, "by": actor},
+                             doc_ids=[d.doc_id for d in docs if d.get("start") == str(latest.start)])  # fmt: skip
+                return f"{measure.measure_id} terms now apply from {start} (not {latest.start})"
+            return None
+        before = timeline.in_force(start.previous())
+        superseded = [d.doc_id for d in docs if d.get("start") and Period.parse(d["start"]) >= start]
+        if superseded:
+            table.remove(doc_ids=superseded)
+        table.insert(_entry_doc(measure.measure_id, TermsEntry(start, new, at, actor)))
+        keep = f"; earlier quarters keep {before.target:g}" if before.target is not None else ""
+        return f"{measure.measure_id} {', '.join(new.changes_from(before))} from {start}{keep}"
 
     def _retire_absent(self, existing: dict[str, Any], kept: set[str], *, actor: str) -> list[str]:
         now = self._clock.now()
@@ -133,6 +195,28 @@ def _measures_by_id(docs: Mapping[str, Mapping[str, Any]]) -> list[tuple[Measure
     """Every measure, sorted by id, with whether it is retired."""
     ordered = sorted(docs.values(), key=lambda d: d["measure_id"])
     return [(Measure.from_doc(dict(d)), bool(d.get("retired"))) for d in ordered]
+
+
+def _entry_doc(measure_id: str, entry: TermsEntry) -> dict[str, Any]:
+    start = str(entry.start) if entry.start is not None else None
+    return {"measure_id": measure_id, "start": start, **entry.terms.to_doc(), "at": entry.at, "by": entry.by}
+
+
+def _timeline(docs: list[Any]) -> Timeline:
+    entries = [
+        TermsEntry(Period.parse(d["start"]) if d.get("start") else None, Terms.from_doc(d),
+                   d.get("at", ""), d.get("by", ""))
+        for d in docs
+    ]  # fmt: skip
+    entries.sort(key=lambda e: (e.start is not None, e.start or Period(1900, 1)))
+    return Timeline(tuple(entries))
+
+
+def _book(docs: Mapping[str, Mapping[str, Any]]) -> TermsBook:
+    by_measure: dict[str, list[Any]] = {}
+    for doc in docs.values():
+        by_measure.setdefault(doc["measure_id"], []).append(doc)
+    return TermsBook({mid: _timeline(found) for mid, found in by_measure.items()})
 
 
 def _plain(doc: dict[str, Any] | None) -> dict[str, Any] | None:

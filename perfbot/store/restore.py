@@ -80,16 +80,42 @@ def _check(path: Path) -> FileCheck:
         also = f"; its journal too, at line {found.damage[0].line}" if found.damage else ""
         return FileCheck(path, f"damaged: {problem}{also}", path)
     if found.damage:
-        return FileCheck(path, _journal_problem(found), live)
-    return FileCheck(path, None)
+        return FileCheck(path, _journal_problem(found, live), live)
+    sequence = _sequence_problem(path, found)
+    return FileCheck(path, sequence, live) if sequence else FileCheck(path, None)
 
 
-def _journal_problem(found: Salvage) -> str:
+def _sequence_problem(path: Path, found: Salvage) -> str | None:
+    """A gap in the live journal's record numbers, or an end before the last number made durable."""
+    numbered = [(i + 1, r["n"]) for i, r in enumerate(found.records) if "n" in r]
+    previous = journal.last_seq(_folded(path))
+    for line, seq in numbered:
+        if previous and seq != previous + 1:
+            return (f"missing records: record {seq} at line {line} follows record {previous}, so "
+                    f"{'records were taken out of its journal' if seq > previous else 'its records are out of order'}"
+                    f"{_LOST}")  # fmt: skip
+        previous = seq
+    head = journal.read_head(_journal(path))
+    if previous < head:
+        return (f"cut short: its journal ends at record {previous}, but record {head} was written and "
+                f"made durable, so lines were cut from its end{_LOST}")  # fmt: skip
+    return None
+
+
+_LOST = ("; the missing records cannot be rebuilt from it: restore the data directory from your own "
+         "backup, or run 'perfbot store restore' to carry on from what is left")  # fmt: skip
+
+
+def _journal_problem(found: Salvage, live: Path) -> str:
     first = found.damage[0]
     after = len(found.records) - (first.line - 1)  # every line before the first damage read
     others = f" (and {len(found.damage) - 1} more damaged lines)" if len(found.damage) > 1 else ""
+    with live.open("rb") as handle:
+        handle.seek(first.offset)
+        edited = journal.checksum_fails(handle.read(first.size - 1))
+    what = "was edited: its checksum does not match" if edited else "does not read"
     return (f"damaged at line {first.line} (byte {first.offset}){others}: a complete record there "
-            f"does not read, and {after} records that read follow it")  # fmt: skip
+            f"{what}, and {after} records that read follow it")  # fmt: skip
 
 
 def restore_all(data_dir: Path, *, now: datetime) -> list[Restored]:
@@ -168,6 +194,7 @@ def _write(
         os.replace(snapshot_tmp, path)  # from here the rebuilt state is the live one
     with contextlib.suppress(FileNotFoundError):
         _journal(path).unlink()  # folded in above, and kept aside
+    journal.write_head(_journal(path), journal.last_seq(_folded(path)))  # what is left is the whole
     journal.fsync_dir(path.parent)
     return kept
 

@@ -28,7 +28,7 @@ class SaveOutcome:
 
 def _same_content(a: Return, b: Return) -> bool:
     def content(r: Return) -> tuple:
-        return (r.value, r.commentary, r.action, r.numerator, r.denominator)
+        return (r.value, r.commentary, r.action, r.numerator, r.denominator, r.confirmed)
 
     return content(a) == content(b)
 
@@ -54,6 +54,37 @@ class Returns:
         earlier = [Return.from_doc(d) for d in table.find("measure_id", measure_id)]
         current = self.get(measure_id, period)
         return sorted(earlier, key=lambda r: r.revision) + ([current] if current else [])
+
+    def withdrawal(self, measure_id: str, period: Period) -> dict[str, str] | None:
+        """Who withdrew the return, when and why, if it stands withdrawn (no current revision)."""
+        if self.get(measure_id, period) is not None:
+            return None
+        table = self._files.period(period).table("return_history")
+        found = [d for d in table.find("measure_id", measure_id) if d.get("withdrawn_by")]
+        if not found:
+            return None
+        last = max(found, key=lambda d: d.get("revision", 0))
+        return {"by": last["withdrawn_by"], "at": last["superseded_at"], "reason": last.get("withdrawn_reason", "")}
+
+    def withdraw(self, measure_id: str, period: Period, *, actor: str, reason: str) -> Return:
+        """Withdraw a return: it stops counting, and every version is kept (with who and why)."""
+        file = self._files.period(period)
+        with file.transaction():
+            returns = file.table("returns")
+            doc = returns.find_one("measure_id", measure_id)
+            if doc is None:
+                raise KeyError(f"{measure_id} {period}")
+            current = Return.from_doc(doc)
+            now = self._clock.now()
+            file.table("return_history").insert(current.to_doc() | {
+                "superseded_at": now.isoformat(), "withdrawn_by": actor, "withdrawn_reason": reason})  # fmt: skip
+            returns.remove(doc_ids=[doc.doc_id])
+            audit.record(
+                file.table("audit"), at=now, actor=actor, action="return.withdrawn",
+                subject=f"return {measure_id} {period}", before=current.to_doc(),
+                after={"withdrawn": True, "reason": reason},
+            )
+        return current
 
     def periods(self) -> list[Period]:
         return list(self._files.periods())
@@ -85,6 +116,12 @@ class Returns:
                 outcomes.extend(self._write(item) for item in items)
         return outcomes
 
+    @staticmethod
+    def _after_withdrawn(file, submitted: Return) -> int:  # noqa: ANN001 - a quarter's file
+        """The first revision number of a new return: after any withdrawn ones, never reused."""
+        earlier = file.table("return_history").find("measure_id", submitted.measure_id)
+        return max((d.get("revision", 0) for d in earlier), default=0) + 1
+
     def _current(self, submitted: Return) -> Return:
         current = self.get(submitted.measure_id, submitted.period)
         assert current is not None, "an applied submission always leaves a return"
@@ -100,8 +137,8 @@ class Returns:
             return SaveOutcome(SaveStatus.UNCHANGED, previous)
         stamped = replace(
             submitted,
-            submitted_at=submitted.submitted_at or now,
-            revision=previous.revision + 1 if previous else 1,
+            submitted_at=submitted.submitted_at or (None if submitted.unknown_time else now),
+            revision=previous.revision + 1 if previous else self._after_withdrawn(file, submitted),
         )
         if previous is None:
             returns.insert(stamped.to_doc())

@@ -40,8 +40,8 @@ class Rounds:
             )
         return opened, True
 
-    def set_state(self, period: Period, state: RoundState, *, actor: str) -> Round:
-        """Close or reopen a round."""
+    def set_state(self, period: Period, state: RoundState, *, actor: str, reason: str = "") -> Round:
+        """Close or reopen a round (`reason` is kept in the audit trail)."""
         with self._files.core.transaction():
             current = self.get(period)
             if current is None:
@@ -55,6 +55,6 @@ class Rounds:
             audit.record(
                 self._files.core.table("audit"), at=self._clock.now(), actor=actor,
                 action=f"round.{state.value}", subject=f"round {period}",
-                before=current.to_doc(), after=doc,
+                before=current.to_doc(), after=doc | ({"reason": reason} if reason else {}),
             )
         return Round.from_doc(doc)

@@ -185,6 +185,7 @@ class JournaledJSONStorage(_TransactionalStorage):
         self._incarnation = 0
         self._synced = (0, 0)
         self._syncing = threading.Lock()
+        self._last_seq = 0  # the last record number this process wrote (kept across folds)
 
     def _key(self) -> tuple[int, ...]:
         """Identity of the snapshot: changes when any process replaces it."""
@@ -284,7 +285,8 @@ class JournaledJSONStorage(_TransactionalStorage):
 
     def _persist(self, data: Data, changes: Changes) -> None:
         record = journal.make_record(data, changes)
-        line = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+        seq = self._next_seq()
+        line = journal.encode(record or {"t": {}}, seq)
         try:
             journal.append(self.journal_path, line, valid_length=self._tail.offset, sync=False)
         except OSError as error:
@@ -295,6 +297,7 @@ class JournaledJSONStorage(_TransactionalStorage):
             ) from error
         self._tail.offset += len(line)
         self._tail.records += 1
+        self._tail.seq = self._last_seq = seq
         self._journal_seen = None
         if self._counters is not None:
             # Under the write lock, on the state read fresh when it was taken: nothing is missed.
@@ -302,6 +305,14 @@ class JournaledJSONStorage(_TransactionalStorage):
         self._cache = data
         if self._tail.records >= COMPACT_AFTER_RECORDS or self._tail.offset >= COMPACT_AFTER_BYTES:
             self._compact(data)
+
+    def _next_seq(self) -> int:
+        """The next record's number: after the journal's last, or, in a journal just begun (after
+        a fold, here or in another process), after the last this file ever numbered."""
+        if self._tail.seq:
+            return self._tail.seq + 1
+        folded = self.journal_path.with_name(f"{self.journal_path.name}.bak")
+        return max(self._last_seq, journal.read_head(self.journal_path), journal.last_seq(folded)) + 1
 
     def _new_journal(self) -> None:
         self._tail = JournalTail()
@@ -320,7 +331,7 @@ class JournaledJSONStorage(_TransactionalStorage):
             if self._synced >= mark:
                 return
             with self._file_lock:
-                target = self._written_mark()
+                target, seq = self._written_mark(), self._tail.seq  # the fsync below covers both
             if target[0] != mark[0]:  # compacted since: the snapshot holding it was fsynced
                 self._synced = max(self._synced, (target[0], 0))
                 return
@@ -339,6 +350,8 @@ class JournaledJSONStorage(_TransactionalStorage):
                     f"could not write {self.journal_path} to disk: {error.strerror or error}"
                 ) from error
             self._synced = max(self._synced, target)
+            with contextlib.suppress(OSError):  # the head only strengthens `perfbot store check`
+                journal.write_head(self.journal_path, seq)
 
     def _compact(self, data: Data) -> None:
         """Fold the journal into a new snapshot. A failure here loses nothing: the journal holds it."""
@@ -357,6 +370,8 @@ class JournaledJSONStorage(_TransactionalStorage):
             self._snapshot_key = None  # reload from disk next time: the journal is the truth
             return
         self._bump_generation()
+        with contextlib.suppress(OSError):  # the folded journal holds it durably
+            journal.write_head(self.journal_path, self._last_seq)
         self._snapshot_key = self._key()
         self._new_journal()
 
@@ -383,7 +398,7 @@ def parse_snapshot(raw: bytes) -> Data:
 
 def write_durably(path: Path, payload: bytes) -> None:
     """Write a whole file and fsync it (the caller renames it into place)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         journal.write_all(fd, payload)
     finally:

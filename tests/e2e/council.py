@@ -102,7 +102,8 @@ def small_council(root: Path, *, public_url: str = "http://testserver") -> Counc
 
     for mid, values in history.items():
         for period, value in zip(PERIOD.back(5)[:-1], values, strict=True):
-            result = app.collector.submit(Submission(mid, period, value, commentary="On track."))
+            result = app.collector.submit(Submission(mid, period, value, commentary="On track.",
+                                                     reason="history for the tests"))
             assert result.accepted, result.errors
     app.cycle.open_round(PERIOD, actor=OFFICER)
     return council

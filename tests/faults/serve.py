@@ -37,13 +37,13 @@ def free_port() -> int:
 class Served:
     """`perfbot serve --host 127.0.0.1 --port P` on a data directory."""
 
-    def __init__(self, data: Path, log: Path) -> None:
+    def __init__(self, data: Path, log: Path, *, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = log.open("ab")
         self.process = subprocess.Popen(
             [*PERFBOT, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            cwd=ROOT, env=environment(data), stdout=self._log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env={**environment(data), **(env or {})}, stdout=self._log, stderr=subprocess.STDOUT,
         )  # fmt: skip
 
     def wait_ready(self, timeout: float = 30.0) -> None:

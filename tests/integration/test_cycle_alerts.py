@@ -61,14 +61,15 @@ def test_a_revision_from_green_to_red_and_a_confirmed_zero_are_alerts(opened):
     app.cycle.tick()
     text = next(d.text for d in channel.deliveries if d.kind == "alert")
     assert "red at 70% (revised from green)" in text
-    assert "C1 Measure C1" in text and "probable missing data" in text
+    assert "C1 Measure C1" in text and "looks like missing data, confirmed" in text
 
 
 def test_unchanged_resubmissions_history_and_green_returns_raise_no_alert(opened):
     clock, channel, app = opened
     clock.set(london("2026-01-12 10:00"))
-    app.collector.submit(Submission("A1", Q3.previous(), 50, commentary="old", action="old",
-                                    submitted_by=ALICE))  # history: no round for 2025/26 Q2
+    history = app.collector.submit(Submission("A1", Q3.previous(), 50, commentary="old", action="old",
+                                              reason="history"))  # no round for 2025/26 Q2
+    assert history.accepted
     reply(app, "A2", Q3, 95, by=ALICE)()
     reply(app, "B1", Q3, 70, by=BOB, **RED)()
     clock.set(london("2026-01-12 11:00"))

@@ -46,7 +46,11 @@ def test_open_close_and_reopen_a_round(council, officer) -> None:
                        to=f"/officer/rounds/{earlier.key}/state")
     assert closed.status_code == 303
     assert council.app.store.rounds.get(earlier).state is RoundState.CLOSED
-    post_form(officer, f"/officer/rounds/{earlier.key}", {"state": "open"}, to=f"/officer/rounds/{earlier.key}/state")
+    assert council.app.store.publications.latest(earlier).edition == 1  # frozen as published
+    no_reason = post_form(officer, f"/officer/rounds/{earlier.key}", {"state": "open"},
+                          to=f"/officer/rounds/{earlier.key}/state")
+    assert no_reason.status_code == 400 and "reason" in no_reason.text
+    post_form(officer, f"/officer/rounds/{earlier.key}", {"state": "open", "reason": "late data from the contractor"}, to=f"/officer/rounds/{earlier.key}/state")
     assert council.app.store.rounds.get(earlier).state is RoundState.OPEN
 
 
@@ -86,6 +90,20 @@ def test_register_upload_imports_a_good_workbook(council, officer) -> None:
     assert page.status_code == 200 and "Register imported" in page.text
     assert council.app.store.register.measure("HO04").target == 92
     assert council.app.store.register.measure("HO03") is None  # retired: not in the file
+    assert "HO04 target 90 → 92 from" in page.text  # earlier quarters keep 90
+    assert "Decisions in 56 days" in page.text  # the register as a table
+
+
+def test_the_register_and_a_template_download_and_the_download_imports_back_unchanged(council, officer) -> None:
+    from openpyxl import load_workbook
+
+    download = officer.get("/officer/register/register.xlsx")
+    assert download.status_code == 200 and "attachment" in download.headers["content-disposition"]
+    assert load_workbook(io.BytesIO(download.content))["measures"]["A1"].value == "measure_id"
+    page = _upload(officer, "measure-register.xlsx", download.content)
+    assert "0 added, 0 updated" in page.text and "retired" in page.text and "Targets changed" not in page.text
+    template = officer.get("/officer/register/template.xlsx")
+    assert template.status_code == 200 and load_workbook(io.BytesIO(template.content))["measures"]["A2"].value.startswith("#")
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
@@ -97,3 +115,4 @@ def test_register_upload_imports_a_good_workbook(council, officer) -> None:
 def test_register_upload_refuses_files_that_are_not_registers(officer, name, content, message) -> None:
     page = _upload(officer, name, content)
     assert page.status_code == 400 and message in page.text
+

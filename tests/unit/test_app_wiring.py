@@ -33,7 +33,15 @@ def test_the_tick_runs_the_cycle_then_every_poller_even_when_one_fails(tmp_path)
     assert seen == ["broken", "second"]
 
 
-def test_no_credentials_means_the_local_channel_only(tmp_path):
-    app = build(tmp_path / "data")
+def test_no_credentials_means_the_local_channel_only_where_a_terminal_shows_it(tmp_path):
+    app = build(tmp_path / "data", show=lambda to, text: None)  # round open, chase, demo
     assert app.cycle.dispatcher.channel_names == ("local",)
     assert app.pollers == ()
+    served = build(tmp_path / "data")  # perfbot serve: nobody reads a terminal
+    assert served.cycle.dispatcher.channel_names == ()
+
+
+def test_email_settings_put_email_before_local(tmp_path):
+    env = {"SMTP_HOST": "relay.council.gov.uk", "PERFBOT_MAIL_FROM": "performance@council.gov.uk"}
+    app = build(tmp_path / "data", settings=Settings.from_env(env), show=lambda to, text: None)
+    assert app.cycle.dispatcher.channel_names == ("email", "local")

@@ -83,6 +83,8 @@ def test_demo_runs_a_whole_quarter(capsys):
     assert "Scheduler: 1 message sent (alert)" in out
     report = out.split("Quarterly report for Cabinet and Scrutiny: ")[1].splitlines()[0].split(", ")
     assert all(Path(path).stat().st_size > 0 for path in report) and report[0].endswith(".html")
+    emails = Path(out.split(".eml files in ")[1].split(" ")[0])
+    assert len(list(emails.glob("*.eml"))) > 16 and "(saved as emails/001-" in out
 
 
 def test_digest_post_sends_now_and_not_twice_within_the_minute(data, capsys):
@@ -103,7 +105,7 @@ def test_a_repost_in_the_same_minute_sends_nothing_twice(data):
     from perfbot.periods import Period
 
     clock = ManualClock(datetime(2026, 2, 2, 10, 0, tzinfo=LONDON))
-    app = build(data, clock=clock)
+    app = build(data, clock=clock, show=lambda to, text: None)  # as the CLI: a terminal shows it
     app.cycle.open_round(Period(2025, 3), actor="officer")
     assert len(app.cycle.post_digest(Period(2025, 3), actor="officer").sent) == 1
     assert app.cycle.post_digest(Period(2025, 3), actor="officer").sent == []

@@ -18,6 +18,7 @@ def collector(store):
         make_measure("D1", unit=Unit.DAYS, polarity=Polarity.LOWER, target=20.0),
         make_measure("T1", unit=Unit.TEXT, target=None, polarity=Polarity.NONE),
     ], [], actor="test")  # fmt: skip
+    store.rounds.open(Q3, deadline=store.clock.now(), actor="test")
     return Collector(store, Config(performance_officers=("officer@council.gov.uk",)))
 
 
@@ -70,3 +71,45 @@ def test_a_zero_far_outside_history_must_be_confirmed(collector, store):
     refused = _submit(collector, value="0", commentary="x", action="y")
     assert "probable missing data" in refused.errors["value"]
     assert _submit(collector, value="0", commentary="outage", action="fix", confirmed=True).accepted
+
+
+def test_owners_write_only_open_rounds_whatever_period_they_name(collector, store):
+    old = Period(2023, 2)  # two years ago, no round
+    refused = _submit_for(collector, old, submitted_by="owner@council.gov.uk")
+    assert "has no open round" in refused.errors["period"]
+    assert store.returns.get("M1", old) is None
+    store.rounds.set_state(Q3, RoundState.CLOSED, actor="t")
+    closed = _submit(collector, submitted_by="owner@council.gov.uk")
+    assert "closed" in closed.errors["period"]
+
+
+def test_officers_correct_closed_and_history_quarters_only_with_a_reason(collector, store):
+    old = Period(2023, 2)
+    no_reason = _submit_for(collector, old, submitted_by=None, officer=True)
+    assert "give a reason" in no_reason.errors["period"]
+    fixed = _submit_for(collector, old, submitted_by=None, officer=True, reason="typo in the 2023 return")
+    assert fixed.accepted and store.returns.get("M1", old).reason == "typo in the 2023 return"
+    audit = store.audit.about(f"return M1 {old}")[-1]
+    assert audit.after["reason"] == "typo in the 2023 return"
+
+
+def test_history_is_recorded_as_it_was(collector, store):
+    """No commentary demanded off target and an implausible value kept (shown as an exception)."""
+    old = Period(2023, 2)
+    result = _submit_for(collector, old, value="104", submitted_by=None, officer=True, reason="history")
+    assert result.accepted and store.returns.get("M1", old).value == 104
+
+
+def test_a_withdrawn_return_keeps_every_version(collector, store):
+    _submit(collector, value="91")
+    _submit(collector, value="93")
+    store.returns.withdraw("M1", Q3, actor="officer@council.gov.uk", reason="sent for the wrong quarter")
+    assert store.returns.get("M1", Q3) is None
+    assert [r.value for r in store.returns.versions("M1", Q3)] == [91, 93]
+    assert store.returns.withdrawal("M1", Q3)["reason"] == "sent for the wrong quarter"
+    again = _submit(collector, value="92")
+    assert again.outcome.current.revision == 3
+
+
+def _submit_for(collector, period, value="91", **kw):
+    return collector.submit(Submission(measure_id="M1", period=period, value=value, **kw))

@@ -88,6 +88,6 @@ def test_reimport_updates_by_id_and_keeps_target_history(tmp_path, store):
     changed = load_register(_csv(tmp_path, GOOD.replace(",80,", ",85,"))).measures
     changes = store.register.apply(changed, [], actor="y")
     assert changes.updated == ("M1",)
-    assert [(h["previous"], h["target"], h["by"]) for h in store.register.target_history("M1")] == [
-        (None, 80.0, "x"), (80.0, 85.0, "y"),
-    ]
+    timeline = store.register.timeline(store.register.measure("M1"))
+    assert [(e.terms.target, e.by) for e in timeline.entries] == [(80.0, "x"), (85.0, "y")]
+    assert changes.terms_changed[0].startswith("M1 target 80 → 85 from ")

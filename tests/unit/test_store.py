@@ -75,7 +75,8 @@ def test_register_keeps_target_history_and_retires_absent_measures(store):
     store.register.apply([make_measure("M1"), make_measure("M2")], [], actor="officer")
     changes = store.register.apply([make_measure("M1", target=95.0)], [], actor="officer")
     assert changes.updated == ("M1",) and changes.retired == ("M2",)
-    assert [h["target"] for h in store.register.target_history("M1")] == [90.0, 95.0]
+    timeline = store.register.timeline(store.register.measure("M1"))
+    assert [(e.start, e.terms.target) for e in timeline.entries] == [(None, 90.0), (Period(2025, 1), 95.0)]
     assert store.register.measure("M2") is None
     assert [m.measure_id for m in store.register.measures(include_retired=True)] == ["M1", "M2"]
 

@@ -1,0 +1,2 @@
+"""The e-mail channel: requests, reminders, chases, digests and alerts by e-mail, through
+Microsoft Graph `sendMail` or an SMTP server (`EmailChannel.from_settings`)."""
