@@ -71,21 +71,23 @@ def _names(slug: str) -> dict[str, str]:
 
 
 def write_quarterly(store: Store, config: Config, period: Period, out: Path, *,
-                    prepared: date | None = None, docx_template: bytes | None = None) -> list[Path]:  # fmt: skip
+                    prepared: date | None = None, docx_template: bytes | None = None,
+                    papers: bool = True) -> list[Path]:  # fmt: skip
     """The quarterly report's files (HTML, XLSX, CSVs, Word, PDF); returns their paths."""
     out = output_dir(out)
     report = build_quarterly(store, config, period, prepared=_day(store, prepared))
     return _write_all(out, report, title=f"quarterly performance report, {period}", html=quarterly_html,
-                      summary=quarterly_summary(report), docx_template=docx_template)  # fmt: skip
+                      summary=quarterly_summary(report), docx_template=docx_template, papers=papers)  # fmt: skip
 
 
 def write_annual(store: Store, config: Config, year: int, out: Path, *,
-                 prepared: date | None = None, docx_template: bytes | None = None) -> list[Path]:  # fmt: skip
+                 prepared: date | None = None, docx_template: bytes | None = None,
+                    papers: bool = True) -> list[Path]:  # fmt: skip
     """The annual report's files (HTML, XLSX, CSVs, Word, PDF); returns their paths."""
     out = output_dir(out)
     report = build_annual(store, config, year, prepared=_day(store, prepared))
     return _write_all(out, report, title=f"annual performance report, {report.label}", html=annual_html,
-                      summary=annual_summary(report), docx_template=docx_template)  # fmt: skip
+                      summary=annual_summary(report), docx_template=docx_template, papers=papers)  # fmt: skip
 
 
 def _day(store: Store, prepared: date | None) -> date:
@@ -93,7 +95,7 @@ def _day(store: Store, prepared: date | None) -> date:
 
 
 def _write_all(out: Path, report: Report, *, title: str, html: Callable[..., str],
-               summary: Rows, docx_template: bytes | None = None) -> list[Path]:  # fmt: skip
+               summary: Rows, docx_template: bytes | None = None, papers: bool = True) -> list[Path]:  # fmt: skip
     """HTML (linking the data files), XLSX, open-data CSV and its dictionary, then the committee
     papers (Word, PDF), each atomically."""
     names = _names(report.slug)
@@ -109,7 +111,7 @@ def _write_all(out: Path, report: Report, *, title: str, html: Callable[..., str
         _atomic(out / names["xlsx"], workbook),
         _atomic(out / names["csv"], lambda p: write_open_data(report.points, p)),
         _atomic(out / names["dictionary"], write_dictionary),
-        *write_papers(out, report, page, template=docx_template, atomic=_atomic),
+        *(write_papers(out, report, page, template=docx_template, atomic=_atomic) if papers else []),
     ]
 
 

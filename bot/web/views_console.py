@@ -44,7 +44,7 @@ def _openable(request: Request) -> list[Period]:
 
 
 def _console(request: Request, *, errors: Errors | None = None, status: int = 200,
-             chosen: str = "") -> Response:  # fmt: skip
+             chosen: str = "", withdrawn: str = "") -> Response:  # fmt: skip
     store = state_of(request).app.store
     rounds = []
     for found in reversed(store.rounds.all()):
@@ -52,12 +52,34 @@ def _console(request: Request, *, errors: Errors | None = None, status: int = 20
         rounds.append({"round": found, "expected": sum(s["expected"] for s in services),
                        "returned": sum(s["returned"] for s in services)})  # fmt: skip
     return page(request, "officer/console.html", status=status, title="Rounds", rounds=rounds,
-                openable=_openable(request), errors=errors, chosen=chosen)  # fmt: skip
+                openable=_openable(request), errors=errors, chosen=chosen, withdrawn=withdrawn)  # fmt: skip
 
 
 @router.get("")
 def console(request: Request, user: OFFICER) -> Response:
     return _console(request)
+
+
+@router.post("/returns/withdraw")
+def withdraw(request: Request, user: OFFICER, form: Posted) -> Response:
+    """Withdraw a stray return with a reason; every version is kept."""
+    errors = Errors()
+    measure_id = form.text("measure_id", limit=40).strip()
+    reason = form.text("reason", limit=500).strip()
+    period = None
+    try:
+        period = Period.parse(form.text("withdraw_period", limit=40))
+    except PeriodError as error:
+        errors.add("withdraw_period", str(error))
+    if not reason:
+        errors.add("reason", "Say why it is withdrawn (it is kept in the audit trail)")
+    store = state_of(request).app.store
+    if period is not None and not errors and store.returns.get(measure_id, period) is None:
+        errors.add("measure_id", f"There is no return for '{measure_id}' in {period}")
+    if errors:
+        return _console(request, errors=errors, status=400)
+    store.returns.withdraw(measure_id, period, actor=user.email, reason=reason)  # type: ignore[arg-type]
+    return _console(request, withdrawn=f"{measure_id} {period}")
 
 
 @router.post("/rounds")

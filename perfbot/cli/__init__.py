@@ -55,7 +55,12 @@ def _setup_logging(data_dir: Path) -> None:
     if not data_dir.exists():
         return
     root = logging.getLogger()
-    root.addHandler(log_handler(data_dir / "perfbot.log"))
+    for earlier in [h for h in root.handlers if getattr(h, "perfbot_cli", False)]:
+        root.removeHandler(earlier)  # one perfbot.log at a time, however often main() runs
+        earlier.close()
+    handler = log_handler(data_dir / "perfbot.log")
+    handler.perfbot_cli = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
     root.setLevel(logging.INFO)
 
 

@@ -22,10 +22,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         template = None if args.docx_template is None else load_template(args.docx_template)
         if args.annual:
             year = parse_financial_year(args.when)
-            written = write_annual(app.store, app.config, year, args.out, docx_template=template)
+            written = write_annual(app.store, app.config, year, args.out, docx_template=template,
+                                   papers=not args.no_papers)  # fmt: skip
         else:
             written = write_quarterly(app.store, app.config, Period.parse(args.when), args.out,
-                                      docx_template=template)  # fmt: skip
+                                      docx_template=template, papers=not args.no_papers)  # fmt: skip
     except (ReportOutputError, ReportInputError, DocxTemplateError) as error:
         raise UserError(str(error)) from None
     kind = "Annual" if args.annual else "Quarterly"
@@ -42,5 +43,7 @@ def register(sub: Any, *, add: Callable[..., Any], period_type: Callable[[str], 
     p.add_argument("when", metavar="PERIOD", help='a quarter like "2025/26 Q3" (with --annual, a year like 2025/26)')
     p.add_argument("--annual", action="store_true", help="the annual report for a financial year")
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="directory to write the files into")
+    p.add_argument("--no-papers", action="store_true",
+                   help="skip the Word and PDF papers (quicker: HTML, XLSX and open data only)")
     p.add_argument("--docx-template", type=Path, metavar="FILE",
                    help="the council's Word template (.docx or .dotx) whose styles, headers and footers the Word report uses")

@@ -42,7 +42,7 @@ def test_every_other_page_is_accessible(server, visitor) -> None:
     admin.check("console-error", ".govuk-error-summary")
 
     page.get_by_role("link", name="Register", exact=True).click()
-    admin.check("register", "h1:has-text('Upload the measure register')")
+    admin.check("register", "h1:has-text('The measure register')")
     bad = b"measure_id,title,theme,service,owner_email,head_of_service_email,target\nX1,T,Th,S,nope,h@x.gov.uk,abc\n"
     page.set_input_files("#register", files=[{"name": "register.csv", "mimeType": "text/csv", "buffer": bad}])
     page.get_by_role("button", name="Upload and import").click()

@@ -108,3 +108,18 @@ def test_a_closed_round_takes_no_more_returns(world: SlackWorld) -> None:
     refused = world.submit(view, {"value:CS01": "92"}, user_id=JO_ID).json()
     assert "closed" in refused["errors"]["value:CS01"]
     assert "This round is closed" in texts(_open(world))
+
+
+def test_a_form_naming_an_old_quarter_is_refused_whatever_its_metadata_says(world: SlackWorld) -> None:
+    import json
+
+    from perfbot.periods import Period
+
+    world.open_round()
+    view = _open(world)
+    metadata = json.loads(view["private_metadata"])
+    assert metadata["p"] == str(PERIOD)
+    forged = {**view, "private_metadata": json.dumps({**metadata, "p": "2023/24 Q2"})}
+    refused = world.submit(forged, {"value:CS01": "92"}, user_id=JO_ID).json()
+    assert "no open round" in refused["errors"]["value:CS01"]
+    assert world.store.returns.get("CS01", Period(2023, 2)) is None

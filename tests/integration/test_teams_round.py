@@ -4,6 +4,8 @@ valid submit → read-only summary with RAG → chase → the CMT digest in a te
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from perfbot.periods import Period
@@ -58,6 +60,16 @@ def test_a_round_through_teams(tmp_path, monkeypatch) -> None:  # noqa: ANN001
             assert inputs[at]["value"] == "lots"
             assert inputs[at + 1]["inlines"][0]["text"].startswith("⚠ Enter a number for Repairs on time")
             assert app.store.returns.for_period(Period.parse(PERIOD)) == {}
+
+            # A card that names an old quarter (forged, or kept from years ago) is refused.
+            forged = copy.deepcopy(card)
+            next(a for a in forged["actions"] if a["type"] == "Action.Submit")["data"]["period"] = "2023/24 Q2"
+            assert teams.post(w.submit(ALICE, forged, {"M1.value": "95"}, reply_to=request.activity_id),
+                              token).status_code == 200  # fmt: skip
+            assert app.store.returns.get("M1", Period(2023, 2)) is None
+            said = w.connector.sent_to(alice_chat)[-1]
+            shown = " ".join([said.text or "", *(t for c in said.cards for t in texts(c))])
+            assert "no open round" in shown, shown
 
             # Valid figures: stored once, even when Teams retries the same activity.
             good = w.submit(ALICE, card, {"M1.value": "95", "M2.value": "80",

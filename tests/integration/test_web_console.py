@@ -116,3 +116,17 @@ def test_register_upload_refuses_files_that_are_not_registers(officer, name, con
     page = _upload(officer, name, content)
     assert page.status_code == 400 and message in page.text
 
+
+
+def test_an_officer_withdraws_a_stray_return_with_a_reason(council, officer) -> None:
+    store = council.app.store
+    earlier = PERIOD.previous()
+    assert store.returns.get("HO04", earlier) is not None
+    no_reason = post_form(officer, "/officer", {"measure_id": "HO04", "withdraw_period": str(earlier)},
+                          to="/officer/returns/withdraw")  # fmt: skip
+    assert no_reason.status_code == 400 and "Say why" in no_reason.text
+    done = post_form(officer, "/officer", {"measure_id": "HO04", "withdraw_period": str(earlier),
+                                           "reason": "sent for the wrong service"}, to="/officer/returns/withdraw")  # fmt: skip
+    assert done.status_code == 200 and f"Withdrawn: HO04 {earlier}" in done.text
+    assert store.returns.get("HO04", earlier) is None and store.returns.versions("HO04", earlier)
+    assert store.returns.withdrawal("HO04", earlier)["by"] == "performance@larkfield.gov.uk"

@@ -140,6 +140,7 @@ def test_perfbot_log_rotates_and_each_file_is_owner_only(tmp_path: Path) -> None
     logger = logging.getLogger("perfbot.test-rotation")
     handler = log_handler(tmp_path / "perfbot.log")
     logger.addHandler(handler)
+    logger.propagate = False  # only this handler: not every handler earlier tests left on the root
     try:
         for n in range(int(LOG_BYTES * 2.5) // 1000):
             logger.warning("%05d %s", n, "x" * 990)
