@@ -15,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from perfbot.formatting import rag_label
 from reports.open_data import COLUMNS as DATA_COLUMNS
-from reports.open_data import point_record
+from reports.open_data import point_record, published_points
 from reports.safe_cells import risky
 from reports.trends import Point
 from reports.wording import arrow
@@ -145,6 +145,7 @@ def _measures_sheet(sheet: Worksheet, records: list[dict[str, Any]]) -> None:
 
 
 def _data_sheet(sheet: Worksheet, points: list[Point]) -> None:
+    points = published_points(points)  # as the open-data CSV
     _widths(sheet, [10, 8, 14, 12, 12, 11, 40, 26, 26, 9, 9, 11, 12, 12, 12, 12, 50, 50, 26])
     sheet.freeze_panes = "A2"
     sheet.append(_row(sheet, DATA_COLUMNS, font=BOLD, fill=HEADER_FILL))

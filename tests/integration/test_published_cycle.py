@@ -7,6 +7,7 @@ import json
 import pytest
 
 from perfbot.cli import main
+from perfbot.periods import Period
 
 HEADER = "measure_id,title,theme,service,owner_email,head_of_service_email,unit,polarity,target,tolerance,target_from\n"
 ROW = "CS01,Calls answered in 60s,Well-run,Customer Services,jo@council.gov.uk,hd@council.gov.uk,percent,higher,{target},5%,{start}\n"
@@ -87,3 +88,33 @@ def test_dry_run_shows_each_recipient_their_measures_and_channel(data, capsys):
     assert main(["round", "status", "2025/26 Q4", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["state"] == "not opened"
     assert main(["round", "open", "2030/31 Q1", "--dry-run"]) == 2  # the same refusal as a real run
+
+
+def test_history_keeps_when_figures_were_made_and_unknown_times_count_neither_way(data, capsys):
+    from perfbot.app import build
+    from reports.analysis import analyse
+
+    assert main(["register", "import", _register(data, 80)]) == 0
+    history = data / "history.csv"
+    history.write_text("measure_id,period,value,submitted_at\nCS01,2024/25 Q3,70,2025-01-20 10:15\n"
+                       "CS01,2024/25 Q4,-3,\n", encoding="utf-8")  # fmt: skip
+    assert main(["returns", "import", str(history)]) == 0  # red without commentary, and below 0: history
+    app = build(data / "data")
+    made = app.store.returns.get("CS01", Period(2024, 3))
+    assert made.submitted_at.isoformat().startswith("2025-01-20T10:15") and not made.unknown_time
+    q4 = analyse(app.store, app.config, Period(2024, 4))
+    row = q4.records()[0]
+    assert row["on_time"] is None and any("outside 0–100" in e for e in row["exceptions"])
+    assert q4.completeness()["pct_on_time"].isna().all()
+
+
+def test_a_zero_that_looks_like_missing_data_is_confirmed_on_the_cli(data, capsys):
+    assert main(["register", "import", _register(data, 80)]) == 0
+    assert main(["round", "open", "2025/26 Q3"]) == 0
+    assert main(["submit", "CS01", "2025/26 Q2", "99", "--reason", "history"]) == 0
+    capsys.readouterr()
+    assert main(["submit", "CS01", "2025/26 Q3", "0", "--commentary", "Phones down"]) == 2
+    assert "confirm" in capsys.readouterr().err
+    assert main(["submit", "CS01", "2025/26 Q3", "0", "--commentary", "Phones down", "--confirm"]) == 0
+    row = _analyse(capsys, "2025/26 Q3")["CS01"]
+    assert row["rag"] == "missing" and any("confirmed by the submitter" in e for e in row["exceptions"])

@@ -61,7 +61,7 @@ def test_submit_round_and_analyse(data, capsys, tmp_path):
     assert main(["analyse", "2025/26 Q3", "--format", "json"]) == 0
     rows = {r["measure_id"]: r for r in json.loads(capsys.readouterr().out)}
     assert set(rows["CS01"]) == {"measure_id", "period", "value", "target", "rag", "dot_previous",
-                                 "dot_last_year", "exceptions"}  # fmt: skip
+                                 "dot_last_year", "exceptions", "published", "revision"}  # fmt: skip
     assert rows["CS01"]["rag"] == "green" and rows["CS01"]["dot_previous"] == "worsening"
     assert rows["CS03"]["rag"] == "missing"
     assert main(["round", "status", "2025/26 Q3", "--format", "json"]) == 0

@@ -105,7 +105,7 @@ def test_annual_word_report_has_case_studies_by_theme(store, tmp_path):
     assert ("Heading 3", "Library hubs") in headings and ("Heading 3", "Warm spaces <script>") in headings
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "No consent" not in text and "Still pending" not in text
-    assert "Provisional: the year is not complete." in text
+    assert "Provisional: the year is not complete" in text
     assert "1 approved case study is left out because consent to publish was not given." in text
     assert "Trend of CUM year to date over 3 quarters, 2025/26 Q1 to 2025/26 Q3: 25, 50, 70. " \
            "Target for 2025/26 Q3: 75 year to date." in _alts(doc)  # fmt: skip
