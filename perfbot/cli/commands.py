@@ -243,8 +243,11 @@ def cmd_casestudy_moderate(args: argparse.Namespace) -> int:
     annual = args.action == "approve" and args.annual_report
     if annual and not study.consent_to_publish:
         raise UserError(f"{args.case_id} has no consent to publish, so it cannot go in the annual report")
-    app.store.case_studies.update(args.case_id, actor=args.actor, status=status, for_annual_report=annual)
-    print(f"{args.case_id}: {status.value}" + (", marked for the annual report" if annual else ""))
+    reason = (getattr(args, "reason", None) or "").strip()
+    app.store.case_studies.update(args.case_id, actor=args.actor, status=status, for_annual_report=annual,
+                                  reason=reason)  # fmt: skip
+    print(f"{args.case_id}: {status.value}" + (", marked for the annual report" if annual else "")
+          + (f" ({reason})" if reason else ""))
     return 0
 
 
@@ -332,7 +335,7 @@ def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str,
     add("init", cmd_init, "create the data directory and perfbot.toml")
     round_group = add("round", None, "collection rounds").add_subparsers(dest="action", required=True)  # type: ignore[arg-type]
     p = add("open", cmd_round_open, "open a quarter's round and send every owner their request", round_group)
-    p.add_argument("period", type=period_type)
+    p.add_argument("period", type=period_type, help='a quarter like "2025/26 Q3"')
     p.add_argument("--dry-run", action="store_true", help="say what would be sent, send nothing")
     p.add_argument("--deadline", type=_day, metavar="YYYY-MM-DD", help="the returns deadline (default: the cycle's)")
     with_actor(p)
@@ -344,12 +347,12 @@ def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str,
     p.add_argument("--reason", required=True, help="why it is reopened (kept in the audit trail)")
     with_actor(p)
     p = add("status", cmd_round_status, "who has returned, who has been chased", round_group)
-    p.add_argument("period", type=period_type)
-    p.add_argument("--format", choices=formats, default="table")
+    p.add_argument("period", type=period_type, help='a quarter like "2025/26 Q3"')
+    p.add_argument("--format", choices=formats, default="table", help="how to print it")
 
     returns_group = add("returns", None, "returns").add_subparsers(dest="action", required=True)  # type: ignore[arg-type]
     p = add("import", cmd_returns_import, "import returns from CSV or XLSX (all or nothing)", returns_group)
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, help="the returns file (.csv or .xlsx)")
     p.add_argument("--period", type=period_type, help="the quarter for rows with no period column")
     p.add_argument("--reason", help="why closed quarters are corrected (history gets 'history imported')")
     with_actor(p)
@@ -360,39 +363,44 @@ def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str,
     with_actor(p)
 
     p = add("submit", cmd_submit, "submit one measure's figure for a quarter")
-    p.add_argument("measure")
-    p.add_argument("period", type=period_type)
-    p.add_argument("value")
-    p.add_argument("--commentary", default="")
+    p.add_argument("measure", help="the measure id, e.g. CS01")
+    p.add_argument("period", type=period_type, help='a quarter like "2025/26 Q3"')
+    p.add_argument("value", help="the figure, e.g. 87.5 or 87.5%%")
+    p.add_argument("--commentary", default="", help="why the figure is what it is (required off target)")
     p.add_argument("--action", default="", help="remedial action (required when red)")
     p.add_argument("--as", dest="as_", metavar="EMAIL", help="submit as this person (checked against the owner)")
     p.add_argument("--confirm", action="store_true", help="confirm a figure that looks like missing data (a 0)")
     p.add_argument("--reason", help="why a closed or history quarter is corrected (required for those)")
 
     p = add("analyse", cmd_analyse, "RAG, direction of travel and exceptions for a quarter")
-    p.add_argument("period", type=period_type)
-    p.add_argument("--format", choices=formats, default="table")
+    p.add_argument("period", type=period_type, help='a quarter like "2025/26 Q3"')
+    p.add_argument("--format", choices=formats, default="table", help="how to print it")
 
     p = add("digest", cmd_digest, "the CMT digest for a quarter")
-    p.add_argument("period", type=period_type)
-    p.add_argument("--format", choices=("text", "markdown", "html", "slack", "teams"), default="text")
+    p.add_argument("period", type=period_type, help='a quarter like "2025/26 Q3"')
+    p.add_argument("--format", choices=("text", "markdown", "html", "slack", "teams"), default="text",
+                   help="text, Markdown, e-mail-safe HTML, Slack Block Kit or a Teams Adaptive Card")
     p.add_argument("--post", action="store_true", help="post it now to the CMT channels")
     with_actor(p)
 
     case_group = add("casestudy", None, "case studies of staff work").add_subparsers(dest="action", required=True)  # type: ignore[arg-type]
     p = add("add", cmd_casestudy_add, "submit a case study (checked like every channel's)", case_group)
-    for name in ("title", "theme", "service", "what-happened", "impact"):
-        p.add_argument(f"--{name}", required=True)
+    for name, what in (("title", "a short title"), ("theme", "the Corporate Plan theme"),
+                       ("service", "the service area"), ("what-happened", "what the staff did"),
+                       ("impact", "the difference it made")):  # fmt: skip
+        p.add_argument(f"--{name}", required=True, help=what)
     p.add_argument("--consent", required=True, choices=("yes", "no"), help="consent to publish")
     p.add_argument("--as", dest="as_", metavar="EMAIL", required=True, help="whose case study it is")
     p = add("list", cmd_casestudy_list, "list case studies", case_group)
-    p.add_argument("--status", choices=("submitted", "approved", "rejected"))
-    p.add_argument("--format", choices=formats, default="table")
+    p.add_argument("--status", choices=("submitted", "approved", "rejected"), help="only these")
+    p.add_argument("--format", choices=formats, default="table", help="how to print it")
     for verb in ("approve", "reject"):
         p = add(verb, cmd_casestudy_moderate, f"{verb} a case study", case_group)
-        p.add_argument("case_id")
+        p.add_argument("case_id", help="the case study's id (see perfbot casestudy list)")
         if verb == "approve":
             p.add_argument("--annual-report", action="store_true", help="mark it for the annual report")
+        else:
+            p.add_argument("--reason", help="why it is rejected (kept in the audit trail)")
         with_actor(p)
 
     store_group = add("store", None, "check and restore the data files").add_subparsers(dest="action", required=True)  # type: ignore[arg-type]
@@ -403,8 +411,8 @@ def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str,
     store_commands.register(store_group, add=add)
 
     p = add("serve", cmd_serve, "web forms, Slack and Teams endpoints, and the scheduler")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: behind a proxy)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
 
     p = add("demo", cmd_demo, "a whole simulated quarter on the embedded defaults")
 

@@ -70,7 +70,17 @@ def cmd_people_set(args: argparse.Namespace) -> int:
         raise UserError(str(error)) from None
     away = "; ".join(str(a) for a in person.absences) or "no absences"
     print(f"{person.email}: deputy {person.deputy or 'none'}; {away}.")
+    for warning in _unknown_people(app, person.email, person.deputy):
+        print(f"perfbot: warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _unknown_people(app, *emails: str | None) -> list[str]:  # noqa: ANN001 - perfbot.app.App
+    """Addresses that are nobody in the register (a typo sends deputies' messages nowhere)."""
+    known = {e.lower() for m in app.store.register.measures() for e in (m.owner_email, m.head_of_service_email)}
+    known |= {e.lower() for e in app.config.performance_officers}
+    return [f"{email} is not an owner, head of service or officer in the register (a typo?)"
+            for email in emails if email and email.lower() not in known]
 
 
 def cmd_people_show(args: argparse.Namespace) -> int:
@@ -98,7 +108,7 @@ def register(sub: Any, *, add: Callable[..., Any], period_type: Callable[[str], 
 
     group = add("people", None, "deputies and absences").add_subparsers(dest="action", required=True)
     p = add("set", cmd_people_set, "set a person's deputy and add absences", group)
-    p.add_argument("email")
+    p.add_argument("email", help="the person's e-mail address, as in the register")
     deputy = p.add_mutually_exclusive_group()
     deputy.add_argument("--deputy", metavar="EMAIL", help="who receives their messages while they are away")
     deputy.add_argument("--no-deputy", action="store_true", help="remove their deputy")
@@ -107,7 +117,7 @@ def register(sub: Any, *, add: Callable[..., Any], period_type: Callable[[str], 
     p.add_argument("--clear-away", action="store_true", help="forget their earlier absences first")
     _actor(p)
     p = add("show", cmd_people_show, "list deputies and absences", group)
-    p.add_argument("--format", choices=formats, default="table")
+    p.add_argument("--format", choices=formats, default="table", help="how to print it")
 
 
 def _actor(parser: argparse.ArgumentParser) -> None:

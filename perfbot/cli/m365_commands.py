@@ -132,12 +132,13 @@ def register(sub: Any, *, add: Callable[..., Any], period_type: Callable[[str], 
     add("provision", cmd_provision, "create the Performance Returns and Case Studies lists", group)
     add("poll", cmd_poll, "take edited rows now (the scheduler does this every tick)", group)
     p = add("rows", cmd_rows, "add any missing rows for a round", group)
-    p.add_argument("period", type=period_type)
+    p.add_argument("period", type=period_type, help='a quarter like "2025/26 Q3"')
     p = add("upload", cmd_upload, "upload report files to a SharePoint document library", group)
-    p.add_argument("directory", type=Path, metavar="DIR")
+    p.add_argument("directory", type=Path, metavar="DIR", help="the report files to upload")
     p.add_argument("--folder", default="Shared Documents",
                    help="the library folder, server-relative or from the site (default: Shared Documents)")  # fmt: skip
 
     group = add("teams", None, "Microsoft Teams").add_subparsers(dest="action", required=True)
     p = add("manifest", cmd_teams_manifest, "write the Teams app package to upload", group)
-    p.add_argument("--out", type=Path, default=Path("perfbot-teams.zip"), metavar="FILE")
+    p.add_argument("--out", type=Path, default=Path("perfbot-teams.zip"), metavar="FILE",
+                   help="the app package to write (default perfbot-teams.zip)")

@@ -45,8 +45,9 @@ class CaseStudies:
             studies = [s for s in studies if s.status is status]
         return sorted(studies, key=lambda s: s.submitted_at)
 
-    def update(self, case_id: str, *, actor: str, **changes: Any) -> CaseStudy:
-        """Moderate or edit: status, for_annual_report, or any text field."""
+    def update(self, case_id: str, *, actor: str, reason: str = "", **changes: Any) -> CaseStudy:
+        """Moderate or edit: status, for_annual_report, or any text field (`reason`, e.g. why it
+        was rejected, is kept in the audit trail)."""
         with self._files.core.transaction():
             current = self.get(case_id)
             if current is None:
@@ -56,6 +57,6 @@ class CaseStudies:
             audit.record(
                 self._files.core.table("audit"), at=self._clock.now(), actor=actor,
                 action="casestudy.updated", subject=f"case study {case_id}",
-                before=current.to_doc(), after=updated.to_doc(),
+                before=current.to_doc(), after=updated.to_doc() | ({"reason": reason} if reason else {}),
             )
         return updated

@@ -41,3 +41,40 @@ def test_scheduler_ticks_are_not_logged_at_info(caplog):
     assert len(ticks) >= 3
     noisy = [r.getMessage() for r in caplog.records if r.name.startswith("apscheduler") and r.levelno < logging.WARNING]
     assert noisy == []
+
+
+def test_every_cli_argument_has_help_text() -> None:
+    import argparse
+
+    from perfbot.cli import build_parser
+
+    missing = []
+
+    def walk(parser: argparse.ArgumentParser, path: list[str]) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, [*path, name])
+            elif not action.help:
+                missing.append(f"{' '.join(path)} {action.dest}")
+
+    walk(build_parser(), [])
+    assert missing == []
+
+
+def test_rejecting_a_case_study_keeps_the_reason_and_people_set_warns_of_strangers(tmp_path, monkeypatch, capsys):
+    from perfbot.cli import main
+    from perfbot.store import Store
+
+    monkeypatch.setenv("PERFBOT_DATA", str(tmp_path / "data"))
+    assert main(["init"]) == 0 and main(["register", "import", "perfbot/sample/register.yaml"]) == 0
+    assert main(["casestudy", "add", "--title", "Lifts", "--theme", "Thriving Communities", "--service",
+                 "Housing Options", "--what-happened", "Panel chose", "--impact", "Fewer outages",
+                 "--consent", "yes", "--as", "amira.hassan@larkfield.gov.uk"]) == 0  # fmt: skip
+    store = Store.open(tmp_path / "data")
+    [study] = store.case_studies.list()
+    assert main(["casestudy", "reject", study.case_id, "--reason", "names a resident"]) == 0
+    assert Store.open(tmp_path / "data").audit.about(f"case study {study.case_id}")[-1].after["reason"] == "names a resident"
+    capsys.readouterr()
+    assert main(["people", "set", "amira.hassan@larkfield.gov.uk", "--deputy", "amria.hasan@larkfield.gov.uk"]) == 0
+    assert "amria.hasan@larkfield.gov.uk is not an owner" in capsys.readouterr().err
