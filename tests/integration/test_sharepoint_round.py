@@ -46,7 +46,8 @@ def edit(fake: FakeSharePoint, title: str, row_title: str, **changes: Any) -> No
     item = next(i for i in lst.items.values() if i.values["Title"] == row_title)
     item.values.update({columns[k.replace("_", " ")]: v for k, v in changes.items()})
     item.version += 1
-    item.modified = max(item.modified, fake.clock().replace(microsecond=0)) + dt.timedelta(seconds=1)
+    latest = max(i.modified for i in lst.items.values())  # the server's clock never runs backwards
+    item.modified = max(latest, fake.clock().replace(microsecond=0)) + dt.timedelta(seconds=1)
 
 
 def add_row(fake: FakeSharePoint, title: str, **values: Any) -> None:
@@ -116,6 +117,12 @@ def test_a_round_through_sharepoint(tmp_path: Path) -> None:
         quiet = poll(app, client=client)
         assert (quiet.accepted, quiet.needs_fixing, len(w.sharepoint.calls_of("item.update"))) == ([], [], merges)
         assert all(r.revision == 1 for r in app.store.returns.for_period(period).values())
+
+        # A row naming an old quarter is refused, whatever the owner typed into it.
+        edit(w.sharepoint, RETURNS, "M1 Repairs on time", Period="2023/24 Q2", Value="96")
+        refused = poll(app, client=client)
+        assert refused.needs_fixing == ["M1 2023/24 Q2"] and app.store.returns.get("M1", Period(2023, 2)) is None
+        assert "no open round" in rows(w.sharepoint, RETURNS)["M1 Repairs on time"]["Status"]
 
         # A case study comes in the same way.
         add_row(w.sharepoint, STUDIES, Title="Tenants fixed the lifts", Theme="Theme A", Service="Housing",
