@@ -69,13 +69,12 @@ class Register:
 
     def timeline(self, measure: Measure) -> Timeline:
         """One measure's terms over time; its register terms throughout if none are recorded."""
-        docs = self._files.core.table("terms").find("measure_id", measure.measure_id)
-        return _timeline(docs) if docs else TermsBook({}).timeline(measure)
+        return self.terms_book().timeline(measure)
 
     def in_force(self, measure: Measure, period: Period) -> Measure:
-        """`measure` with the target, tolerance, rule and range in force for `period`."""
-        docs = self._files.core.table("terms").find("measure_id", measure.measure_id)
-        return TermsBook({measure.measure_id: _timeline(docs)}).measure_for(measure, period) if docs else measure
+        """`measure` with the target, tolerance, rule and range in force for `period` (from the
+        book, built once per change to the register: a submission's hot path only bisects)."""
+        return self.terms_book().measure_for(measure, period)
 
     def apply(
         self,
