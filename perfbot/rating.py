@@ -8,6 +8,7 @@ rata). One pure function serves the collector (store look-ups) and the analysis 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from perfbot.model import Aggregation, Measure, Value
 from perfbot.periods import Period
@@ -79,6 +80,25 @@ def rate_return(
                 references=references, confirmed=confirmed)  # fmt: skip
 
 
+def stored_values(
+    store: Store, measure_id: str, staged: dict[tuple[str, Period], Value] | None = None
+) -> ValueLookup:
+    """A look-up of `measure_id`'s stored figures that reads each quarter once.
+
+    `staged` holds returns not stored yet (earlier rows of a bulk import), which take precedence.
+    Use one look-up per moment: it does not see returns stored after its first read of a quarter.
+    """
+
+    @cache
+    def value_for(other: Period) -> Value:
+        if staged and (measure_id, other) in staged:
+            return staged[(measure_id, other)]
+        found = store.returns.get(measure_id, other)
+        return found.value if found else None
+
+    return value_for
+
+
 def rate_in_context(
     store: Store,
     policy: RagPolicy,
@@ -88,20 +108,16 @@ def rate_in_context(
     *,
     staged: dict[tuple[str, Period], Value] | None = None,
     confirmed: bool = False,
+    value_for: ValueLookup | None = None,
 ) -> RagResult:
     """RAG for `value` as the return of `measure` for `period`, looking other quarters up.
 
-    `staged` holds returns not stored yet (earlier rows of a bulk import), which take precedence.
+    `staged` holds returns not stored yet (earlier rows of a bulk import), which take precedence;
+    `value_for` reuses a look-up from `stored_values` when one moment rates several figures.
     """
-
-    def value_for(other: Period) -> Value:
-        if staged and (measure.measure_id, other) in staged:
-            return staged[(measure.measure_id, other)]
-        found = store.returns.get(measure.measure_id, other)
-        return found.value if found else None
-
     return rate_return(
-        measure, period, value, policy=policy, value_for=value_for,
+        measure, period, value, policy=policy,
+        value_for=value_for or stored_values(store, measure.measure_id, staged),
         override_for=lambda p: store.register.target_override(measure.measure_id, p),
         measure_for=lambda p: store.register.in_force(measure, p), confirmed=confirmed,
     )  # fmt: skip

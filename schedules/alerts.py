@@ -17,7 +17,7 @@ from perfbot.model import Measure, Rag, Return, RoundState, Value
 from perfbot.notices import NoticeKind
 from perfbot.periods import Period
 from perfbot.rag import RagResult
-from perfbot.rating import HISTORY_QUARTERS, numeric, rate_in_context
+from perfbot.rating import HISTORY_QUARTERS, ValueLookup, numeric, rate_in_context, stored_values
 from perfbot.store import SaveOutcome, SaveStatus, Store
 from reports.exceptions import data_quality_flags
 from schedules.calendar import WorkingHours
@@ -69,8 +69,10 @@ class ExceptionAlerts:
         measure = self._store.register.measure(current.measure_id)
         if measure is None:
             return
-        ratings = self._ratings(measure, outcome, rag)
-        items = alert_items(measure, current, ratings, self._flags(measure, current, ratings.now))
+        stored = stored_values(self._store, measure.measure_id)  # each quarter read once
+        ratings = self._ratings(measure, outcome, rag, stored)
+        flags = self._flags(current, ratings.now, stored, measure)
+        items = alert_items(measure, current, ratings, flags)
         for recipient in self._config.cmt_recipients if items else ():
             key = self._store.outbox.add_to_batch(
                 current.period, kind=NoticeKind.ALERT.value, recipient=recipient, items=items,
@@ -78,24 +80,27 @@ class ExceptionAlerts:
             )  # fmt: skip
             log.info("alert %s: %d new items", key, len(items))
 
-    def _rag(self, measure: Measure, period: Period, value: Value) -> RagResult:
-        return rate_in_context(self._store, self._config.rag, measure, period, value)
+    def _rag(self, measure: Measure, period: Period, value: Value, stored: ValueLookup) -> RagResult:
+        return rate_in_context(self._store, self._config.rag, measure, period, value, value_for=stored)
 
-    def _ratings(self, measure: Measure, outcome: SaveOutcome, rag: RagResult | None) -> Ratings:
+    def _ratings(
+        self, measure: Measure, outcome: SaveOutcome, rag: RagResult | None, stored: ValueLookup
+    ) -> Ratings:
         current = outcome.current
-        now = rag or self._rag(measure, current.period, current.value)
+        now = rag or self._rag(measure, current.period, current.value, stored)
         before = None
         if outcome.status is SaveStatus.REVISED:
             versions = self._store.returns.versions(measure.measure_id, current.period)
-            before = self._rag(measure, current.period, versions[-2].value).rag if len(versions) > 1 else None
+            if len(versions) > 1:
+                before = self._rag(measure, current.period, versions[-2].value, stored).rag
         earlier = self._store.returns.get(measure.measure_id, current.period.previous())
-        last = self._rag(measure, earlier.period, earlier.value).rag if earlier else None
+        last = self._rag(measure, earlier.period, earlier.value, stored).rag if earlier else None
         return Ratings(now, before, last)
 
-    def _flags(self, measure: Measure, current: Return, rag: RagResult) -> list[str]:
+    @staticmethod
+    def _flags(current: Return, rag: RagResult, stored: ValueLookup, measure: Measure) -> list[str]:
         earlier = current.period.back(HISTORY_QUARTERS + 1)[:-1]
-        values = (self._store.returns.get(measure.measure_id, p) for p in earlier)
-        history = [n for n in (numeric(v.value) if v else None for v in values) if n is not None]
+        history = [n for n in (numeric(stored(p)) for p in earlier) if n is not None]
         return [*rag.flags, *data_quality_flags(measure, current.value, history)]
 
 
