@@ -9,13 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from perfbot.config import ConfigError
-
-if TYPE_CHECKING:
-    from perfbot.settings import M365Settings
 
 SECURITY = ("starttls", "tls", "none")
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
@@ -60,8 +56,9 @@ class EmailSettings:
         return "graph" if self.graph is not None else "smtp"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str], *, m365: M365Settings | None = None) -> EmailSettings | None:
-        graph = _graph(env, m365)
+    def from_env(cls, env: Mapping[str, str], *, app_registered: bool = False) -> EmailSettings | None:
+        """`app_registered`: the Microsoft 365 app registration is configured (Graph needs it)."""
+        graph = _graph(env, app_registered)
         smtp = _smtp(env)
         mail_from = mail_address(env, "PERFBOT_MAIL_FROM")
         if graph is None and smtp is None:
@@ -76,13 +73,13 @@ class EmailSettings:
         return cls(mail_from=mail_from, graph=graph, smtp=smtp)
 
 
-def _graph(env: Mapping[str, str], m365: M365Settings | None) -> GraphMailSettings | None:
+def _graph(env: Mapping[str, str], app_registered: bool) -> GraphMailSettings | None:
     sender = mail_address(env, "GRAPH_MAIL_SENDER")
     if sender is None:
         if env.get("GRAPH_API_URL"):
             raise ConfigError("GRAPH_API_URL is set but GRAPH_MAIL_SENDER is not")
         return None
-    if m365 is None or not m365.client_id:
+    if not app_registered:
         raise ConfigError("GRAPH_MAIL_SENDER needs the app registration: set M365_TENANT_ID, "
                           "M365_CLIENT_ID and M365_CLIENT_SECRET (or M365_CERT_PATH)")  # fmt: skip
     url = env.get("GRAPH_API_URL") or GRAPH_DEFAULT

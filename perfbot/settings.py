@@ -127,4 +127,4 @@ class Settings:
         source = os.environ if env is None else env
         m365 = M365Settings.from_env(source)
         return cls(slack=SlackSettings.from_env(source), m365=m365,
-                   email=EmailSettings.from_env(source, m365=m365))  # fmt: skip
+                   email=EmailSettings.from_env(source, app_registered=bool(m365 and m365.client_id)))  # fmt: skip

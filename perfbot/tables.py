@@ -1,7 +1,7 @@
 """Print rows as an aligned table, CSV or JSON (the CLI's --format).
 
 CSV is opened in spreadsheets, so text that a spreadsheet would run as a formula is neutralised
-as in the report files (`reports.safe_cells`); tables and JSON show values as they are.
+as in the report files (`perfbot.safe_cells`); tables and JSON show values as they are.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from reports.safe_cells import risky
+from perfbot.safe_cells import risky
 
 FORMATS = ("table", "csv", "json")
 

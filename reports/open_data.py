@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from perfbot.formatting import RAG_WORDS
-from reports.safe_cells import csv_cell
+from perfbot.safe_cells import csv_cell
 from reports.trends import Point
 
 ENCODING = "utf-8-sig"

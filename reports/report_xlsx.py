@@ -14,9 +14,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from perfbot.formatting import rag_label
+from perfbot.safe_cells import risky
 from reports.open_data import COLUMNS as DATA_COLUMNS
 from reports.open_data import point_record, published_points
-from reports.safe_cells import risky
 from reports.trends import Point
 from reports.wording import arrow
 

@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 
 from perfbot.cli import main
 from perfbot.config import Config
+from perfbot.safe_cells import csv_cell
 from reports.open_data import COLUMNS, DICTIONARY
 from reports.publish import write_annual, write_quarterly
-from reports.safe_cells import csv_cell
 from tests.unit.test_render_html import Page, assert_no_active_content
 from tests.unit.test_reports_sample import (
     FORMULA,
