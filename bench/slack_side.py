@@ -22,7 +22,6 @@ from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryInterv
 from slack_sdk.http_retry.interval_calculator import RetryIntervalCalculator
 
 from bench.data import LAST, owner_email
-from bot.dispatch import Dispatcher
 from bot.local import LocalChannel
 from bot.slack.channel import SlackChannel
 from bot.slack.client import RETRIES, SlackApi
@@ -30,6 +29,7 @@ from bot.slack.pacing import Pacer
 from perfbot import app as app_module
 from perfbot.app import App
 from perfbot.clock import LONDON, Clock
+from perfbot.dispatch import Dispatcher
 from schedules.cycle import Cycle
 from tests.fakes.slack_api import TIERS, FakeSlackAPI
 from tests.fakes.slack_signing import dm_channel_id

@@ -9,14 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.channel import Channel
-from bot.dispatch import Dispatcher
 from bot.local import LocalChannel
 from collectors.submissions import Collector
 from perfbot import config as config_module
+from perfbot.channel import Channel
 from perfbot.channels import enabled_channels, enabled_pollers
 from perfbot.clock import Clock
 from perfbot.config import Config
+from perfbot.dispatch import Dispatcher
 from perfbot.links import FormLinks
 from perfbot.periods import Period
 from perfbot.settings import Settings

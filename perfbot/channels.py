@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.channel import Channel
+from perfbot.channel import Channel
 from perfbot.config import Config
 from perfbot.settings import Settings
 from perfbot.store import Store

@@ -121,6 +121,10 @@ class Measure:
         data["rag_rule"] = RagRule(rule) if rule else None
         return cls(**data)
 
+    def due_in(self, period: Period) -> bool:
+        """Whether a return is due for `period`: quarterly measures every quarter, annual in Q4."""
+        return self.frequency is Frequency.QUARTERLY or period.quarter == 4
+
     @property
     def is_numeric(self) -> bool:
         return self.unit is not Unit.TEXT

@@ -9,7 +9,8 @@ from typing import Any
 import pandas as pd
 
 from perfbot.config import Config
-from perfbot.model import Aggregation, Frequency, Measure, Rag, RoundState
+from perfbot.digest import RAG_ORDER
+from perfbot.model import Aggregation, Measure, RoundState
 from perfbot.periods import Period
 from perfbot.rag import RagResult, direction, rate
 from perfbot.rating import HISTORY_QUARTERS, numeric, period_target, rate_return, year_to_date
@@ -21,7 +22,6 @@ from reports.published import as_published
 from reports.timeliness import COLUMNS as TIMELINESS_COLUMNS
 from reports.timeliness import is_late, timeliness, timeliness_table
 
-RAG_ORDER = [Rag.GREEN.value, Rag.AMBER.value, Rag.RED.value, Rag.NA.value, Rag.MISSING.value]
 TIMELINESS_QUARTERS = 4
 COLUMNS = [
     "measure_id", "title", "theme", "service", "owner", "unit", "polarity", "period", "value",
@@ -30,11 +30,6 @@ COLUMNS = [
     "on_time", "exceptions", "numerator", "denominator", "annual_target", "projection",
     "projection_method", "projected_rag", "published", "revision",
 ]  # fmt: skip
-
-
-def expected(measure: Measure, period: Period) -> bool:
-    """Whether a return is due: quarterly measures every quarter, annual ones in Q4."""
-    return measure.frequency is Frequency.QUARTERLY or period.quarter == 4
 
 
 def _no_timeliness() -> pd.DataFrame:
@@ -101,7 +96,7 @@ def analyse(store: Store, config: Config, period: Period) -> Analysis:
     rows = [
         _row(m, period, history, overrides, config, deadlines[period], book)
         for m in measures
-        if expected(m, period)
+        if m.due_in(period)
     ]
     found = store.rounds.get(period)
     publication = store.publications.latest(period) if found and found.state is RoundState.CLOSED else None
@@ -110,7 +105,7 @@ def analyse(store: Store, config: Config, period: Period) -> Analysis:
         period=period,
         frame=pd.DataFrame(rows, columns=COLUMNS),
         timeliness_frame=timeliness(
-            measures, recent, returns=history.get, deadlines=deadlines, expected=expected
+            measures, recent, returns=history.get, deadlines=deadlines, expected=Measure.due_in
         ),
         history=history,
         measures={m.measure_id: m for m in measures},

@@ -15,7 +15,6 @@ from perfbot.model import Aggregation, Measure, Value
 from perfbot.periods import Period
 from perfbot.rating import numeric, period_target, rate_return, year_to_date
 from perfbot.terms import TermsBook
-from reports.analysis import expected
 from reports.history import History
 
 
@@ -60,7 +59,7 @@ def trend_points(
         override_for = lambda p, mid=mid: overrides.get((mid, p))  # noqa: E731
         measure_for = (lambda p, m=measure: book.measure_for(m, p)) if book else (lambda p, m=measure: m)
         for period in periods:
-            if not expected(measure, period):
+            if not measure.due_in(period):
                 continue
             frozen = (published or {}).get((mid, period))
             if frozen is not None:

@@ -1,27 +1,25 @@
 """Ad-hoc chases: who to chase, and who was chased too recently to chase again.
 
-`plan_chases` is pure; `chase_round` records and sends what it plans. `Cycle.chase` calls it: that
-is the one function the CLI, Slack, Teams and the web call.
+`plan_chases` is pure; `chase_round` records and sends what it plans, through the `record` and
+`deliver` it is given. `Cycle.chase` calls it: that is the one function the CLI, Slack, Teams and
+the web call.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
-from bot.dispatch import DeliveryReport
+from perfbot.config import Config
+from perfbot.dispatch import DeliveryReport
 from perfbot.model import Measure, Round, RoundState
 from perfbot.notices import NoticeKind
 from perfbot.periods import Period
-from perfbot.store import OutboxMessage, OutboxStatus
+from perfbot.store import OutboxMessage, OutboxStatus, Store
 from schedules.errors import RoundError
-from schedules.planner import DueAction, action_key, expects_return, group, parse_key
-
-if TYPE_CHECKING:
-    from schedules.cycle import Cycle
+from schedules.planner import DueAction, action_key, group, parse_key
 
 log = logging.getLogger("perfbot.chase")
 
@@ -65,7 +63,7 @@ def select_measures(
     """The round's measures for one service or one owner (all when neither is given)."""
     if service and owner:
         raise RoundError("chase one service or one owner, not both")
-    due = [m for m in measures if expects_return(m, period)]
+    due = [m for m in measures if m.due_in(period)]
     if service:
         chosen = [m for m in due if m.service.casefold() == service.strip().casefold()]
         if not chosen:
@@ -126,37 +124,44 @@ def plan_chases(
     return ChasePlan(tuple(actions), tuple(quiet))
 
 
+Record = Callable[[DueAction, str], bool]  # put one action in the outbox, audited; False if there
+Deliver = Callable[[Period, Sequence[str]], DeliveryReport]  # send these keys of a quarter now
+
+
 def chase_round(
-    cycle: Cycle,
+    store: Store,
+    config: Config,
     period: Period | None,
     *,
     service: str | None,
     owner: str | None,
     force: bool,
     actor: str,
+    stand_ins: dict[str, str],
+    record: Record,
+    deliver: Deliver,
 ) -> ChaseReport:
     """Plan, record (with an audit record) and send the chases; see `Cycle.chase`."""
-    store = cycle.store
     found = round_to_chase(list(store.rounds.all()), period)
     measures = select_measures(store.register.measures(), found.period, service=service, owner=owner)
     now = store.clock.now()
-    quiet_for = timedelta(hours=cycle.config.cycle.chase_quiet_hours)
+    quiet_for = timedelta(hours=config.cycle.chase_quiet_hours)
     plan = plan_chases(
         period=found.period, measures=measures,
         returned=frozenset(store.returns.for_period(found.period)),
         past=past_chases(store.outbox.for_period(found.period)),
-        stand_ins=cycle.stand_ins(), now=now, quiet_for=quiet_for, force=force,
+        stand_ins=stand_ins, now=now, quiet_for=quiet_for, force=force,
     )  # fmt: skip
     report = ChaseReport(found.period, quiet=list(plan.quiet))
     for action in plan.actions:
-        if cycle.record(action, actor=actor):
+        if record(action, actor):
             report.chased.append(action)
             log.info("chase %s → %s by %s", action.key, action.recipient, actor)
         else:  # another officer's chase took this number a moment ago
             report.quiet.append(Quiet(action.addressee, now, now + quiet_for))
     for quiet in report.quiet:
         log.info("not chasing %s: chased at %s, quiet until %s", quiet.owner, quiet.last_at, quiet.until)
-    report.delivery = cycle.dispatcher.deliver_keys(found.period, [a.key for a in report.chased])
+    report.delivery = deliver(found.period, [a.key for a in report.chased])
     return report
 
 

@@ -12,9 +12,9 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from bot.dispatch import DeliveryReport, Dispatcher
 from perfbot.clock import LONDON
 from perfbot.config import Config
+from perfbot.dispatch import DeliveryReport, Dispatcher
 from perfbot.links import FormLinks
 from perfbot.model import Round, RoundState
 from perfbot.notices import NoticeKind
@@ -282,7 +282,11 @@ class Cycle:
         chased twice within `cycle.chase_quiet_hours` unless `force`; every chase is recorded in
         the outbox with an audit record naming `actor`, and shows in round status.
         """
-        return chase_round(self, period, service=service, owner=owner, force=force, actor=actor)
+        return chase_round(
+            self.store, self.config, period, service=service, owner=owner, force=force, actor=actor,
+            stand_ins=self.stand_ins(), record=lambda action, who: self.record(action, actor=who),
+            deliver=self.dispatcher.deliver_keys,
+        )  # fmt: skip
 
 
 __all__ = ["Cycle", "RoundError", "TickReport", "action_key"]

@@ -9,7 +9,7 @@ from datetime import datetime
 from perfbot.model import Measure, Round, RoundState
 from perfbot.periods import Period
 from perfbot.store import OutboxMessage, OutboxStatus, Store
-from schedules.planner import expects_return, parse_key
+from schedules.planner import parse_key
 
 KINDS = {"request": "Request for returns", "reminder": "Reminder", "deadline": "Deadline notice",
          "chase": "Chase", "escalation": "Overdue returns in your service", "digest": "CMT digest",
@@ -45,7 +45,7 @@ def outstanding(store: Store, email: str) -> list[Owed]:
         if round_.state is not RoundState.OPEN:
             continue
         returned = store.returns.for_period(round_.period)
-        due = tuple(m for m in mine if expects_return(m, round_.period) and m.measure_id not in returned)
+        due = tuple(m for m in mine if m.due_in(round_.period) and m.measure_id not in returned)
         if due:
             found.append(Owed(round_, due))
     return found

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from perfbot.config import Config
-from perfbot.model import Frequency, Measure, Round, RoundState
+from perfbot.model import Measure, Round, RoundState
 from perfbot.notices import NoticeKind
 from perfbot.periods import Period
 from schedules.calendar import RoundDates, WorkingCalendar
@@ -70,11 +70,6 @@ def parse_key(key: str) -> ParsedKey:
     return ParsedKey(period, kind, step, person)
 
 
-def expects_return(measure: Measure, period: Period) -> bool:
-    """Quarterly measures are returned every quarter, annual ones in Q4."""
-    return measure.frequency is Frequency.QUARTERLY or period.quarter == 4
-
-
 def skip_reason(action: DueAction, now: datetime) -> str | None:
     """Why a due action is no longer worth sending (a reminder after the deadline), or None."""
     if action.useful_until is not None and now > action.useful_until:
@@ -102,7 +97,7 @@ def due_actions(
     actions: list[DueAction] = []
     for period, opened in sorted(state.rounds.items()):
         dates = RoundDates(period, config.cycle, calendar, opened.opened_at)
-        expected = [m for m in measures if expects_return(m, period)]
+        expected = [m for m in measures if m.due_in(period)]
         returned = state.returned.get(period, frozenset())
         recorded = state.recorded.get(period, frozenset())
         planned = _round_actions(config, dates, opened, expected, returned, state.stand_ins)

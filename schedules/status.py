@@ -12,7 +12,7 @@ from perfbot.notices import NoticeKind
 from perfbot.people import Person
 from perfbot.periods import Period
 from perfbot.store import OutboxMessage, OutboxStatus, Store
-from schedules.planner import expects_return, parse_key
+from schedules.planner import parse_key
 
 OWNER_COLUMNS = ["owner", "service", "measures", "returned", "on_time", "late", "requested",
                  "reminders", "escalated", "chases", "last_chased", "deputy"]  # fmt: skip
@@ -77,7 +77,7 @@ def service_status(store: Store, period: Period) -> list[dict[str, Any]]:
     arrived = first_returned(store, period)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for measure in store.register.measures():
-        if expects_return(measure, period):
+        if measure.due_in(period):
             at = arrived.get(measure.measure_id)
             counts[measure.service][0] += 1
             counts[measure.service][1] += measure.measure_id in arrived
@@ -92,7 +92,7 @@ def service_status(store: Store, period: Period) -> list[dict[str, Any]]:
 def _by_owner(store: Store, period: Period) -> dict[str, list[Measure]]:
     owners: dict[str, list[Measure]] = defaultdict(list)
     for measure in store.register.measures():
-        if expects_return(measure, period):
+        if measure.due_in(period):
             owners[measure.owner_email.lower()].append(measure)
     return owners
 

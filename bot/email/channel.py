@@ -11,9 +11,9 @@ from typing import Protocol
 import requests
 
 from bot import messages as shared
-from bot.channel import OUTBOX_KEY
 from bot.email import html, messages
 from bot.email.compose import THREADED, Sender, compose, request_key
+from perfbot.channel import OUTBOX_KEY
 from perfbot.clock import LONDON
 from perfbot.config import Config
 from perfbot.mail_settings import EmailSettings

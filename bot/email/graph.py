@@ -15,8 +15,8 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
-from bot.channel import TransportError
 from bot.teams.identity import TokenSource
+from perfbot.channel import TransportError
 
 TIMEOUT = 30.0
 _TRANSIENT = {408, 429, 500, 502, 503, 504}

@@ -12,7 +12,7 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 
-from bot.channel import TransportError
+from perfbot.channel import TransportError
 from perfbot.mail_settings import SmtpSettings
 
 TIMEOUT = 30.0

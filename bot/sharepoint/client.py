@@ -24,8 +24,8 @@ from office365.runtime.http.request_options import RequestOptions
 from office365.sharepoint.client_context import ClientContext
 from office365.sharepoint.fields.creation_information import FieldCreationInformation
 
-from bot.channel import TransportError
 from bot.teams.identity import TokenSource
+from perfbot.channel import TransportError
 
 T = TypeVar("T")
 RETRYABLE = frozenset({429, 502, 503, 504})

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from bot.channel import TransportError
 from bot.sharepoint import messages as say
 from bot.sharepoint.client import SharePointClient
 from bot.sharepoint.rows import ensure_rows, marks_of
@@ -26,6 +25,7 @@ from bot.teams.identity import Identity
 from collectors import case_studies
 from collectors.case_studies import CaseStudySubmission
 from collectors.submissions import Submission
+from perfbot.channel import TransportError
 from perfbot.formatting import rag_label
 from perfbot.periods import Period, PeriodError
 from perfbot.settings import M365Settings, Settings

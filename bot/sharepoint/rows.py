@@ -20,7 +20,6 @@ from perfbot.model import RoundState
 from perfbot.periods import Period
 from perfbot.store.conversations_repo import SyncMarks
 from schedules.notices import measure_lines
-from schedules.planner import expects_return
 
 if TYPE_CHECKING:
     from perfbot.app import App
@@ -49,7 +48,7 @@ def open_rows(app: App, client: SharePointClient, period: Period) -> int:
     where = f"Period eq {odata_text(str(period))}"
     existing = {row["Measure ID"] for row in client.items(RETURNS.title, where=where)}
     missing = [m for m in app.store.register.measures()
-               if expects_return(m, period) and m.measure_id not in existing]  # fmt: skip
+               if m.due_in(period) and m.measure_id not in existing]  # fmt: skip
     for measure, line in zip(missing, measure_lines(app.store, missing, period), strict=True):
         client.add_item(RETURNS.title, {
             "Title": f"{measure.measure_id} {measure.title}", "Measure ID": measure.measure_id,

@@ -1,4 +1,4 @@
-"""`SlackChannel`: the `bot.channel.Channel` port on Slack.
+"""`SlackChannel`: the `perfbot.channel.Channel` port on Slack.
 
 People are DM'd by user id (found by e-mail); CMT recipients (`cmt`) are channels configured in
 perfbot.toml. Every message sent for a round is remembered, so a retried send never DMs twice, a
@@ -33,7 +33,7 @@ class SlackChannel:
     """Reaches people by DM and CMT by channel; every method raises `TransportError` on failure."""
 
     name = PLATFORM
-    # Sends the dispatcher may make at once (`bot.dispatch`): a fan-out spends most of its time
+    # Sends the dispatcher may make at once (`perfbot.dispatch`): a fan-out spends most of its time
     # waiting for a tier's next slot or a 429's Retry-After, and one person's wait need not hold
     # up the next person's DM. The shared `Pacer` keeps every tier however many wait.
     parallel_sends = 8

@@ -23,10 +23,10 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.web import SlackResponse
 
-from bot.channel import TransportError
 from bot.slack.blocks import fallback_text
 from bot.slack.errors import transport_error
 from bot.slack.pacing import BackgroundLane, Pacer
+from perfbot.channel import TransportError
 from perfbot.settings import SlackSettings
 
 log = logging.getLogger("perfbot.slack")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from slack_sdk.errors import SlackApiError
 
-from bot.channel import TransportError
+from perfbot.channel import TransportError
 
 DOCS = "https://docs.slack.dev/reference/methods/{method}#errors"
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from bot.channel import TransportError
 from bot.slack.blocks import notice_message
 from bot.slack.client import SlackApi
 from bot.slack.people import PLATFORM
 from bot.slack.returns import by_ids, recorded
+from perfbot.channel import TransportError
 from perfbot.config import Config
 from perfbot.model import RoundState
 from perfbot.notices import NoticeKind, PersonNotice

@@ -11,7 +11,6 @@ from typing import Any
 
 from slack_bolt import App as BoltApp
 
-from bot.channel import TransportError
 from bot.slack import messages as say
 from bot.slack.modals import CASE_STUDY_MODAL, case_study_modal, read_case_study
 from bot.slack.on_replies import plain_text
@@ -19,6 +18,7 @@ from bot.slack.returns import current_round, measures_for
 from bot.slack.runtime import Slack, log
 from collectors import case_studies
 from collectors.case_studies import LIMITS, TEXT_FIELDS, CaseStudySubmission, Choices
+from perfbot.channel import TransportError
 
 CASE_SHORTCUT = "casestudy_shortcut"
 CASE_FROM_MESSAGE = "casestudy_from_message"

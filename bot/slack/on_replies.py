@@ -13,7 +13,6 @@ from typing import Any
 
 from slack_bolt import App as BoltApp
 
-from bot.channel import TransportError
 from bot.slack import messages as say
 from bot.slack.blocks import escape, returns_value, section
 from bot.slack.carried import SaveButton
@@ -22,6 +21,7 @@ from bot.slack.returns import by_ids, current_round, measures_for
 from bot.slack.runtime import Slack, log
 from collectors.reply_parser import Candidate, NotRead, Reading, read_reply
 from collectors.submissions import Submission
+from perfbot.channel import TransportError
 from perfbot.model import Measure
 from perfbot.notices import PersonNotice
 from perfbot.periods import Period

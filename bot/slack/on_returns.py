@@ -16,7 +16,6 @@ from typing import Any
 
 from slack_bolt import App as BoltApp
 
-from bot.channel import TransportError
 from bot.slack import messages as say
 from bot.slack.blocks import OPEN_RETURNS, OPEN_WEB_FORM
 from bot.slack.carried import ReturnsButton, period_in, read_json
@@ -32,6 +31,7 @@ from bot.slack.modals import (
 from bot.slack.returns import by_ids, current_round, lines_for, measures_for, recorded
 from bot.slack.runtime import Slack, log
 from collectors.submissions import Submission
+from perfbot.channel import TransportError
 from perfbot.model import Measure, Round, RoundState, Value
 from perfbot.periods import Period, PeriodError
 

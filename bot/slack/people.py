@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from bot.channel import TransportError
 from bot.slack import messages as say
 from bot.slack.client import SlackApi
+from perfbot.channel import TransportError
 from perfbot.config import Config
 from perfbot.store import Store
 from perfbot.store.directory_repo import ChatDirectory, ChatPerson

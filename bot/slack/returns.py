@@ -11,7 +11,6 @@ from perfbot.notices import MeasureLine
 from perfbot.periods import Period
 from perfbot.rating import rate_in_context
 from perfbot.store import Store
-from reports.analysis import expected
 from schedules.notices import measure_lines
 
 
@@ -34,7 +33,7 @@ def open_rounds(store: Store) -> list[Round]:
 def measures_for(store: Store, email: str, period: Period) -> list[Measure]:
     """The measures a person returns in a round: those they own, else those their service owes."""
     email = email.lower()
-    due = [m for m in store.register.measures() if expected(m, period)]
+    due = [m for m in store.register.measures() if m.due_in(period)]
     owned = [m for m in due if m.owner_email.lower() == email]
     return owned or [m for m in due if m.head_of_service_email.lower() == email]
 

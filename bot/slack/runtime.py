@@ -6,7 +6,6 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from bot.channel import TransportError
 from bot.slack.client import SlackApi
 from bot.slack.followups import FollowUps
 from bot.slack.home import HomeData, home_view
@@ -14,6 +13,7 @@ from bot.slack.notices import NoticeMessages
 from bot.slack.people import SlackPeople
 from bot.slack.returns import current_round, lines_for, measures_for, recorded
 from perfbot.app import App
+from perfbot.channel import TransportError
 from schedules.status import service_status
 
 log = logging.getLogger("perfbot.slack")

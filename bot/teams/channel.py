@@ -13,13 +13,13 @@ from __future__ import annotations
 import requests
 
 from bot import messages
-from bot.channel import TransportError
 from bot.teams import cards
 from bot.teams.identity import BOT_RESOURCE, Identity
 from bot.teams.refs import conversations_of
 from bot.teams.returns import form_from_notice
 from bot.teams.sender import BotSender, ConversationGone
 from bot.teams.webhook import WorkflowWebhook
+from perfbot.channel import TransportError
 from perfbot.config import Config, ConfigError
 from perfbot.notices import Alert, NoticeKind, PersonNotice
 from perfbot.settings import M365Settings

@@ -21,7 +21,6 @@ from perfbot.formatting import format_value
 from perfbot.model import Round, RoundState
 from perfbot.store.conversations_repo import ConversationRef
 from schedules.errors import RoundError
-from schedules.planner import expects_return
 from schedules.status import service_status
 
 if TYPE_CHECKING:
@@ -80,7 +79,7 @@ def _plain_reply(app: App, text: str, email: str) -> Reply:
         return Reply(say.HELP)
     returned = app.store.returns.for_period(found.period)
     mine = [m for m in app.store.register.measures()
-            if m.owner_email.lower() == email.lower() and expects_return(m, found.period)]  # fmt: skip
+            if m.owner_email.lower() == email.lower() and m.due_in(found.period)]  # fmt: skip
     candidates = [Candidate(m.measure_id, m.title, m.unit.value, m.measure_id not in returned) for m in mine]
     reading = read_reply(text, candidates, quarter=found.period.quarter)
     if isinstance(reading, NotRead):
@@ -106,7 +105,7 @@ def _status(app: App, args: list[str], email: str, where: ConversationRef) -> Re
         return Reply(say.NO_OPEN_ROUND)
     returned = app.store.returns.for_period(found.period)
     mine = [m for m in app.store.register.measures()
-            if m.owner_email.lower() == email.lower() and expects_return(m, found.period)]  # fmt: skip
+            if m.owner_email.lower() == email.lower() and m.due_in(found.period)]  # fmt: skip
     lines = [say.STATUS_HEADING.format(period=found.period, deadline=f"{found.deadline:%A %-d %B}")]
     for measure in mine:
         got = returned.get(measure.measure_id)

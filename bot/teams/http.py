@@ -23,10 +23,10 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from bot.channel import TransportError
 from bot.http_body import BodyRefused, TooDeep, loads_bounded, read_bounded
 from bot.teams.bot import TeamsBot
 from bot.teams.sdk import activity_problem
+from perfbot.channel import TransportError
 from perfbot.settings import Settings
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
-from bot.channel import TransportError
+from perfbot.channel import TransportError
 from perfbot.config import ConfigError
 from perfbot.settings import M365Settings
 

@@ -18,7 +18,6 @@ from perfbot.model import Measure
 from perfbot.notices import NoticeKind, PersonNotice
 from perfbot.periods import Period, PeriodError
 from schedules.notices import LINK_LIFETIME_AFTER_DEADLINE, measure_lines
-from schedules.planner import expects_return
 
 if TYPE_CHECKING:
     from perfbot.app import App
@@ -51,7 +50,7 @@ def owned_outstanding(app: App, email: str, period: Period) -> list[Measure]:
     """The person's measures due in this round with no return yet."""
     returned = app.store.returns.for_period(period)
     return [m for m in app.store.register.measures()
-            if m.owner_email.lower() == email.lower() and expects_return(m, period)
+            if m.owner_email.lower() == email.lower() and m.due_in(period)
             and m.measure_id not in returned]  # fmt: skip
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import requests
 
-from bot.channel import TransportError
 from bot.teams.cards import Card
+from perfbot.channel import TransportError
 from reports.render_adaptive import teams_message
 
 _TRANSIENT = {408, 429, 500, 502, 503, 504}

@@ -7,11 +7,11 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.channel import TransportError
 from bot.email.channel import EmailChannel
 from bot.web.sign_in_links import NoAccess, issue_link
 from bot.web.throttle import Throttle
 from perfbot.app import App
+from perfbot.channel import TransportError
 from perfbot.settings import Settings
 
 log = logging.getLogger("perfbot.web")

@@ -15,7 +15,6 @@ from bot.web.state import WebState, state_of
 from bot.web.urls import returns_url
 from perfbot.links import LinkError
 from perfbot.model import RoundState
-from reports.analysis import expected
 
 router = APIRouter()
 PUBLIC = {"/", "/sign-in/{token}", "/sign-out"}  # routes anyone may reach (checked by tests)
@@ -35,7 +34,7 @@ def _open_returns(web: WebState, email: str) -> list[dict[str, object]]:
     for round_ in reversed(store.rounds.all()):
         if round_.state is not RoundState.OPEN:
             continue
-        due = [m for m in mine if expected(m, round_.period)]
+        due = [m for m in mine if m.due_in(round_.period)]
         if due:
             returned = store.returns.for_period(round_.period)
             found.append({

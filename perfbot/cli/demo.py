@@ -38,7 +38,6 @@ from perfbot.model import Measure
 from perfbot.people import Absence, stand_in
 from perfbot.periods import Period
 from perfbot.register_import import load_register
-from reports.analysis import expected
 from reports.publish import write_quarterly
 from reports.render_text import render_text
 
@@ -140,7 +139,7 @@ def _plan_replies(app: app_module.App, measures: list[Measure]) -> dict[date, li
     opens = app.cycle.dates(DEMO_PERIOD).opens.date()
     plan: dict[date, list[Measure]] = {}
     for measure in measures:
-        if not expected(measure, DEMO_PERIOD) or measure.owner_email in NEVER_REPLY:
+        if not measure.due_in(DEMO_PERIOD) or measure.owner_email in NEVER_REPLY:
             continue
         offset = REPLY_DAY[measure.owner_email.split("@")[0]]
         plan.setdefault(app.cycle.calendar.add_working_days(opens, offset), []).append(measure)

@@ -52,8 +52,8 @@ def _failed(error: Exception) -> int:
 
 
 def cmd_provision(args: argparse.Namespace) -> int:
-    from bot.channel import TransportError
     from bot.sharepoint.provision import provision
+    from perfbot.channel import TransportError
 
     try:
         created = provision(_client(), _app(args).store)
@@ -79,8 +79,8 @@ def cmd_poll(args: argparse.Namespace) -> int:
 
 
 def cmd_rows(args: argparse.Namespace) -> int:
-    from bot.channel import TransportError
     from bot.sharepoint.rows import open_rows
+    from perfbot.channel import TransportError
 
     try:
         added = open_rows(_app(args), _client(), args.period)
@@ -93,8 +93,8 @@ def cmd_rows(args: argparse.Namespace) -> int:
 
 
 def cmd_upload(args: argparse.Namespace) -> int:
-    from bot.channel import TransportError
     from bot.sharepoint.upload import report_files, upload_reports
+    from perfbot.channel import TransportError
 
     if not args.directory.is_dir():
         raise UserError(f"{args.directory}: not a directory")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.dispatch import LEASE
+from perfbot.dispatch import LEASE
 from perfbot.store import OutboxStatus
 from tests.integration.test_cycle_support import (
     ALICE,

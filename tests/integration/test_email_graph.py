@@ -9,10 +9,10 @@ from datetime import datetime
 
 import pytest
 
-from bot.channel import OUTBOX_KEY, TransportError
 from bot.email.channel import EmailChannel, make_transport, sender_for
 from bot.email.graph import GraphTransport, graph_resource
 from bot.teams.identity import Identity
+from perfbot.channel import OUTBOX_KEY, TransportError
 from perfbot.clock import LONDON
 from perfbot.config import Config
 from perfbot.notices import MeasureLine, NoticeKind, PersonNotice

@@ -7,10 +7,10 @@ from datetime import datetime
 
 import pytest
 
-from bot.channel import OUTBOX_KEY, TransportError
 from bot.email.channel import EmailChannel
 from bot.email.compose import Sender, message_id
 from bot.email.smtp import SmtpTransport
+from perfbot.channel import OUTBOX_KEY, TransportError
 from perfbot.clock import LONDON
 from perfbot.mail_settings import SmtpSettings
 from perfbot.notices import MeasureLine, NoticeKind, PersonNotice

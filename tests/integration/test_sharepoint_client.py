@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.channel import TransportError
 from bot.sharepoint.client import SharePointClient
 from bot.sharepoint.provision import provision
 from bot.teams.identity import Identity
+from perfbot.channel import TransportError
 from tests.integration.test_teams_support import BOT_SECRET, M365World, world
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.channel import TransportError
 from bot.slack.channel import SlackChannel
 from bot.slack.client import SlackApi
 from bot.slack.pacing import Pacer
+from perfbot.channel import TransportError
 from perfbot.clock import LONDON
 from reports.digest import Digest, ExceptionItem
 from tests.fakes.slack_api import Tier

@@ -10,11 +10,11 @@ from dataclasses import replace
 import pytest
 import requests
 
-from bot.channel import TransportError
 from bot.teams.channel import WEBHOOK, TeamsChannel
 from bot.teams.identity import Identity
 from bot.teams.refs import conversations_of
 from perfbot.app import App
+from perfbot.channel import TransportError
 from perfbot.config import ConfigError
 from perfbot.notices import Alert
 from perfbot.periods import Period

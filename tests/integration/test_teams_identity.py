@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.channel import TransportError
 from bot.teams.channel import TeamsChannel
 from bot.teams.identity import BOT_RESOURCE, Identity
 from bot.teams.refs import conversations_of
+from perfbot.channel import TransportError
 from perfbot.notices import PersonNotice
 from perfbot.periods import Period
 from perfbot.store.conversations_repo import ConversationRef

@@ -10,9 +10,9 @@ from datetime import datetime
 
 import pytest
 
-from bot.dispatch import Dispatcher
 from bot.slack.pacing import Pacer, Tier
 from perfbot.clock import LONDON
+from perfbot.dispatch import Dispatcher
 from perfbot.links import FormLinks
 from perfbot.model import Return
 from perfbot.notices import NoticeKind, PersonNotice

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from bot.channel import OUTBOX_KEY, Channel, TransportError
+from perfbot.channel import OUTBOX_KEY, Channel, TransportError
 from perfbot.notices import Alert, NoticeKind, PersonNotice
 from perfbot.periods import Period
 from perfbot.store import OutboxMessage, Store
