@@ -20,13 +20,13 @@ import pandas as pd
 
 from bench.data import LAST, history_clock, history_store
 from bench.results import Result, compared, timed
+from perfbot.channels import digest_renderers
 from perfbot.config import Config
 from perfbot.store import Store
 from reports.analysis import analyse, history_periods
 from reports.digest import digest_for
 from reports.history import History
 from reports.publish import write_annual, write_quarterly
-from reports.render import DIGEST_FORMATS, render_digest
 
 PAPERS_BUDGET = 120.0  # seconds: WeasyPrint lays out ~190 pages with 1,000 charts
 RUNS = 3
@@ -72,8 +72,9 @@ def run(workdir: Path) -> list[Result]:
 
     def digest_all_formats() -> None:
         digest = digest_for(fresh(), config, period)
-        for fmt in DIGEST_FORMATS:
-            render_digest(digest, fmt)
+        renderers = digest_renderers()
+        for fmt in renderers.names:
+            renderers.render(digest, fmt)
 
     seconds = timed(digest_all_formats, runs=RUNS)
     results.append(compared("digest, all 5 formats (in process)", seconds, RUNS, baseline=load,

@@ -25,10 +25,10 @@ from tinydb.table import Table
 
 from bench.data import LAST, history_clock, history_store
 from bench.results import Result, compared, percentile, sample
-from collectors.submissions import Submission
 from perfbot import app as app_module
 from perfbot.model import Measure, Return
 from perfbot.store import Store
+from perfbot.submission import Submission
 
 PERIOD = LAST
 MS = 1000.0

@@ -10,8 +10,8 @@ import itertools
 from collections.abc import Callable
 
 from bot import messages
+from perfbot.digest import Digest
 from perfbot.notices import Alert, PersonNotice
-from reports.digest import Digest
 from reports.render_text import render_text
 
 

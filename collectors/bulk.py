@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
-from collectors.submissions import Collector, Submission
+from collectors.submissions import Collector
 from perfbot.clock import LONDON
 from perfbot.model import Return, Value
 from perfbot.periods import Period, PeriodError, period_of_cell
 from perfbot.rag import CONFIRMED_ZERO, RagResult
 from perfbot.store import SaveOutcome, Store
+from perfbot.submission import Submission
 from perfbot.tabular import InputFileError, Row, read_csv, xlsx_sheets
 from perfbot.values import InvalidValue, parse_number
 

@@ -1,48 +1,28 @@
-"""Every reply, whatever its platform, becomes one `Submission`, checked and stored."""
+"""Every reply, whatever its platform, becomes one `Submission`, checked and stored.
+
+`Collector` is the submit-or-revise use case (`perfbot.services.ports.ReturnsIntake`): the
+who-may-write-which-quarter rule is `perfbot.write_rule`, who may write which measure is
+`perfbot.services.duties`.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from collectors.validation import FieldErrors, check_text, check_unusual, parse_value
+from collectors.validation import check_text, check_unusual, parse_value
 from perfbot.config import Config
 from perfbot.model import Return, Value
 from perfbot.periods import Period
 from perfbot.rag import CONFIRMED_ZERO, RagResult
 from perfbot.rating import rate_in_context
+from perfbot.services.duties import Duties
 from perfbot.store import SaveOutcome, SaveStatus, Store
+from perfbot.submission import FieldErrors, Submission, SubmissionResult
 from perfbot.write_rule import round_is_open, write_refusal
 
 log = logging.getLogger("perfbot.collector")
 OnSaved = Callable[[SaveOutcome, RagResult | None], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Submission:
-    measure_id: str
-    period: Period
-    value: object
-    commentary: str = ""
-    action: str = ""
-    submitted_by: str | None = None  # None: a trusted operator (the performance officer)
-    channel: str = "cli"
-    idempotency_key: str | None = None  # one delivery (a Slack view id, a Teams activity id…)
-    confirmed: bool = False  # the person confirmed a figure that looks like missing data
-    officer: bool = False  # an officer's write (CLI, console): may correct closed/history quarters
-    reason: str = ""  # why an officer corrects a quarter whose round is not open (required then)
-
-
-@dataclass(frozen=True, slots=True)
-class SubmissionResult:
-    errors: dict[str, str] = field(default_factory=dict)
-    outcome: SaveOutcome | None = None
-    rag: RagResult | None = None
-
-    @property
-    def accepted(self) -> bool:
-        return self.outcome is not None
 
 
 class Collector:
@@ -56,16 +36,11 @@ class Collector:
         self._store = store
         self._config = config
         self._on_saved = on_saved
+        self._duties = Duties(store, config)
 
     def may_submit(self, person: str, measure_id: str) -> bool:
-        measure = self._store.register.measure(measure_id)
-        if measure is None:
-            return False
-        allowed = {measure.owner_email, measure.head_of_service_email, *self._config.performance_officers}
-        owner = self._store.people.get(measure.owner_email)
-        if owner is not None and owner.deputy:
-            allowed.add(owner.deputy)  # a deputy may cover at any time, not only while the owner is away
-        return person.lower() in {a.lower() for a in allowed}
+        """Owner, deputy, head of service or performance officer (`Duties.may_write`)."""
+        return self._duties.may_write(person, measure_id)
 
     def check(
         self, submission: Submission, *, staged: dict[tuple[str, Period], Value] | None = None

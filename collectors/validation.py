@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from perfbot.model import Measure, Rag, Unit, Value
 from perfbot.plausible import implausible
 from perfbot.rag import RagResult
+from perfbot.submission import FieldErrors
 from perfbot.values import InvalidValue, PercentCell, parse_number
 
 MAX_TEXT = 3000  # Slack's and Teams' input limits; long enough for a paragraph of commentary
@@ -16,16 +16,6 @@ MAX_VALUE_TEXT = 500
 # spreadsheets cannot hold; text-direction overrides, which make text read differently from what
 # is stored; and lone surrogates, which are not text at all.
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-
-
-@dataclass(frozen=True, slots=True)
-class FieldErrors:
-    """Problems keyed by field: "value", "commentary", "action" (or "measure", "period")."""
-
-    errors: dict[str, str] = field(default_factory=dict)
-
-    def __bool__(self) -> bool:
-        return bool(self.errors)
 
 
 def parse_value(measure: Measure, raw: object, *, history: bool = False) -> tuple[Value, str | None]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,31 +13,33 @@ from perfbot import config as config_module
 from perfbot.channel import Channel
 from perfbot.channels import enabled_channels, enabled_pollers
 from perfbot.clock import Clock
-from perfbot.config import Config
+from perfbot.digest import Digest
 from perfbot.dispatch import Dispatcher
 from perfbot.links import FormLinks
 from perfbot.periods import Period
+from perfbot.secret_key import secret_for
+from perfbot.services import Services
+from perfbot.services.duties import Duties
 from perfbot.settings import Settings
 from perfbot.store import Store
-from reports.digest import Digest, digest_for
+from reports.digest import digest_for
 from schedules.alerts import ExceptionAlerts
 from schedules.calendar import WorkingCalendar, WorkingHours
 from schedules.cycle import Cycle
 
-SECRET_FILE = "secret.key"
 log = logging.getLogger("perfbot.app")
 
 
 @dataclass
-class App:
-    data_dir: Path
-    store: Store
-    config: Config
+class App(Services):
+    """The wiring: the services, plus what only the wiring runs (the tick, the pollers).
+
+    Platform packages are handed the `Services` part, never this object.
+    """
+
     collector: Collector
     cycle: Cycle
-    links: FormLinks
-
-    pollers: tuple[Callable[[App], object], ...] = ()
+    pollers: tuple[Callable[[], object], ...] = ()
 
     def tick(self) -> None:
         """One scheduler wake-up: the cycle, then each channel that collects by polling."""
@@ -48,26 +48,12 @@ class App:
         finally:
             for poll in self.pollers:
                 try:
-                    poll(self)
+                    poll()
                 except Exception:  # one platform's outage must not stop the others
                     log.exception("poller %s failed", getattr(poll, "__module__", poll))
 
     def digest(self, period: Period) -> Digest:
         return digest_for(self.store, self.config, period)
-
-
-def secret_for(data_dir: Path) -> str:
-    """`PERFBOT_SECRET_KEY`, else a random key kept (0600) in the data dir."""
-    from_env = os.environ.get("PERFBOT_SECRET_KEY")
-    if from_env:
-        return from_env
-    path = data_dir / SECRET_FILE
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(32))
-    return path.read_text().strip()
 
 
 def build(
@@ -99,5 +85,7 @@ def build(
         digest_for=lambda period: digest_for(store, config, period),
     )
     cycle = Cycle(store, config, dispatcher, links)
-    pollers = enabled_pollers(settings or Settings())
-    return App(data_dir, store, config, collector, cycle, links, pollers)
+    app = App(data_dir=data_dir, store=store, config=config, links=links,
+              duties=Duties(store, config), collector=collector, cycle=cycle)  # fmt: skip
+    app.pollers = enabled_pollers(settings or Settings(), app)
+    return app

@@ -5,8 +5,8 @@ from __future__ import annotations
 from contextvars import ContextVar
 from typing import Protocol
 
+from perfbot.digest import Digest
 from perfbot.notices import Alert, PersonNotice
-from reports.digest import Digest
 
 # The outbox key of the message being sent, set by the dispatcher around each send: channels that
 # give messages a stable id (e-mail's Message-ID) derive it from this, so a resend is recognisable.

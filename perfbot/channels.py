@@ -1,40 +1,47 @@
-"""Which channels are on: those whose credentials are configured, in the council's order."""
+"""The wiring's view of the platform packages: each one's factory, and what configuration enables.
+
+Channels are tried in the council's order (`[channels] order`); the local channel is added by the
+app. Every platform package under `bot/` exposes `platform(settings) -> perfbot.platform.Platform`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 
 from perfbot.channel import Channel
 from perfbot.config import Config
+from perfbot.platform import Platform, Poller
+from perfbot.services import Services
 from perfbot.settings import Settings
 from perfbot.store import Store
+from reports.render import DigestRenderers
+
+PACKAGES = ("bot.web", "bot.slack", "bot.teams", "bot.sharepoint", "bot.email")
 
 
-def enabled_pollers(settings: Settings) -> tuple[Callable[..., object], ...]:
+def platforms(settings: Settings) -> list[Platform]:
+    """Every platform package's parts for these settings (parts not configured are None)."""
+    return [importlib.import_module(name).platform(settings) for name in PACKAGES]
+
+
+def enabled_pollers(settings: Settings, services: Services) -> tuple[Poller, ...]:
     """Collectors that fetch replies by polling on each scheduler tick (SharePoint lists)."""
-    if settings.m365 is not None and settings.m365.sharepoint_site_url:
-        from bot.sharepoint.poller import poll
-
-        return (poll,)
-    return ()
+    return tuple(p.poller(services) for p in platforms(settings) if p.poller is not None)
 
 
 def enabled_channels(settings: Settings, *, store: Store, config: Config) -> list[Channel]:
     """The configured platform channels in `config.channel_order` (local is added by the app)."""
-    available: dict[str, Channel] = {}
-    if settings.slack is not None:
-        from bot.slack.channel import SlackChannel
-
-        available["slack"] = SlackChannel.from_settings(settings.slack, store=store, config=config)
-    if settings.m365 is not None:
-        from bot.teams.channel import TeamsChannel
-
-        available["teams"] = TeamsChannel.from_settings(settings.m365, store=store, config=config)
-    if settings.email is not None:
-        from bot.email.channel import EmailChannel
-
-        available["email"] = EmailChannel.from_settings(settings.email, m365=settings.m365, config=config)
+    available = {p.name: p.channel(store, config) for p in platforms(settings) if p.channel is not None}
     order = list(config.channel_order)
     if "email" in available and "email" not in order:  # the natural last channel before local
         order.insert(order.index("local") if "local" in order else len(order), "email")
     return [available[name] for name in order if name in available]
+
+
+def digest_renderers(settings: Settings | None = None) -> DigestRenderers:
+    """`perfbot digest --format`'s registry: text, Markdown, HTML and each platform's format."""
+    registry = DigestRenderers()
+    for found in platforms(settings or Settings()):
+        for name, render in found.renderers.items():
+            registry.add(name, render)
+    return registry

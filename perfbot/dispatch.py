@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from perfbot.channel import OUTBOX_KEY, Channel, TransportError
+from perfbot.digest import Digest
 from perfbot.notices import Alert, NoticeKind, PersonNotice
 from perfbot.periods import Period
 from perfbot.store import OutboxMessage, Store
-from reports.digest import Digest
 
 log = logging.getLogger("perfbot.dispatch")
 LEASE = timedelta(minutes=5)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
 
 from perfbot.app import App
+from perfbot.channels import platforms
 from perfbot.metrics import Metrics, RequestCounting
 from perfbot.settings import Settings
 from perfbot.store import StoreCorruptError
@@ -28,18 +29,6 @@ from perfbot.store.restore import check
 from perfbot.warmup import warm_up
 
 log = logging.getLogger("perfbot.server")
-# Each channel package contributes routes and start-up work: (app, settings, asgi) -> None.
-Mount = Callable[[App, Settings, FastAPI], None]
-
-
-def _mounts() -> list[Mount]:
-    """The channels that have an HTTP side, found by their `mount` function."""
-    found: list[Mount] = []
-    for module_name in ("bot.web.routes", "bot.slack.http", "bot.teams.http"):
-        with contextlib.suppress(ModuleNotFoundError):
-            module = __import__(module_name, fromlist=["mount"])
-            found.append(module.mount)
-    return found
 
 
 def create_asgi(app: App, settings: Settings, *, run_scheduler: bool = True) -> FastAPI:
@@ -90,8 +79,9 @@ def create_asgi(app: App, settings: Settings, *, run_scheduler: bool = True) -> 
         log.exception("unhandled error", exc_info=error)
         return JSONResponse({"error": "internal error; see the server log"}, status_code=500)
 
-    for mount in _mounts():
-        mount(app, settings, asgi)
+    for platform in platforms(settings):  # each channel's routes and start-up work
+        if platform.mount is not None:
+            platform.mount(app, asgi)
     return asgi
 
 

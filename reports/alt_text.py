@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from perfbot.digest import RAG_ORDER
 from perfbot.formatting import RAG_WORDS, format_value
-from reports.analysis import RAG_ORDER
 from reports.trends import Point
 
 

@@ -17,8 +17,8 @@ import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from perfbot.digest import RAG_ORDER
 from perfbot.formatting import rag_label
-from reports.analysis import RAG_ORDER
 
 DPI = 100
 RC = {

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from perfbot.config import Config
+from perfbot.digest import RAG_ORDER
 from perfbot.formatting import rag_label
 from perfbot.periods import Period
 from perfbot.store import Store
-from reports.analysis import RAG_ORDER
 from reports.annual import AnnualReport, build_annual
 from reports.open_data import write_dictionary, write_open_data
 from reports.papers import write_papers

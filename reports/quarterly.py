@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from perfbot.config import Config
+from perfbot.digest import Digest
 from perfbot.model import Aggregation, Measure
 from perfbot.periods import Period
 from perfbot.rating import HISTORY_QUARTERS
@@ -15,7 +16,7 @@ from perfbot.store import Store
 from reports.alt_text import no_trend_text, rag_bars_alt, trend_alt
 from reports.analysis import TIMELINESS_QUARTERS, Analysis, analyse
 from reports.charts import Sparklines, data_uri, rag_bars, style
-from reports.digest import Digest, build_digest
+from reports.digest import build_digest
 from reports.history import History
 from reports.published import published_rows
 from reports.trends import Point, by_measure, trend_points

@@ -3,8 +3,7 @@ resources; every piece of user text is escaped by the template's autoescaping.""
 
 from __future__ import annotations
 
-from reports.analysis import RAG_ORDER
-from reports.digest import Digest
+from perfbot.digest import RAG_ORDER, Digest
 from reports.templating import render
 from reports.wording import rag_counts_line, returns_line
 

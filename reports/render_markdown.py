@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 
+from perfbot.digest import RAG_ORDER, Digest, ExceptionItem
 from perfbot.formatting import rag_label
-from reports.analysis import RAG_ORDER
-from reports.digest import Digest, ExceptionItem
 from reports.wording import figures, long_date, percent, rag_counts_line, returns_line, travel
 
 _ACTIVE = re.compile(r"([\\`*_\[\]<>&|~#!])")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from perfbot.digest import RAG_ORDER, Digest
 from perfbot.formatting import RAG_WORDS, rag_label
-from reports.analysis import RAG_ORDER
-from reports.digest import Digest
 from reports.wording import figures
 
 __all__ = ["figures", "render_text"]

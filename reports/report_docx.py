@@ -9,9 +9,9 @@ from typing import Any
 
 from docx.document import Document as WordDocument
 
+from perfbot.digest import RAG_ORDER
 from perfbot.formatting import format_value
 from perfbot.model import Aggregation
-from reports.analysis import RAG_ORDER
 from reports.chart_png import TrendPngs, theme_bars
 from reports.docx_parts import (
     TABLE_TEXT,

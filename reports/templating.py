@@ -7,10 +7,10 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from perfbot.digest import RAG_ORDER
 from perfbot.formatting import RAG_SYMBOLS, RAG_WORDS, format_value, rag_label
 from perfbot.periods import Period
 from reports import wording
-from reports.analysis import RAG_ORDER
 
 
 def months(period: Period) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from perfbot.digest import ExceptionItem
 from perfbot.formatting import format_value, rag_label
-from reports.digest import ExceptionItem
 
 SEVERITY_ORDER = ["red", "missing", "amber", "green", "n/a"]  # how summaries list RAG counts
 TRAVEL = {"improving": "improving", "worsening": "worsening", "same": "no change"}

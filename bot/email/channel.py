@@ -16,11 +16,11 @@ from bot.email.compose import THREADED, Sender, compose, request_key
 from perfbot.channel import OUTBOX_KEY
 from perfbot.clock import LONDON
 from perfbot.config import Config
+from perfbot.digest import Digest
 from perfbot.mail_settings import EmailSettings
 from perfbot.notices import Alert, PersonNotice
 from perfbot.people import PersonError, normalise_email
 from perfbot.settings import M365Settings
-from reports.digest import Digest
 from reports.render_html import render_html
 from reports.render_text import render_text
 

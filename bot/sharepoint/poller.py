@@ -1,6 +1,6 @@
 """The SharePoint collector: read rows edited since the last poll, store them, write a status back.
 
-`poll(app)` is what the scheduler tick calls. For each list it asks for rows with
+`poll(services, client=…)` is what the scheduler tick calls (`bot.sharepoint.platform`). For each list it asks for rows with
 `Modified ge <high-water mark>` (oldest first, paged), so nothing edited in the same second as
 the mark is missed; rows already handled at exactly that moment and version are skipped. Each
 return row goes through `app.collector.submit` (the row's version is its idempotency key), then
@@ -12,7 +12,6 @@ way. The mark is saved after the rows are handled: a crash re-reads them, harmle
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -24,15 +23,15 @@ from bot.sharepoint.schema import CASE_STUDIES, RETURNS
 from bot.teams.identity import Identity
 from collectors import case_studies
 from collectors.case_studies import CaseStudySubmission
-from collectors.submissions import Submission
 from perfbot.channel import TransportError
 from perfbot.formatting import rag_label
 from perfbot.periods import Period, PeriodError
-from perfbot.settings import M365Settings, Settings
+from perfbot.settings import M365Settings
 from perfbot.store import SaveStatus
+from perfbot.submission import Submission
 
 if TYPE_CHECKING:
-    from perfbot.app import App
+    from perfbot.services import Services
 
 log = logging.getLogger("perfbot.sharepoint")
 Row = dict[str, Any]
@@ -47,28 +46,17 @@ class PollReport:
     error: str = ""
 
 
-_clients: dict[M365Settings, SharePointClient] = {}
-_clients_lock = threading.Lock()
-
-
 def client_for(settings: M365Settings) -> SharePointClient:
-    """The process's SharePoint client for these settings (one msal instance, kept)."""
+    """A SharePoint client for these settings; the wiring makes one and keeps it
+    (`bot.sharepoint.platform`)."""
     assert settings.sharepoint_site_url, "SHAREPOINT_SITE_URL is not set"
-    with _clients_lock:
-        if settings not in _clients:
-            parts = urlsplit(settings.sharepoint_site_url)
-            tokens = Identity.shared(settings).for_resource(f"{parts.scheme}://{parts.netloc}")
-            _clients[settings] = SharePointClient(settings.sharepoint_site_url, tokens)
-        return _clients[settings]
+    parts = urlsplit(settings.sharepoint_site_url)
+    tokens = Identity.shared(settings).for_resource(f"{parts.scheme}://{parts.netloc}")
+    return SharePointClient(settings.sharepoint_site_url, tokens)
 
 
-def poll(app: App, *, client: SharePointClient | None = None) -> PollReport | None:
-    """One pass: make new rounds' rows, take edited returns and case studies. None: SharePoint off."""
-    if client is None:
-        m365 = Settings.from_env().m365
-        if m365 is None or not m365.sharepoint_site_url:
-            return None
-        client = client_for(m365)
+def poll(app: Services, *, client: SharePointClient) -> PollReport:
+    """One pass: make new rounds' rows, take edited returns and case studies."""
     report = PollReport()
     try:
         report.rows_opened = ensure_rows(app, client)
@@ -80,7 +68,7 @@ def poll(app: App, *, client: SharePointClient | None = None) -> PollReport | No
     return report
 
 
-def _each_changed(app: App, client: SharePointClient, title: str, handle: Any) -> None:
+def _each_changed(app: Services, client: SharePointClient, title: str, handle: Any) -> None:
     marks = marks_of(app)
     name = f"sharepoint.modified|{title}"
     mark = marks.get(name) or {}
@@ -96,7 +84,7 @@ def _each_changed(app: App, client: SharePointClient, title: str, handle: Any) -
                          "seen": {str(r["Id"]): r["Version"] for r in rows if r["Modified"] == newest}})  # fmt: skip
 
 
-def _return_row(app: App, client: SharePointClient, row: Row, report: PollReport) -> None:
+def _return_row(app: Services, client: SharePointClient, row: Row, report: PollReport) -> None:
     if _text(row.get("Value")) == "":
         return  # not filled in yet
     label = f"{row.get('Measure ID')} {row.get('Period')}"
@@ -121,7 +109,7 @@ def _return_row(app: App, client: SharePointClient, row: Row, report: PollReport
         report.needs_fixing.append(label)
 
 
-def _case_study_row(app: App, client: SharePointClient, row: Row, report: PollReport) -> None:
+def _case_study_row(app: Services, client: SharePointClient, row: Row, report: PollReport) -> None:
     if _text(row.get("Status")) == say.RECEIVED or not _text(row.get("Title")):
         return
     submission = CaseStudySubmission(

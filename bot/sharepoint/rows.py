@@ -22,14 +22,14 @@ from perfbot.store.conversations_repo import SyncMarks
 from schedules.notices import measure_lines
 
 if TYPE_CHECKING:
-    from perfbot.app import App
+    from perfbot.services import Services
 
 
-def marks_of(app: App) -> SyncMarks:
+def marks_of(app: Services) -> SyncMarks:
     return SyncMarks(app.store.files, app.store.clock)
 
 
-def ensure_rows(app: App, client: SharePointClient) -> list[str]:
+def ensure_rows(app: Services, client: SharePointClient) -> list[str]:
     """Make the rows of every open round that has none yet; returns those rounds."""
     marks, done = marks_of(app), []
     for found in app.store.rounds.all():
@@ -40,7 +40,7 @@ def ensure_rows(app: App, client: SharePointClient) -> list[str]:
     return done
 
 
-def open_rows(app: App, client: SharePointClient, period: Period) -> int:
+def open_rows(app: Services, client: SharePointClient, period: Period) -> int:
     """Add the round's missing rows (measure, period, owner, target, last value, due date)."""
     found = app.store.rounds.get(period)
     if found is None:

@@ -33,7 +33,7 @@ from bot.slack.authorization import SharedAuthorization
 from bot.slack.client import SlackApi, shared_api
 from bot.slack.modals import RETURNS_MODAL
 from bot.slack.runtime import Slack
-from perfbot.app import App
+from perfbot.services import Services
 from perfbot.settings import SlackSettings
 from perfbot.store.directory_repo import ChatDirectory
 
@@ -75,12 +75,12 @@ class BoltApps:
         return self.main
 
 
-def build_bolt(perf: App, settings: SlackSettings, *, api: SlackApi | None = None) -> BoltApp:
+def build_bolt(perf: Services, settings: SlackSettings, *, api: SlackApi | None = None) -> BoltApp:
     """The bolt app for perfbot on one data directory (every listener, e.g. for Socket Mode)."""
     return build(perf, settings, api=api).main
 
 
-def build(perf: App, settings: SlackSettings, *, api: SlackApi | None = None) -> BoltApps:
+def build(perf: Services, settings: SlackSettings, *, api: SlackApi | None = None) -> BoltApps:
     """The bolt apps, and the Slack runtime their listeners share (to drain on shutdown)."""
     api = api or shared_api(settings)
     slack = Slack.build(perf, api)

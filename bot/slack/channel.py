@@ -16,10 +16,10 @@ from bot.slack.destinations import destinations
 from bot.slack.notices import NoticeMessages
 from bot.slack.people import PLATFORM, SlackPeople
 from perfbot.config import Config
+from perfbot.digest import Digest
 from perfbot.notices import Alert, PersonNotice
 from perfbot.settings import SlackSettings
 from perfbot.store import Store
-from reports.digest import Digest
 
 log = logging.getLogger("perfbot.slack")
 

@@ -1,6 +1,6 @@
 """The CMT digest in a channel: the summary as the message, the exceptions as thread replies.
 
-Rendering is `reports.render_blockkit`'s. Posting resumes where it stopped: the main message and
+Rendering is `bot.slack.digest_blocks`'s. Posting resumes where it stopped: the main message and
 each reply posted are remembered, so a retry after a failure mid-thread neither repeats the
 summary nor the replies already there. Replies to one channel are paced (about one a second).
 """
@@ -12,12 +12,12 @@ from dataclasses import replace
 from bot import messages as common
 from bot.slack.blocks import clip, escape, section
 from bot.slack.client import SlackApi
+from bot.slack.digest_blocks import render_blockkit
 from bot.slack.people import PLATFORM
+from perfbot.digest import Digest
 from perfbot.notices import Alert, NoticeKind
 from perfbot.periods import Period
 from perfbot.store.directory_repo import ChatDirectory, ChatMessage
-from reports.digest import Digest
-from reports.render_blockkit import render_blockkit
 
 
 def post_digest(api: SlackApi, directory: ChatDirectory, channel: str, digest: Digest) -> tuple[str, str]:

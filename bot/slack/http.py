@@ -30,7 +30,7 @@ from slack_bolt.request.internals import build_context
 from bot.http_body import BodyRefused, read_bounded
 from bot.slack import inbound
 from bot.slack.app import LISTENER_THREADS, build
-from perfbot.app import App
+from perfbot.services import Services
 from perfbot.settings import Settings
 
 log = logging.getLogger("perfbot.slack")
@@ -39,7 +39,7 @@ DRAIN_SECONDS = 10.0  # at shutdown, for DMs and Home tabs still to be redrawn
 MAX_CLOCK_SKEW = 5 * 60  # Slack's rule: refuse requests whose timestamp is older than this
 
 
-def mount(app: App, settings: Settings, asgi: FastAPI) -> None:
+def mount(app: Services, settings: Settings, asgi: FastAPI) -> None:
     """Add `/slack/events` when Slack is configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)."""
     if settings.slack is None:
         return

@@ -13,12 +13,13 @@ from collections.abc import Iterable
 from bot.slack.blocks import notice_message
 from bot.slack.client import SlackApi
 from bot.slack.people import PLATFORM
-from bot.slack.returns import by_ids, recorded
+from bot.slack.returns import recorded
 from perfbot.channel import TransportError
 from perfbot.config import Config
 from perfbot.model import RoundState
 from perfbot.notices import NoticeKind, PersonNotice
 from perfbot.periods import Period
+from perfbot.services.duties import by_ids
 from perfbot.store import Store
 from perfbot.store.directory_repo import ChatDirectory, ChatMessage
 

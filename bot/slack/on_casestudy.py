@@ -14,7 +14,6 @@ from slack_bolt import App as BoltApp
 from bot.slack import messages as say
 from bot.slack.modals import CASE_STUDY_MODAL, case_study_modal, read_case_study
 from bot.slack.on_replies import plain_text
-from bot.slack.returns import current_round, measures_for
 from bot.slack.runtime import Slack, log
 from collectors import case_studies
 from collectors.case_studies import LIMITS, TEXT_FIELDS, CaseStudySubmission, Choices
@@ -49,8 +48,8 @@ def open_case_study(slack: Slack, *, trigger_id: str, user_id: str = "", text: s
     mine = []
     known = slack.people.directory.person_at("slack", user_id) if user_id else None  # no API call:
     if known is not None:  # the form must open within the trigger's 3 seconds
-        found = current_round(store, known.email)
-        mine = measures_for(store, known.email, found.period) if found else []
+        found = slack.perf.duties.current_round(known.email)
+        mine = slack.perf.duties.owed(known.email, found.period).measures if found else []
     choices = Choices.of(store)
     view = case_study_modal(
         themes=choices.themes, services=choices.services, what_happened=text[: LIMITS["what_happened"]],

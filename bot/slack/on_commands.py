@@ -16,7 +16,6 @@ from bot.slack import messages as say
 from bot.slack.blocks import escape, fallback_text
 from bot.slack.on_casestudy import open_case_study
 from bot.slack.on_returns import open_returns
-from bot.slack.returns import current_round, measures_for
 from bot.slack.runtime import Slack, log
 from perfbot.periods import Period, PeriodError
 from schedules.chase import ChaseReport
@@ -63,7 +62,7 @@ def status(slack: Slack, user_id: str, text: str) -> str:
     store = slack.perf.store
     email = slack.people.email_of(user_id) or ""
     try:
-        found = store.rounds.get(Period.parse(text)) if text else current_round(store, email)
+        found = store.rounds.get(Period.parse(text)) if text else slack.perf.duties.current_round(email)
     except PeriodError:
         return say.NOT_A_PERIOD.format(text=escape(text[:40]))
     if found is None:
@@ -71,7 +70,7 @@ def status(slack: Slack, user_id: str, text: str) -> str:
     returned = store.returns.for_period(found.period)
     lines = [say.STATUS_HEAD.format(period=found.period, state=found.state.value,
                                     deadline=f"{found.deadline:%A %-d %B %Y}")]  # fmt: skip
-    mine = measures_for(store, email, found.period)
+    mine = slack.perf.duties.owed(email, found.period).measures
     if mine:
         lines.append(say.STATUS_MINE.format(returned=sum(m.measure_id in returned for m in mine),
                                             expected=len(mine)))  # fmt: skip

@@ -17,14 +17,14 @@ from bot.slack import messages as say
 from bot.slack.blocks import escape, returns_value, section
 from bot.slack.carried import SaveButton
 from bot.slack.reply_offer import CONFIRM_REPLY, Offer, offer_blocks, offer_for, saved_message
-from bot.slack.returns import by_ids, current_round, measures_for
 from bot.slack.runtime import Slack, log
 from collectors.reply_parser import Candidate, NotRead, Reading, read_reply
-from collectors.submissions import Submission
 from perfbot.channel import TransportError
 from perfbot.model import Measure
 from perfbot.notices import PersonNotice
 from perfbot.periods import Period
+from perfbot.services.duties import by_ids
+from perfbot.submission import Submission
 
 _MENTION = re.compile(r"<[@#!][^>]*>")
 _LINK = re.compile(r"<([^>|]+)\|([^>]+)>|<([^>]+)>")
@@ -58,8 +58,8 @@ def _about(slack: Slack, event: dict[str, Any], email: str) -> tuple[Period, lis
     if anchor is not None:
         notice = PersonNotice.from_content(anchor.content)
         return anchor.period, by_ids(store, [m.measure_id for m in notice.measures])
-    found = current_round(store, email)
-    return None if found is None else (found.period, measures_for(store, email, found.period))
+    found = slack.perf.duties.current_round(email)
+    return None if found is None else (found.period, slack.perf.duties.owed(email, found.period).measures)
 
 
 def read_message(slack: Slack, event: dict[str, Any]) -> None:

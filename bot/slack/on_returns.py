@@ -28,12 +28,13 @@ from bot.slack.modals import (
     read_returns,
     returns_modal,
 )
-from bot.slack.returns import by_ids, current_round, lines_for, measures_for, recorded
+from bot.slack.returns import lines_for, recorded
 from bot.slack.runtime import Slack, log
-from collectors.submissions import Submission
 from perfbot.channel import TransportError
 from perfbot.model import Measure, Round, RoundState, Value
 from perfbot.periods import Period, PeriodError
+from perfbot.services.duties import by_ids
+from perfbot.submission import Submission
 
 Ack = Callable[..., Any]
 
@@ -104,12 +105,12 @@ def _what_to_return(
     if email is None:
         return say.NOT_IN_SLACK
     try:
-        found = store.rounds.get(Period.parse(period)) if period else current_round(store, email)
+        found = store.rounds.get(Period.parse(period)) if period else slack.perf.duties.current_round(email)
     except PeriodError:
         found = None
     if found is None or found.state is not RoundState.OPEN:
         return say.NO_ROUND if found is None else say.ROUND_CLOSED
-    measures = by_ids(store, ids) if ids else measures_for(store, email, found.period)
+    measures = by_ids(store, ids) if ids else slack.perf.duties.owed(email, found.period).measures
     return (found, measures) if measures else say.NO_MEASURES.format(period=found.period)
 
 

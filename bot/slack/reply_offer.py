@@ -10,12 +10,11 @@ from typing import Any
 from bot.slack import messages as say
 from bot.slack.blocks import OPEN_RETURNS, Block, actions, button, escape, returns_value, section
 from collectors.reply_parser import Reading
-from collectors.submissions import SubmissionResult
-from collectors.validation import FieldErrors
 from perfbot.formatting import format_value
 from perfbot.model import Measure
 from perfbot.periods import Period
 from perfbot.rag import RagResult
+from perfbot.submission import FieldErrors, SubmissionResult
 
 CONFIRM_REPLY = "confirm_reply"
 MAX_VALUE = 1900  # a button's value holds 2,000 characters

@@ -1,4 +1,7 @@
-"""What a person has to return in a round and what they have returned (domain data, no Slack)."""
+"""What a person has returned, as Slack shows it (domain data, no Slack).
+
+What they have to return is `perfbot.services.duties` (`Services.duties`), as on every channel.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from dataclasses import dataclass
 
 from perfbot.config import Config
 from perfbot.formatting import format_value
-from perfbot.model import Measure, Round, RoundState
+from perfbot.model import Measure
 from perfbot.notices import MeasureLine
 from perfbot.periods import Period
 from perfbot.rating import rate_in_context
@@ -23,26 +26,6 @@ class Recorded:
     revision: int
     commentary: str = ""
     action: str = ""
-
-
-def open_rounds(store: Store) -> list[Round]:
-    """Open rounds, oldest first."""
-    return [r for r in store.rounds.all() if r.state is RoundState.OPEN]
-
-
-def measures_for(store: Store, email: str, period: Period) -> list[Measure]:
-    """The measures a person returns in a round: those they own, else those their service owes."""
-    email = email.lower()
-    due = [m for m in store.register.measures() if m.due_in(period)]
-    owned = [m for m in due if m.owner_email.lower() == email]
-    return owned or [m for m in due if m.head_of_service_email.lower() == email]
-
-
-def current_round(store: Store, email: str) -> Round | None:
-    """The newest open round in which the person has returns (else the newest open round)."""
-    rounds = open_rounds(store)
-    mine = [r for r in rounds if measures_for(store, email, r.period)]
-    return (mine or rounds or [None])[-1]
 
 
 def recorded(
@@ -66,9 +49,3 @@ def recorded(
 def lines_for(store: Store, period: Period, measures: list[Measure]) -> tuple[MeasureLine, ...]:
     """Each measure with its target and last quarter's value."""
     return measure_lines(store, measures, period)
-
-
-def by_ids(store: Store, ids: list[str]) -> list[Measure]:
-    """Measures by id, in the order given, skipping any no longer in the register."""
-    found = [store.register.measure(i) for i in ids]
-    return [m for m in found if m is not None]

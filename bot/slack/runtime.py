@@ -1,4 +1,4 @@
-"""What the Slack listeners work with: perfbot's app, the Web API, people and notices."""
+"""What the Slack listeners work with: perfbot's services, the Web API, people and notices."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from bot.slack.followups import FollowUps
 from bot.slack.home import HomeData, home_view
 from bot.slack.notices import NoticeMessages
 from bot.slack.people import SlackPeople
-from bot.slack.returns import current_round, lines_for, measures_for, recorded
-from perfbot.app import App
+from bot.slack.returns import lines_for, recorded
 from perfbot.channel import TransportError
+from perfbot.services import Services
 from schedules.status import service_status
 
 log = logging.getLogger("perfbot.slack")
@@ -21,7 +21,7 @@ log = logging.getLogger("perfbot.slack")
 
 @dataclass
 class Slack:
-    perf: App
+    perf: Services
     api: SlackApi
     people: SlackPeople
     notices: NoticeMessages
@@ -34,7 +34,7 @@ class Slack:
         )
 
     @classmethod
-    def build(cls, perf: App, api: SlackApi) -> Slack:
+    def build(cls, perf: Services, api: SlackApi) -> Slack:
         people = SlackPeople(api, perf.store, perf.config)
         notices = NoticeMessages(api, people.directory, perf.store, perf.config)
         return cls(perf, api, people, notices)
@@ -49,10 +49,10 @@ class Slack:
 
     def home_data(self, email: str, *, note: str = "") -> HomeData:
         store = self.perf.store
-        found = current_round(store, email)
+        found = self.perf.duties.current_round(email)
         if found is None:
             return HomeData(note=note)
-        measures = measures_for(store, email, found.period)
+        measures = self.perf.duties.owed(email, found.period).measures
         services = service_status(store, found.period) if self.people.is_officer(email) else []
         return HomeData(
             period=str(found.period), deadline=f"{found.deadline:%A %-d %B %Y}",

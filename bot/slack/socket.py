@@ -16,8 +16,8 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.slack import inbound
 from bot.slack.app import build_bolt
-from perfbot.app import App
 from perfbot.config import ConfigError
+from perfbot.services import Services
 from perfbot.settings import SlackSettings
 
 log = logging.getLogger("perfbot.slack")
@@ -36,7 +36,7 @@ class CheckedSocketModeHandler(SocketModeHandler):
         super().handle(client, req)
 
 
-def socket_handler(app: App, settings: SlackSettings) -> SocketModeHandler:
+def socket_handler(app: Services, settings: SlackSettings) -> SocketModeHandler:
     """A Socket Mode handler for perfbot's bolt app (call `.start()` to run it)."""
     if not settings.app_token:
         raise ConfigError("SLACK_APP_TOKEN (an app-level token starting 'xapp-') is needed for "

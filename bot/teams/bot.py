@@ -25,7 +25,7 @@ from perfbot.settings import M365Settings
 from perfbot.store.conversations_repo import ConversationRef
 
 if TYPE_CHECKING:
-    from perfbot.app import App
+    from perfbot.services import Services
 
 log = logging.getLogger("perfbot.teams")
 
@@ -33,7 +33,7 @@ log = logging.getLogger("perfbot.teams")
 class TeamsBot:
     """Answers Teams activities for one perfbot app."""
 
-    def __init__(self, app: App, settings: M365Settings, *, identity: Identity | None = None) -> None:
+    def __init__(self, app: Services, settings: M365Settings, *, identity: Identity | None = None) -> None:
         self.app = app
         self.settings = settings
         self.adapter = RouteKeeper()

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.teams import messages as say
+from bot.teams.digest_card import RAG_COLOURS, plain
 from perfbot.formatting import format_value, rag_label
 from perfbot.notices import Alert, MeasureLine
-from reports.render_adaptive import RAG_COLOURS, plain
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 VERSION = "1.5"

@@ -11,19 +11,19 @@ from collectors.case_studies import TEXT_FIELDS, CaseStudySubmission, Choices
 from perfbot.model import CaseStudy
 
 if TYPE_CHECKING:
-    from perfbot.app import App
+    from perfbot.services import Services
 
 FIELDS = (*TEXT_FIELDS, "consent")
 
 
-def choices(app: App) -> tuple[list[str], list[str]]:
+def choices(app: Services) -> tuple[list[str], list[str]]:
     """The register's themes and services."""
     found = Choices.of(app.store)
     return found.themes, found.services
 
 
 def submit(
-    app: App, *, email: str, data: dict[str, Any], delivery: str
+    app: Services, *, email: str, data: dict[str, Any], delivery: str
 ) -> tuple[FormState | None, CaseStudy | None]:
     """Store the case study (a retry of the same `delivery` is stored once), or the errors."""
     values = {name: _text(data.get(name)) for name in FIELDS}

@@ -14,6 +14,7 @@ import requests
 
 from bot import messages
 from bot.teams import cards
+from bot.teams.digest_card import render_adaptive
 from bot.teams.identity import BOT_RESOURCE, Identity
 from bot.teams.refs import conversations_of
 from bot.teams.returns import form_from_notice
@@ -21,12 +22,11 @@ from bot.teams.sender import BotSender, ConversationGone
 from bot.teams.webhook import WorkflowWebhook
 from perfbot.channel import TransportError
 from perfbot.config import Config, ConfigError
+from perfbot.digest import Digest
 from perfbot.notices import Alert, NoticeKind, PersonNotice
 from perfbot.settings import M365Settings
 from perfbot.store import Store
 from perfbot.store.conversations_repo import ConversationRef
-from reports.digest import Digest
-from reports.render_adaptive import render_adaptive
 
 WEBHOOK = "workflow-webhook"
 ROUTES = ("bot", "webhook")

@@ -24,7 +24,7 @@ from schedules.errors import RoundError
 from schedules.status import service_status
 
 if TYPE_CHECKING:
-    from perfbot.app import App
+    from perfbot.services import Services
 
 _MENTION = re.compile(r"<at>.*?</at>", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -41,7 +41,7 @@ def clean(text: str) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", _MENTION.sub(" ", text or ""))).split())
 
 
-def handle(app: App, text: str, *, email: str, where: ConversationRef) -> Reply:
+def handle(app: Services, text: str, *, email: str, where: ConversationRef) -> Reply:
     """Answer one typed command."""
     words = clean(text).split(" ")
     command, args = words[0].lower(), words[1:]
@@ -53,16 +53,16 @@ def handle(app: App, text: str, *, email: str, where: ConversationRef) -> Reply:
     return _plain_reply(app, clean(text), email) if where.kind == "personal" else Reply(say.HELP)
 
 
-def latest_open(app: App) -> Round | None:
+def latest_open(app: Services) -> Round | None:
     rounds = [r for r in app.store.rounds.all() if r.state is RoundState.OPEN]
     return rounds[-1] if rounds else None
 
 
-def _is_officer(app: App, email: str) -> bool:
+def _is_officer(app: Services, email: str) -> bool:
     return email.lower() in {o.lower() for o in app.config.performance_officers}
 
 
-def _submit(app: App, args: list[str], email: str, where: ConversationRef) -> Reply:
+def _submit(app: Services, args: list[str], email: str, where: ConversationRef) -> Reply:
     found = latest_open(app)
     if found is None:
         return Reply(say.NO_OPEN_ROUND)
@@ -72,7 +72,7 @@ def _submit(app: App, args: list[str], email: str, where: ConversationRef) -> Re
     return Reply(card=cards.return_card(form))
 
 
-def _plain_reply(app: App, text: str, email: str) -> Reply:
+def _plain_reply(app: Services, text: str, email: str) -> Reply:
     """'M1 was 87.5%, down because …': read it, and offer it on a card to check and submit."""
     found = latest_open(app)
     if found is None or not any(ch.isdigit() for ch in text):
@@ -93,13 +93,13 @@ def _plain_reply(app: App, text: str, email: str) -> Reply:
     return Reply(card=cards.return_card(form, cards.FormState(values=typed)))
 
 
-def _case_study(app: App, args: list[str], email: str, where: ConversationRef) -> Reply:
+def _case_study(app: Services, args: list[str], email: str, where: ConversationRef) -> Reply:
     measures = app.store.register.measures()
     themes, services = sorted({m.theme for m in measures}), sorted({m.service for m in measures})
     return Reply(card=cards.case_study_card(themes, services))
 
 
-def _status(app: App, args: list[str], email: str, where: ConversationRef) -> Reply:
+def _status(app: Services, args: list[str], email: str, where: ConversationRef) -> Reply:
     found = latest_open(app)
     if found is None:
         return Reply(say.NO_OPEN_ROUND)
@@ -122,7 +122,7 @@ def _status(app: App, args: list[str], email: str, where: ConversationRef) -> Re
     return Reply("\n".join(lines))
 
 
-def _chase(app: App, args: list[str], email: str, where: ConversationRef) -> Reply:
+def _chase(app: Services, args: list[str], email: str, where: ConversationRef) -> Reply:
     if not _is_officer(app, email):
         return Reply(say.OFFICERS_ONLY.format(what="chase"))
     scope = {"service": None, "owner": None}
@@ -146,7 +146,7 @@ def _chase(app: App, args: list[str], email: str, where: ConversationRef) -> Rep
     return Reply("\n".join(lines))
 
 
-def _digest(app: App, args: list[str], email: str, where: ConversationRef) -> Reply:
+def _digest(app: Services, args: list[str], email: str, where: ConversationRef) -> Reply:
     if [a.lower() for a in args[:1]] != ["here"]:
         return Reply(say.HELP)
     if not _is_officer(app, email):

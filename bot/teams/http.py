@@ -30,7 +30,7 @@ from perfbot.channel import TransportError
 from perfbot.settings import Settings
 
 if TYPE_CHECKING:
-    from perfbot.app import App
+    from perfbot.services import Services
 
 log = logging.getLogger("perfbot.teams")
 PATH = "/api/messages"
@@ -38,7 +38,7 @@ MAX_BODY_BYTES = 2 * 1024 * 1024  # an activity is a few KB (a message at most ~
 UNREACHABLE = (httpx.HTTPError, OSError, TransportError)
 
 
-def mount(app: App, settings: Settings, asgi: FastAPI) -> None:
+def mount(app: Services, settings: Settings, asgi: FastAPI) -> None:
     """Serve the Teams bot when its app registration is configured."""
     if settings.m365 is None or not settings.m365.bot_enabled:
         return

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 from bot import messages as core_messages
 from bot.teams import messages as say
 from bot.teams.cards import Accepted, FormState, ReturnForm, input_id
-from collectors.submissions import Submission
 from perfbot.model import Measure
 from perfbot.notices import NoticeKind, PersonNotice
 from perfbot.periods import Period, PeriodError
+from perfbot.submission import Submission
 from schedules.notices import LINK_LIFETIME_AFTER_DEADLINE, measure_lines
 
 if TYPE_CHECKING:
-    from perfbot.app import App
+    from perfbot.services import Services
 
 FIELDS = ("value", "commentary", "action")
 
@@ -46,7 +46,7 @@ def form_from_notice(notice: PersonNotice) -> ReturnForm:
                       form_url=notice.form_url)  # fmt: skip
 
 
-def owned_outstanding(app: App, email: str, period: Period) -> list[Measure]:
+def owned_outstanding(app: Services, email: str, period: Period) -> list[Measure]:
     """The person's measures due in this round with no return yet."""
     returned = app.store.returns.for_period(period)
     return [m for m in app.store.register.measures()
@@ -54,7 +54,7 @@ def owned_outstanding(app: App, email: str, period: Period) -> list[Measure]:
             and m.measure_id not in returned]  # fmt: skip
 
 
-def form_for(app: App, email: str, period: Period, measures: list[Measure]) -> ReturnForm | None:
+def form_for(app: Services, email: str, period: Period, measures: list[Measure]) -> ReturnForm | None:
     """A fresh return card for these measures (None when the round is not open)."""
     found = app.store.rounds.get(period)
     if found is None or not measures:
@@ -67,7 +67,7 @@ def form_for(app: App, email: str, period: Period, measures: list[Measure]) -> R
     return form_from_notice(notice)
 
 
-def submit_card(app: App, *, email: str, data: dict[str, Any], delivery: str) -> CardOutcome:
+def submit_card(app: Services, *, email: str, data: dict[str, Any], delivery: str) -> CardOutcome:
     """Check every figure typed into the card; store them all, or none with errors shown.
 
     `delivery` names this submission uniquely (conversation and activity id): a retry of it is
@@ -105,7 +105,7 @@ def _submission(measure_id: str, period: Period, values: dict[str, str], email: 
                       confirmed=typed("confirm").lower() == "true")  # fmt: skip
 
 
-def _check(app: App, submissions: list[Submission], values: dict[str, str]) -> FormState:
+def _check(app: Services, submissions: list[Submission], values: dict[str, str]) -> FormState:
     errors: dict[str, str] = {}
     confirm: set[str] = set()
     for submission in submissions:
@@ -118,7 +118,7 @@ def _check(app: App, submissions: list[Submission], values: dict[str, str]) -> F
     return FormState(values, errors, frozenset(confirm))
 
 
-def _store(app: App, email: str, period: Period, measures: list[Measure],
+def _store(app: Services, email: str, period: Period, measures: list[Measure],
            submissions: list[Submission]) -> CardOutcome:  # fmt: skip
     lines = {line.measure_id: line for line in measure_lines(app.store, measures, period)}
     accepted, errors = [], {}

@@ -10,8 +10,8 @@ from __future__ import annotations
 import requests
 
 from bot.teams.cards import Card
+from bot.teams.digest_card import teams_message
 from perfbot.channel import TransportError
-from reports.render_adaptive import teams_message
 
 _TRANSIENT = {408, 429, 500, 502, 503, 504}
 

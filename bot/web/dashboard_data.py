@@ -7,10 +7,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from perfbot.digest import RAG_ORDER
 from perfbot.model import RoundState
 from perfbot.periods import Period
 from perfbot.store import Store
-from reports.analysis import RAG_ORDER, Analysis
+from reports.analysis import Analysis
 
 
 @dataclass

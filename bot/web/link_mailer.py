@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from bot.email.channel import EmailChannel
 from bot.web.sign_in_links import NoAccess, issue_link
 from bot.web.throttle import Throttle
-from perfbot.app import App
 from perfbot.channel import TransportError
+from perfbot.services import Services
 from perfbot.settings import Settings
 
 log = logging.getLogger("perfbot.web")
@@ -28,13 +28,13 @@ class LinkMailer:
     per_client: Throttle = field(default_factory=lambda: _hourly(10))
 
     @classmethod
-    def for_settings(cls, app: App, settings: Settings) -> LinkMailer | None:
+    def for_settings(cls, app: Services, settings: Settings) -> LinkMailer | None:
         """None when e-mail is not configured (the page then says to ask the officer)."""
         if settings.email is None:
             return None
         return cls(EmailChannel.from_settings(settings.email, m365=settings.m365, config=app.config))
 
-    def maybe_send(self, app: App, email: str, *, client: str, now: datetime) -> None:
+    def maybe_send(self, app: Services, email: str, *, client: str, now: datetime) -> None:
         """Send a link if the person has a role and the limits allow; say nothing either way."""
         if not self.per_client.allow(client, now=now) or not self.per_address.allow(email, now=now):
             log.warning("sign-in link by e-mail refused: over the rate limit")

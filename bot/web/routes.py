@@ -33,7 +33,8 @@ from bot.web.pages import Pages, page
 from bot.web.roles import WebSettings
 from bot.web.state import WebState
 from bot.web.store_errors import store_write_failed
-from perfbot.app import App, secret_for
+from perfbot.secret_key import secret_for
+from perfbot.services import Services
 from perfbot.settings import Settings
 from perfbot.store import StoreWriteError
 
@@ -43,8 +44,8 @@ ROUTERS = (views_home, views_returns, views_casestudies, views_moderation, views
            views_register, views_dashboard, views_admin, views_email_link, views_inbox)  # fmt: skip
 
 
-def web_state(app: App) -> WebState:
-    """The web channel's settings and signers for one perfbot App."""
+def web_state(app: Services) -> WebState:
+    """The web channel's settings and signers for one data directory's services."""
     secret = secret_for(app.data_dir)
     return WebState(
         app=app,
@@ -56,7 +57,7 @@ def web_state(app: App) -> WebState:
     )
 
 
-def mount(app: App, settings: Settings, asgi: FastAPI) -> None:
+def mount(app: Services, settings: Settings, asgi: FastAPI) -> None:
     """Add the web forms and dashboard to `asgi` (called by perfbot.server.create_asgi)."""
     asgi.state.perfbot_web = web_state(app)
     asgi.state.perfbot_link_mailer = LinkMailer.for_settings(app, settings)  # sign-in links by e-mail

@@ -6,14 +6,15 @@ from datetime import timedelta
 
 from bot.web.auth import SignInLinks
 from bot.web.roles import WebSettings, roles_for
-from perfbot.app import App, secret_for
+from perfbot.secret_key import secret_for
+from perfbot.services import Services
 
 
 class NoAccess(ValueError):
     """The person has no role, so a link would be useless (message is user-facing)."""
 
 
-def issue_link(app: App, email: str) -> tuple[str, int]:
+def issue_link(app: Services, email: str) -> tuple[str, int]:
     """The sign-in URL for `email` and how many hours it lasts; NoAccess if they have no role."""
     person = email.strip().lower()
     web = WebSettings.from_config(app.config)

@@ -1,4 +1,4 @@
-"""What every web request needs: the perfbot App, the web settings, templates and signers."""
+"""What every web request needs: perfbot's services, the web settings, templates and signers."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from starlette.requests import Request
 from bot.web.auth import SessionCodec, SignInLinks
 from bot.web.pages import Pages
 from bot.web.roles import WebSettings
-from perfbot.app import App
+from perfbot.services import Services
 
 
 @dataclass(frozen=True)
 class WebState:
-    app: App
+    app: Services
     web: WebSettings
     pages: Pages
     sign_in: SignInLinks

@@ -21,11 +21,11 @@ from bot.web.measure_facts import facts, stored_rag
 from bot.web.pages import page, redirect
 from bot.web.state import WebState, state_of
 from bot.web.views_home import link_error
-from collectors.submissions import Submission
 from perfbot.links import LinkError
 from perfbot.model import Measure, Round, RoundState
 from perfbot.periods import Period
 from perfbot.store import Drafts
+from perfbot.submission import Submission
 
 router = APIRouter()
 _FORM_KEY = re.compile(r"^[0-9a-f]{32}$")

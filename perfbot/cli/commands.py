@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from collectors.bulk import import_returns
-from collectors.submissions import Submission
 from perfbot import app as app_module
 from perfbot.cli.errors import UserError
 from perfbot.config import CONFIG_NAME, DEFAULT_TOML
 from perfbot.formatting import format_value, rag_label
+from perfbot.submission import Submission
 from perfbot.tables import render
 from reports.analysis import analyse
 from schedules.status import (
@@ -180,10 +180,11 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    from reports.render import DIGEST_FORMATS, render_digest
+    from perfbot.channels import digest_renderers
 
-    if args.format not in DIGEST_FORMATS:
-        raise UserError(f"digest format '{args.format}' is unknown; use one of {', '.join(DIGEST_FORMATS)}")
+    renderers = digest_renderers()
+    if args.format not in renderers.names:
+        raise UserError(f"digest format '{args.format}' is unknown; use one of {', '.join(renderers.names)}")
     app = _app(args)
     if args.post:
         delivery = app.cycle.post_digest(args.period, actor=args.actor)
@@ -191,7 +192,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
             print(f"perfbot: error: not delivered: {key}: {error}", file=sys.stderr)
         print(f"Posted the {args.period} digest: {len(delivery.sent)} sent, {len(delivery.failed)} failed.")
         return 1 if delivery.failed else 0
-    print(render_digest(app.digest(args.period), args.format))
+    print(renderers.render(app.digest(args.period), args.format))
     return 0
 
 

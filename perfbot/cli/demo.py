@@ -13,7 +13,6 @@ from pathlib import Path
 from bot.email.channel import EmailChannel
 from bot.email.compose import Sender
 from bot.email.folder import EmlFolder
-from collectors.submissions import Submission
 from perfbot import app as app_module
 from perfbot.cli.demo_data import (
     ACTIONS,
@@ -38,6 +37,7 @@ from perfbot.model import Measure
 from perfbot.people import Absence, stand_in
 from perfbot.periods import Period
 from perfbot.register_import import load_register
+from perfbot.submission import Submission
 from reports.publish import write_quarterly
 from reports.render_text import render_text
 

@@ -35,7 +35,7 @@ from typing import Any
 import pytest
 
 import bot.slack.app as slack_app
-from reports.render_blockkit import render_blockkit
+from bot.slack.digest_blocks import render_blockkit
 from tests.badinput.support import (
     assert_open_data_is_formula_safe,
     cases,

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from collectors.submissions import Submission
 from perfbot.model import Return
 from perfbot.store import OutboxStatus
+from perfbot.submission import Submission
 from schedules.calendar import WorkingCalendar, WorkingHours
 from tests.integration.test_cycle_support import ALICE, BOB, CAROL, Q3, london, opened_q3, reply
 

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from bot import messages
-from collectors.submissions import Submission
 from perfbot import app as app_module
 from perfbot.clock import LONDON, Clock, ManualClock
+from perfbot.digest import Digest
 from perfbot.model import Frequency
 from perfbot.notices import Alert, PersonNotice
 from perfbot.periods import Period
-from reports.digest import Digest
+from perfbot.submission import Submission
 from tests.conftest import make_measure
 
 Q3 = Period(2025, 3)  # the round most tests run: it opens on Thursday 8 January 2026

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from collectors.submissions import Submission
 from perfbot.store.outbox_repo import OutboxMessage, OutboxStatus
+from perfbot.submission import Submission
 from tests.e2e.council import OFFICER, PERIOD, Council, _build, _data_dir, small_measures
 
 

@@ -16,8 +16,8 @@ from bot.sharepoint.poller import poll
 from bot.sharepoint.provision import provision
 from bot.sharepoint.upload import report_files, upload_reports
 from bot.teams.identity import Identity
-from collectors.submissions import Submission
 from perfbot.periods import Period
+from perfbot.submission import Submission
 from reports.publish import write_quarterly
 from tests.fakes.sharepoint import FakeSharePoint, SPItem
 from tests.integration.test_teams_support import ALICE, BOB, PERIOD, M365World, world

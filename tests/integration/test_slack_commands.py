@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from collectors.submissions import Submission
 from perfbot.model import CaseStudyStatus
+from perfbot.submission import Submission
 from tests.fakes import slack_signing as signing
 from tests.integration.test_slack_support import (
     CMT,

@@ -11,7 +11,7 @@ from bot.slack.client import SlackApi
 from bot.slack.pacing import Pacer
 from perfbot.channel import TransportError
 from perfbot.clock import LONDON
-from reports.digest import Digest, ExceptionItem
+from perfbot.digest import Digest, ExceptionItem
 from tests.fakes.slack_api import Tier
 from tests.integration.test_slack_support import (
     CMT,

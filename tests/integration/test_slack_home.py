@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from collectors.submissions import Submission
+from perfbot.submission import Submission
 from tests.fakes import slack_signing as signing
 from tests.integration.test_slack_support import (
     JO,

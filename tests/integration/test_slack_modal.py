@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from collectors.submissions import Submission
 from perfbot.model import RoundState
+from perfbot.submission import Submission
 from tests.integration.test_slack_support import (
     JO,
     JO_DM,

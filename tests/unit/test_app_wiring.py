@@ -12,23 +12,34 @@ def _m365(site: str | None) -> M365Settings:
     return M365Settings("tenant", "client", "secret", None, None, "https://login.example", None, None, site)
 
 
-def test_sharepoint_polling_is_on_only_when_a_site_is_configured():
-    from bot.sharepoint.poller import poll
+def test_sharepoint_polling_is_on_only_when_a_site_is_configured(tmp_path):
+    services = build(tmp_path / "data")
+    assert enabled_pollers(Settings(), services) == ()
+    assert enabled_pollers(Settings(m365=_m365(None)), services) == ()
+    site = Settings(m365=_m365("https://contoso.sharepoint.com/sites/perf"))
+    (poller,) = enabled_pollers(site, services)
+    assert callable(poller)
 
-    assert enabled_pollers(Settings()) == ()
-    assert enabled_pollers(Settings(m365=_m365(None))) == ()
-    assert enabled_pollers(Settings(m365=_m365("https://contoso.sharepoint.com/sites/perf"))) == (poll,)
+
+def test_each_platform_package_has_one_factory_and_its_digest_format_is_registered():
+    from perfbot.channels import digest_renderers, platforms
+
+    names = [p.name for p in platforms(Settings())]
+    assert names == ["web", "slack", "teams", "sharepoint", "email"]
+    unconfigured = {p.name: (p.channel, p.poller) for p in platforms(Settings())}
+    assert all(parts == (None, None) for parts in unconfigured.values())
+    assert digest_renderers().names == ("text", "markdown", "html", "slack", "teams")
 
 
 def test_the_tick_runs_the_cycle_then_every_poller_even_when_one_fails(tmp_path):
     app = build(tmp_path / "data", clock=ManualClock(datetime(2026, 1, 12, 10, tzinfo=LONDON)))
     seen: list[str] = []
 
-    def broken(_app):
+    def broken():
         seen.append("broken")
         raise ConnectionError("SharePoint is down")
 
-    app.pollers = (broken, lambda a: seen.append("second"))
+    app.pollers = (broken, lambda: seen.append("second"))
     app.tick()
     assert seen == ["broken", "second"]
 

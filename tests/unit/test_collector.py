@@ -2,10 +2,11 @@
 
 import pytest
 
-from collectors.submissions import Collector, Submission
+from collectors.submissions import Collector
 from perfbot.config import Config
 from perfbot.model import Polarity, Return, RoundState, Unit
 from perfbot.periods import Period
+from perfbot.submission import Submission
 from tests.conftest import make_measure
 
 Q3 = Period(2025, 3)

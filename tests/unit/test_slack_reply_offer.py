@@ -6,10 +6,10 @@ import json
 
 from bot.slack.reply_offer import MAX_VALUE, offer_blocks, offer_for
 from collectors.reply_parser import Reading
-from collectors.validation import FieldErrors
 from perfbot.model import Measure, Rag, Unit
 from perfbot.periods import Period
 from perfbot.rag import RagResult
+from perfbot.submission import FieldErrors
 
 MEASURE = Measure("CS01", "Calls <answered>", "Theme", "Service", "jo@council.example",
                   "head@council.example", unit=Unit.PERCENT, target=90.0)  # fmt: skip

@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from perfbot.digest import RAG_ORDER, Digest, ExceptionItem
 from perfbot.formatting import rag_label
-from reports.analysis import RAG_ORDER
-from reports.digest import Digest, ExceptionItem
 from reports.wording import figures, heading, long_date, returns_line, travel
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -126,3 +125,8 @@ def teams_message(card: dict[str, Any]) -> dict[str, Any]:
         {"contentType": "application/vnd.microsoft.card.adaptive", "content": card}]}  # fmt: skip
 
 
+
+
+def render_json(digest: Digest) -> str:
+    """The digest's Adaptive Card as JSON (`perfbot digest --format teams`)."""
+    return json.dumps(render_adaptive(digest), indent=2, ensure_ascii=False)

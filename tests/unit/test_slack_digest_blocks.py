@@ -7,14 +7,14 @@ from datetime import datetime
 
 import pytest
 
-from perfbot.clock import LONDON
-from reports.digest import Digest, ExceptionItem
-from reports.render_blockkit import (
+from bot.slack.digest_blocks import (
     MAX_BLOCKS,
     MAX_HEADER_TEXT,
     MAX_SECTION_TEXT,
     render_blockkit,
 )
+from perfbot.clock import LONDON
+from perfbot.digest import Digest, ExceptionItem
 
 LONG = "Demand rose sharply after the storm & the flooding. " * 200  # ~10,000 characters
 

@@ -7,11 +7,12 @@ never mention @channel or a person, or become a link.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from perfbot.digest import Digest, ExceptionItem
 from perfbot.formatting import rag_label
-from reports.digest import Digest, ExceptionItem
 from reports.wording import figures, heading, long_date, rag_counts_line, returns_line, travel
 
 MAX_BLOCKS = 50
@@ -138,3 +139,8 @@ def _thread(rest: list[ExceptionItem], *, start: int, total: int, period: str) -
                     MAX_FALLBACK_TEXT)  # fmt: skip
         replies.append({"text": text, "blocks": blocks})
     return replies
+
+
+def render_json(digest: Digest) -> str:
+    """The digest's Block Kit messages as JSON (`perfbot digest --format slack`)."""
+    return json.dumps(asdict(render_blockkit(digest)), indent=2, ensure_ascii=False)

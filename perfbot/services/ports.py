@@ -1,0 +1,59 @@
+"""The use cases the core asks of the outer packages, as ports the wiring fills.
+
+`ReturnsIntake` is the submit-or-revise use case (`collectors.submissions.Collector`);
+`RoundCommands` is an officer's round commands, chase among them (`schedules.cycle.Cycle`).
+Channel adapters are handed these through `perfbot.services.Services`, never the wiring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, Protocol
+
+from perfbot.dispatch import DeliveryReport
+from perfbot.model import Round, Value
+from perfbot.periods import Period
+from perfbot.rag import RagResult
+from perfbot.submission import FieldErrors, Submission, SubmissionResult
+
+
+class ReturnsIntake(Protocol):
+    """Check and store a return (submit, revise, confirm an unusual figure), for any channel."""
+
+    def may_submit(self, person: str, measure_id: str) -> bool: ...
+
+    def check(
+        self, submission: Submission, *, staged: dict[tuple[str, Period], Value] | None = None
+    ) -> tuple[FieldErrors, object, RagResult | None]: ...
+
+    def submit(self, submission: Submission) -> SubmissionResult: ...
+
+
+class Chased(Protocol):
+    recipient: str
+    addressee: str
+
+
+class QuietOwner(Protocol):
+    owner: str
+
+
+class ChaseOutcome(Protocol):
+    """Who was chased, who was left alone (chased too recently), and what was sent."""
+
+    period: Period
+    chased: Sequence[Chased]
+    quiet: Sequence[QuietOwner]
+    delivery: DeliveryReport
+
+
+class RoundCommands(Protocol):
+    """An officer's commands on a round, the same from the CLI, the console, Slack and Teams."""
+
+    def chase(
+        self, period: Period | None = None, *, service: str | None = None, owner: str | None = None,
+        force: bool = False, actor: str,
+    ) -> ChaseOutcome: ...  # fmt: skip
+
+    def open_round(self, period: Period, *, actor: str, deadline: date | None = None) -> tuple[Round, Any]: ...

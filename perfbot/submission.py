@@ -1,0 +1,45 @@
+"""A return as it arrives from any channel, and what became of it: the submit use case's types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from perfbot.periods import Period
+from perfbot.rag import RagResult
+from perfbot.store import SaveOutcome
+
+
+@dataclass(frozen=True, slots=True)
+class FieldErrors:
+    """Problems keyed by field: "value", "commentary", "action" (or "measure", "period")."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    measure_id: str
+    period: Period
+    value: object
+    commentary: str = ""
+    action: str = ""
+    submitted_by: str | None = None  # None: a trusted operator (the performance officer)
+    channel: str = "cli"
+    idempotency_key: str | None = None  # one delivery (a Slack view id, a Teams activity id…)
+    confirmed: bool = False  # the person confirmed a figure that looks like missing data
+    officer: bool = False  # an officer's write (CLI, console): may correct closed/history quarters
+    reason: str = ""  # why an officer corrects a quarter whose round is not open (required then)
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionResult:
+    errors: dict[str, str] = field(default_factory=dict)
+    outcome: SaveOutcome | None = None
+    rag: RagResult | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.outcome is not None
