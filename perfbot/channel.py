@@ -23,7 +23,11 @@ class TransportError(Exception):
 
 
 class Channel(Protocol):
-    """How perfbot reaches people on one platform."""
+    """How perfbot reaches people on one platform.
+
+    Optional attributes: `parallel_sends` (how many sends it takes at once, default 1) and
+    `lists` (recipients that are shared forms, not people: each round's request goes to them).
+    """
 
     name: str
 

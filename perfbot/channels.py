@@ -35,7 +35,10 @@ def enabled_channels(settings: Settings, *, store: Store, config: Config) -> lis
     order = list(config.channel_order)
     if "email" in available and "email" not in order:  # the natural last channel before local
         order.insert(order.index("local") if "local" in order else len(order), "email")
-    return [available[name] for name in order if name in available]
+    ordered = [available[name] for name in order if name in available]
+    # A shared form (SharePoint's list) reaches no person, so the order does not concern it: it
+    # is on whenever configured, as its rows were before they went through the outbox.
+    return ordered + [c for name, c in available.items() if name not in order and getattr(c, "lists", ())]
 
 
 def digest_renderers(settings: Settings | None = None) -> DigestRenderers:

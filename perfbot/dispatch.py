@@ -71,6 +71,12 @@ class Dispatcher:
         self._slots = [threading.BoundedSemaphore(parallel_sends(c)) for c in self._channels]
 
     @property
+    def list_recipients(self) -> tuple[str, ...]:
+        """Recipients that are shared forms, not people (SharePoint's list): each round's request
+        goes to them too, with every measure (a channel's optional `lists` attribute)."""
+        return tuple(name for c in self._channels for name in getattr(c, "lists", ()))
+
+    @property
     def channel_names(self) -> tuple[str, ...]:
         """The channels in the order they are tried."""
         return tuple(channel.name for channel in self._channels)

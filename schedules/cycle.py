@@ -126,6 +126,7 @@ class Cycle:
             returned={p: frozenset(self.store.returns.for_period(p)) for p in rounds},
             recorded={p: frozenset(m.key for m in self.store.outbox.for_period(p)) for p in rounds},
             stand_ins=self.stand_ins(),
+            lists=self.dispatcher.list_recipients,
         )
 
     def stand_ins(self) -> dict[str, str]:

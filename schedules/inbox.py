@@ -1,12 +1,11 @@
-"""A person's web inbox: every return they still owe across open rounds, and every message
-perfbot recorded for them (sent, waiting, or not delivered), newest first."""
+"""A person's web inbox: every message perfbot recorded for them (sent, waiting, or not
+delivered), newest first. What they still owe is `perfbot.services.duties`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from perfbot.model import Measure, Round, RoundState
 from perfbot.periods import Period
 from perfbot.store import OutboxMessage, OutboxStatus, Store
 from schedules.planner import parse_key
@@ -14,14 +13,6 @@ from schedules.planner import parse_key
 KINDS = {"request": "Request for returns", "reminder": "Reminder", "deadline": "Deadline notice",
          "chase": "Chase", "escalation": "Overdue returns in your service", "digest": "CMT digest",
          "alert": "Exception alert"}  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class Owed:
-    """One open round's outstanding returns for a person."""
-
-    round: Round
-    measures: tuple[Measure, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,21 +25,6 @@ class InboxMessage:
     reason: str
     for_whom: str  # the absent owner when a deputy received it, else ""
     measures: tuple[str, ...]
-
-
-def outstanding(store: Store, email: str) -> list[Owed]:
-    """Per open round (newest first), the measures `email` owns with no return yet."""
-    person = email.lower()
-    mine = [m for m in store.register.measures() if m.owner_email.lower() == person]
-    found = []
-    for round_ in sorted(store.rounds.all(), key=lambda r: r.period, reverse=True):
-        if round_.state is not RoundState.OPEN:
-            continue
-        returned = store.returns.for_period(round_.period)
-        due = tuple(m for m in mine if m.due_in(round_.period) and m.measure_id not in returned)
-        if due:
-            found.append(Owed(round_, due))
-    return found
 
 
 def messages_for(store: Store, email: str) -> list[InboxMessage]:

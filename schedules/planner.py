@@ -48,6 +48,7 @@ class PlanState:
     returned: dict[Period, frozenset[str]]  # measure ids with a return, per round
     recorded: dict[Period, frozenset[str]]  # outbox keys already recorded, per round
     stand_ins: dict[str, str] = field(default_factory=dict)  # person → who receives for them now
+    lists: tuple[str, ...] = ()  # shared forms (SharePoint's list) that get each round's request
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,8 @@ def due_actions(
         returned = state.returned.get(period, frozenset())
         recorded = state.recorded.get(period, frozenset())
         planned = _round_actions(config, dates, opened, expected, returned, state.stand_ins)
+        planned += [_list_request(period, name, opened, expected) for name in state.lists
+                    if opened.state is RoundState.OPEN]  # fmt: skip
         actions += [a for a in planned if a.due_at <= now and a.key not in recorded]
     return sorted(actions, key=lambda a: (a.due_at, a.key))
 
@@ -137,6 +140,12 @@ def _round_actions(
     overdue = group((m for ms in outstanding.values() for m in ms), lambda m: m.head_of_service_email)
     actions += [make(NoticeKind.ESCALATION, head, ms, dates.escalation) for head, ms in overdue.items()]
     return actions + digests
+
+
+def _list_request(period: Period, name: str, opened: Round, expected: list[Measure]) -> DueAction:
+    """A round's request to a shared form: every measure due, at round open."""
+    return DueAction(action_key(period, NoticeKind.REQUEST, name), period, NoticeKind.REQUEST, name,
+                     opened.opened_at, measure_ids=tuple(m.measure_id for m in expected))  # fmt: skip
 
 
 @dataclass(frozen=True)

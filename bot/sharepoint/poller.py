@@ -1,7 +1,7 @@
 """The SharePoint collector: read rows edited since the last poll, store them, write a status back.
 
-`poll(services, client=…)` is what the scheduler tick calls (`bot.sharepoint.platform`). For each list it asks for rows with
-`Modified ge <high-water mark>` (oldest first, paged), so nothing edited in the same second as
+`poll(services, client=…)` is what the scheduler tick calls (`bot.sharepoint.platform`). For
+each list it asks for rows with `Modified ge <high-water mark>` (oldest first, paged), so nothing edited in the same second as
 the mark is missed; rows already handled at exactly that moment and version are skipped. Each
 return row goes through `app.collector.submit` (the row's version is its idempotency key), then
 its Status ("Accepted", or "Needs commentary: …") and RAG are written back only when they
@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from bot.sharepoint import messages as say
 from bot.sharepoint.client import SharePointClient
-from bot.sharepoint.rows import ensure_rows, marks_of
+from bot.sharepoint.rows import marks_of
 from bot.sharepoint.schema import CASE_STUDIES, RETURNS
 from bot.teams.identity import Identity
 from collectors import case_studies
@@ -39,7 +39,6 @@ Row = dict[str, Any]
 
 @dataclass
 class PollReport:
-    rows_opened: list[str] = field(default_factory=list)  # rounds whose rows were made
     accepted: list[str] = field(default_factory=list)  # "M1 2025/26 Q3"
     needs_fixing: list[str] = field(default_factory=list)
     case_studies: list[str] = field(default_factory=list)
@@ -56,10 +55,9 @@ def client_for(settings: M365Settings) -> SharePointClient:
 
 
 def poll(app: Services, *, client: SharePointClient) -> PollReport:
-    """One pass: make new rounds' rows, take edited returns and case studies."""
+    """One pass: take edited returns and case studies (rows are made at round open)."""
     report = PollReport()
     try:
-        report.rows_opened = ensure_rows(app, client)
         _each_changed(app, client, RETURNS.title, lambda row: _return_row(app, client, row, report))
         _each_changed(app, client, CASE_STUDIES.title, lambda row: _case_study_row(app, client, row, report))
     except TransportError as error:

@@ -1,43 +1,29 @@
 """Round open, seen from SharePoint: one "Performance Returns" row per measure for its owner.
 
-This runs as an observer of the store, not as a channel: a list form must have every measure's
-row whichever channel tells the owner about the round (the dispatcher sends each message through
-one channel only). `ensure_rows` finds open rounds whose rows were not made yet, makes the
-missing ones (rows already in the list are kept, so a crash half-way is repaired on the next
-pass) and records that in the store. It runs at every poll, so within a tick of round open.
+The rows are a request like any other: when a round opens the cycle records one request for the
+list (`SharePointChannel`, recipient `LIST`) in the outbox, and delivering it adds the round's
+missing rows (rows already in the list are kept, so a retry after a crash half-way repairs it).
+`perfbot sharepoint rows PERIOD` adds missing rows by hand.
 """
 
 from __future__ import annotations
 
-from datetime import UTC
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from bot.sharepoint import messages as say
 from bot.sharepoint.client import SharePointClient, odata_text
 from bot.sharepoint.schema import RETURNS
 from perfbot.formatting import format_value
-from perfbot.model import RoundState
+from perfbot.notices import MeasureLine
 from perfbot.periods import Period
+from perfbot.services import Services
 from perfbot.store.conversations_repo import SyncMarks
 from schedules.notices import measure_lines
-
-if TYPE_CHECKING:
-    from perfbot.services import Services
 
 
 def marks_of(app: Services) -> SyncMarks:
     return SyncMarks(app.store.files, app.store.clock)
-
-
-def ensure_rows(app: Services, client: SharePointClient) -> list[str]:
-    """Make the rows of every open round that has none yet; returns those rounds."""
-    marks, done = marks_of(app), []
-    for found in app.store.rounds.all():
-        name = f"sharepoint.rows|{found.period}"
-        if found.state is RoundState.OPEN and marks.get(name) is None:
-            marks.set(name, {"rows": open_rows(app, client, found.period)})
-            done.append(str(found.period))
-    return done
 
 
 def open_rows(app: Services, client: SharePointClient, period: Period) -> int:
@@ -45,16 +31,21 @@ def open_rows(app: Services, client: SharePointClient, period: Period) -> int:
     found = app.store.rounds.get(period)
     if found is None:
         raise ValueError(f"the {period} round is not open")
-    where = f"Period eq {odata_text(str(period))}"
+    due = [m for m in app.store.register.measures() if m.due_in(period)]
+    return add_rows(client, str(period), found.deadline, measure_lines(app.store, due, period))
+
+
+def add_rows(client: SharePointClient, period: str, deadline: datetime, lines: Sequence[MeasureLine]) -> int:
+    """Add a row for each measure not in the list yet for `period`; how many were added."""
+    where = f"Period eq {odata_text(period)}"
     existing = {row["Measure ID"] for row in client.items(RETURNS.title, where=where)}
-    missing = [m for m in app.store.register.measures()
-               if m.due_in(period) and m.measure_id not in existing]  # fmt: skip
-    for measure, line in zip(missing, measure_lines(app.store, missing, period), strict=True):
+    missing = [line for line in lines if line.measure_id not in existing]
+    for line in missing:
         client.add_item(RETURNS.title, {
-            "Title": f"{measure.measure_id} {measure.title}", "Measure ID": measure.measure_id,
-            "Period": str(period), "Owner": measure.owner_email,
+            "Title": f"{line.measure_id} {line.title}", "Measure ID": line.measure_id,
+            "Period": period, "Owner": line.owner,
             "Target": "" if line.target is None else format_value(line.target, line.unit),
             "Last value": "" if line.last_value is None else format_value(line.last_value, line.unit),
-            "Due": found.deadline.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "Status": say.AWAITING,
+            "Due": deadline.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "Status": say.AWAITING,
         })  # fmt: skip
     return len(missing)

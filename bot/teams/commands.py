@@ -15,10 +15,9 @@ from bot.teams import cards
 from bot.teams import messages as say
 from bot.teams.markdown import escape_markdown
 from bot.teams.refs import conversations_of
-from bot.teams.returns import form_for, owned_outstanding
+from bot.teams.returns import form_for
 from collectors.reply_parser import Candidate, NotRead, read_reply
 from perfbot.formatting import format_value
-from perfbot.model import Round, RoundState
 from perfbot.store.conversations_repo import ConversationRef
 from schedules.errors import RoundError
 from schedules.status import service_status
@@ -53,20 +52,15 @@ def handle(app: Services, text: str, *, email: str, where: ConversationRef) -> R
     return _plain_reply(app, clean(text), email) if where.kind == "personal" else Reply(say.HELP)
 
 
-def latest_open(app: Services) -> Round | None:
-    rounds = [r for r in app.store.rounds.all() if r.state is RoundState.OPEN]
-    return rounds[-1] if rounds else None
-
-
 def _is_officer(app: Services, email: str) -> bool:
     return email.lower() in {o.lower() for o in app.config.performance_officers}
 
 
 def _submit(app: Services, args: list[str], email: str, where: ConversationRef) -> Reply:
-    found = latest_open(app)
+    found = app.duties.current_round(email)
     if found is None:
         return Reply(say.NO_OPEN_ROUND)
-    form = form_for(app, email, found.period, owned_outstanding(app, email, found.period))
+    form = form_for(app, email, found.period, app.duties.owed(email, found.period).outstanding)
     if form is None:
         return Reply(say.NOTHING_OUTSTANDING.format(period=found.period))
     return Reply(card=cards.return_card(form))
@@ -74,13 +68,13 @@ def _submit(app: Services, args: list[str], email: str, where: ConversationRef) 
 
 def _plain_reply(app: Services, text: str, email: str) -> Reply:
     """'M1 was 87.5%, down because …': read it, and offer it on a card to check and submit."""
-    found = latest_open(app)
+    found = app.duties.current_round(email)
     if found is None or not any(ch.isdigit() for ch in text):
         return Reply(say.HELP)
-    returned = app.store.returns.for_period(found.period)
-    mine = [m for m in app.store.register.measures()
-            if m.owner_email.lower() == email.lower() and m.due_in(found.period)]  # fmt: skip
-    candidates = [Candidate(m.measure_id, m.title, m.unit.value, m.measure_id not in returned) for m in mine]
+    duties = app.duties.owed(email, found.period).duties
+    mine = [d.measure for d in duties]
+    candidates = [Candidate(d.measure.measure_id, d.measure.title, d.measure.unit.value, not d.returned)
+                  for d in duties]  # fmt: skip
     reading = read_reply(text, candidates, quarter=found.period.quarter)
     if isinstance(reading, NotRead):
         return Reply(f"{escape_markdown(reading.reason)}\n{say.OR_SUBMIT}")
@@ -100,12 +94,11 @@ def _case_study(app: Services, args: list[str], email: str, where: ConversationR
 
 
 def _status(app: Services, args: list[str], email: str, where: ConversationRef) -> Reply:
-    found = latest_open(app)
+    found = app.duties.current_round(email)
     if found is None:
         return Reply(say.NO_OPEN_ROUND)
     returned = app.store.returns.for_period(found.period)
-    mine = [m for m in app.store.register.measures()
-            if m.owner_email.lower() == email.lower() and m.due_in(found.period)]  # fmt: skip
+    mine = app.duties.owed(email, found.period).measures
     lines = [say.STATUS_HEADING.format(period=found.period, deadline=f"{found.deadline:%A %-d %B}")]
     for measure in mine:
         got = returned.get(measure.measure_id)

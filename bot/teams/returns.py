@@ -46,14 +46,6 @@ def form_from_notice(notice: PersonNotice) -> ReturnForm:
                       form_url=notice.form_url)  # fmt: skip
 
 
-def owned_outstanding(app: Services, email: str, period: Period) -> list[Measure]:
-    """The person's measures due in this round with no return yet."""
-    returned = app.store.returns.for_period(period)
-    return [m for m in app.store.register.measures()
-            if m.owner_email.lower() == email.lower() and m.due_in(period)
-            and m.measure_id not in returned]  # fmt: skip
-
-
 def form_for(app: Services, email: str, period: Period, measures: list[Measure]) -> ReturnForm | None:
     """A fresh return card for these measures (None when the round is not open)."""
     found = app.store.rounds.get(period)

@@ -1,6 +1,6 @@
 """Who may do what on the web: roles from perfbot.toml and the register.
 
-- owner:   owns (or heads the service of) a measure in the register
+- owner:   has measures to return: owner, deputy or head of service (`perfbot.services.duties`)
 - officer: `council.performance_officers`
 - cmt:     `[web] cmt` — Corporate Management Team, the full dashboard
 - member:  `[web] members` — elected members, the published (closed-round) dashboard
@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from perfbot.config import Config, ConfigError
+from perfbot.services.duties import Duties
 from perfbot.store import Store
 
 
@@ -86,7 +87,6 @@ def roles_for(email: str, *, config: Config, web: WebSettings, store: Store) -> 
         found.add(Role.CMT)
     if person in web.members:
         found.add(Role.MEMBER)
-    if any(person in (m.owner_email.lower(), m.head_of_service_email.lower())
-           for m in store.register.measures()):  # fmt: skip
+    if Duties(store, config).holds_any(person):
         found.add(Role.OWNER)
     return frozenset(found)

@@ -14,7 +14,6 @@ from bot.web.roles import ROLE_NAMES
 from bot.web.state import WebState, state_of
 from bot.web.urls import returns_url
 from perfbot.links import LinkError
-from perfbot.model import RoundState
 
 router = APIRouter()
 PUBLIC = {"/", "/sign-in/{token}", "/sign-out"}  # routes anyone may reach (checked by tests)
@@ -27,22 +26,11 @@ def link_error(error: LinkError) -> WebError:
 
 def _open_returns(web: WebState, email: str) -> list[dict[str, object]]:
     """Each open round where the person has measures: their signed link and progress."""
-    store = web.app.store
-    mine = [m for m in store.register.measures()
-            if email in (m.owner_email.lower(), m.head_of_service_email.lower())]  # fmt: skip
-    found = []
-    for round_ in reversed(store.rounds.all()):
-        if round_.state is not RoundState.OPEN:
-            continue
-        due = [m for m in mine if m.due_in(round_.period)]
-        if due:
-            returned = store.returns.for_period(round_.period)
-            found.append({
-                "period": str(round_.period), "deadline": round_.deadline,
-                "url": returns_url(web.app.links, owner=email, round_=round_),
-                "done": sum(1 for m in due if m.measure_id in returned), "total": len(due),
-            })  # fmt: skip
-    return found
+    return [{
+        "period": str(round_.period), "deadline": round_.deadline,
+        "url": returns_url(web.app.links, owner=email, round_=round_),
+        "done": sum(1 for d in owed.duties if d.returned), "total": len(owed.duties),
+    } for round_, owed in web.app.duties.owed_in_open_rounds(email)]  # fmt: skip
 
 
 @router.get("/")

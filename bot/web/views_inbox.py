@@ -16,7 +16,7 @@ from bot.web.roles import Role
 from bot.web.state import state_of
 from bot.web.urls import returns_url
 from perfbot.clock import LONDON
-from schedules.inbox import messages_for, outstanding
+from schedules.inbox import messages_for
 
 router = APIRouter()
 OWNER = Annotated[User, Depends(require(Role.OWNER, Role.OFFICER, Role.CMT))]
@@ -25,8 +25,8 @@ OWNER = Annotated[User, Depends(require(Role.OWNER, Role.OFFICER, Role.CMT))]
 @router.get("/inbox")
 def inbox(request: Request, user: OWNER) -> Response:
     app = state_of(request).app
-    owed = [{"period": str(o.round.period), "deadline": o.round.deadline.astimezone(LONDON),
-             "measures": o.measures, "url": returns_url(app.links, owner=user.email, round_=o.round)}
-            for o in outstanding(app.store, user.email)]  # fmt: skip
+    owed = [{"period": str(r.period), "deadline": r.deadline.astimezone(LONDON),
+             "measures": o.outstanding, "url": returns_url(app.links, owner=user.email, round_=r)}
+            for r, o in app.duties.owed_in_open_rounds(user.email) if o.outstanding]  # fmt: skip
     shown = [replace(m, at=m.at.astimezone(LONDON)) for m in messages_for(app.store, user.email)]
     return page(request, "inbox.html", title="Your inbox", owed=owed, messages=shown)

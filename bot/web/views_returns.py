@@ -66,8 +66,7 @@ def owner_for(request: Request, token: str) -> Owner:
         raise WebError(410, "This round has closed", f"The round for {period} is closed. If you "
                        "still need to send figures, ask the performance officer to reopen it.")  # fmt: skip
     person = email.lower()
-    measures = {m.measure_id: m for m in store.register.measures() if m.due_in(period)
-                and person in (m.owner_email.lower(), m.head_of_service_email.lower())}  # fmt: skip
+    measures = {m.measure_id: m for m in web.app.duties.owed(person, period).measures}
     if not measures:
         raise WebError(404, "No measures to report", f"{email} has no measures to report for {period}.")
     return Owner(person, found, dict(sorted(measures.items())), token)

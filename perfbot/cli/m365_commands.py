@@ -67,9 +67,6 @@ def cmd_poll(args: argparse.Namespace) -> int:
     from bot.sharepoint.poller import poll
 
     report = poll(_app(args), client=_client())
-    assert report is not None
-    for period in report.rows_opened:
-        print(f"Added the {period} rows to Performance Returns.")
     print(f"Accepted {len(report.accepted)} returns; {len(report.needs_fixing)} rows need fixing; "
           f"{len(report.case_studies)} case studies received.")  # fmt: skip
     if report.error:

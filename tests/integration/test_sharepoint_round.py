@@ -11,16 +11,18 @@ from typing import Any
 
 import pytest
 
+from bot.sharepoint.channel import LIST, SharePointChannel
 from bot.sharepoint.client import SharePointClient
 from bot.sharepoint.poller import poll
 from bot.sharepoint.provision import provision
 from bot.sharepoint.upload import report_files, upload_reports
 from bot.teams.identity import Identity
+from perfbot import app as app_module
 from perfbot.periods import Period
 from perfbot.submission import Submission
 from reports.publish import write_quarterly
 from tests.fakes.sharepoint import FakeSharePoint, SPItem
-from tests.integration.test_teams_support import ALICE, BOB, PERIOD, M365World, world
+from tests.integration.test_teams_support import ALICE, BOB, PERIOD, M365World, register, world
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 RETURNS, STUDIES = "Performance Returns", "Case Studies"
@@ -62,12 +64,14 @@ def add_row(fake: FakeSharePoint, title: str, **values: Any) -> None:
 
 def test_a_round_through_sharepoint(tmp_path: Path) -> None:
     with world(tmp_path) as w:
-        app = w.app()
+        slept: list[float] = []
+        client = sharepoint_client(w, slept)
+        app = app_module.build(w.data, clock=w.clock, settings=w.settings(),
+                               channels=[SharePointChannel(lambda: client)], show=lambda to, text: None)  # fmt: skip
+        app.store.register.apply(register(), [], actor="test")
         period = Period.parse(PERIOD)
         assert app.collector.submit(Submission("M1", period.previous(), 88, "Staff shortage",
                                                  reason="history")).accepted
-        slept: list[float] = []
-        client = sharepoint_client(w, slept)
 
         # Provision: the two lists and their columns, once.
         created = provision(client, app.store)
@@ -76,9 +80,9 @@ def test_a_round_through_sharepoint(tmp_path: Path) -> None:
         theme = next(f for f in w.sharepoint.get_list(STUDIES).fields.values() if f.title == "Theme")
         assert theme.choices == ["Theme A"]
 
-        # Round open: one row per measure for its owner, pre-filled; made once.
-        app.cycle.open_round(period, actor="olive@council.gov.uk")
-        assert poll(app, client=client).rows_opened == [PERIOD]
+        # Round open: one row per measure for its owner, pre-filled, through the outbox; made once.
+        _, opened = app.cycle.open_round(period, actor="olive@council.gov.uk")
+        assert f"{PERIOD}|request|{LIST}" in opened.delivery.sent and opened.delivery.failed == []
         made = rows(w.sharepoint, RETURNS)
         assert set(made) == {"M1 Repairs on time", "M2 Rent collected", "M3 Voids relet"}
         m1 = made["M1 Repairs on time"]
@@ -86,7 +90,10 @@ def test_a_round_through_sharepoint(tmp_path: Path) -> None:
             "M1", PERIOD, ALICE, "90%", "88%")
         assert m1["Status"] == "Awaiting your figure" and m1["Due"].startswith("2026-01-")
         assert made["M3 Voids relet"]["Owner"] == BOB
-        assert poll(app, client=client).rows_opened == []
+        assert app.store.outbox.get(period, f"{PERIOD}|request|{LIST}").channel == "sharepoint"
+        app.cycle.open_round(period, actor="olive@council.gov.uk")  # again: nothing sent twice
+        app.tick()
+        assert len(w.sharepoint.calls_of("items.add")) == 3 and len(rows(w.sharepoint, RETURNS)) == 3
 
         # Owners edit their rows; one is off target with no commentary.
         edit(w.sharepoint, RETURNS, "M1 Repairs on time", Value="95")
