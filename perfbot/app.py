@@ -34,7 +34,9 @@ log = logging.getLogger("perfbot.app")
 class App(Services):
     """The wiring: the services, plus what only the wiring runs (the tick, the pollers).
 
-    Platform packages are handed the `Services` part, never this object.
+    Platform packages are handed it typed as `Services` (the use cases and what they read), and
+    import nothing from this module; `collector` and `cycle` are the concrete services behind the
+    `ReturnsIntake` and `RoundCommands` ports.
     """
 
     collector: Collector
