@@ -21,7 +21,7 @@ PACKAGES = ("bot.web", "bot.slack", "bot.teams", "bot.sharepoint", "bot.email")
 
 def platforms(settings: Settings) -> list[Platform]:
     """Every platform package's parts for these settings (parts not configured are None)."""
-    return [importlib.import_module(name).platform(settings) for name in PACKAGES]
+    return [importlib.import_module(f"{name}.platform").platform(settings) for name in PACKAGES]
 
 
 def enabled_pollers(settings: Settings, services: Services) -> tuple[Poller, ...]:
