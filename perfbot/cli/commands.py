@@ -379,8 +379,9 @@ def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str,
 
     p = add("digest", cmd_digest, "the CMT digest for a quarter")
     p.add_argument("period", type=period_type, help='a quarter like "2025/26 Q3"')
-    p.add_argument("--format", choices=("text", "markdown", "html", "slack", "teams"), default="text",
-                   help="text, Markdown, e-mail-safe HTML, Slack Block Kit or a Teams Adaptive Card")
+    p.add_argument("--format", default="text", metavar="FORMAT",  # checked against the renderers' registry
+                   help="text, markdown (Markdown), html (e-mail-safe HTML), slack (Block Kit) or "
+                        "teams (an Adaptive Card)")
     p.add_argument("--post", action="store_true", help="post it now to the CMT channels")
     with_actor(p)
 
