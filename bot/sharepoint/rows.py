@@ -18,7 +18,7 @@ from bot.sharepoint.schema import RETURNS
 from perfbot.formatting import format_value
 from perfbot.model import RoundState
 from perfbot.periods import Period
-from perfbot.store.conversations_repo import SyncMarks
+from perfbot.store.interfaces import PlatformState
 from schedules.notices import measure_lines
 from schedules.planner import expects_return
 
@@ -26,8 +26,9 @@ if TYPE_CHECKING:
     from perfbot.app import App
 
 
-def marks_of(app: App) -> SyncMarks:
-    return SyncMarks(app.store.files, app.store.clock)
+def marks_of(app: App) -> PlatformState:
+    """SharePoint's bookmarks (rows made per round, how far each list was read)."""
+    return app.store.platform_state("sharepoint")
 
 
 def ensure_rows(app: App, client: SharePointClient) -> list[str]:
@@ -36,7 +37,7 @@ def ensure_rows(app: App, client: SharePointClient) -> list[str]:
     for found in app.store.rounds.all():
         name = f"sharepoint.rows|{found.period}"
         if found.state is RoundState.OPEN and marks.get(name) is None:
-            marks.set(name, {"rows": open_rows(app, client, found.period)})
+            marks.put(name, {"rows": open_rows(app, client, found.period)})
             done.append(str(found.period))
     return done
 

@@ -15,7 +15,8 @@ from bot.slack.client import SlackApi
 from bot.slack.people import PLATFORM
 from perfbot.notices import Alert, NoticeKind
 from perfbot.periods import Period
-from perfbot.store.directory_repo import ChatDirectory, ChatMessage
+from perfbot.store.interfaces import ChatDirectory
+from perfbot.store.records import ChatMessage
 from reports.digest import Digest
 from reports.render_blockkit import render_blockkit
 

@@ -47,7 +47,7 @@ def open_case_study(slack: Slack, *, trigger_id: str, user_id: str = "", text: s
     """The case-study form, with the person's own theme and service chosen if they have one."""
     store = slack.perf.store
     mine = []
-    known = slack.people.directory.person_at("slack", user_id) if user_id else None  # no API call:
+    known = slack.people.known.person_at(user_id) if user_id else None  # no API call:
     if known is not None:  # the form must open within the trigger's 3 seconds
         found = current_round(store, known.email)
         mine = measures_for(store, known.email, found.period) if found else []

@@ -17,12 +17,12 @@ import httpx
 from bot.channel import TransportError
 from bot.teams import cards, casestudy, commands, returns
 from bot.teams import messages as say
+from bot.teams.conversations import ConversationRef
 from bot.teams.identity import BOT_RESOURCE, Identity
 from bot.teams.refs import conversations_of, ref_from_activity
 from bot.teams.sdk import InboundTokens, RouteKeeper, build_sdk_app
 from bot.teams.sender import activity
 from perfbot.settings import M365Settings
-from perfbot.store.conversations_repo import ConversationRef
 
 if TYPE_CHECKING:
     from perfbot.app import App

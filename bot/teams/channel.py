@@ -15,6 +15,7 @@ import requests
 from bot import messages
 from bot.channel import TransportError
 from bot.teams import cards
+from bot.teams.conversations import ConversationRef
 from bot.teams.identity import BOT_RESOURCE, Identity
 from bot.teams.refs import conversations_of
 from bot.teams.returns import form_from_notice
@@ -24,7 +25,6 @@ from perfbot.config import Config, ConfigError
 from perfbot.notices import Alert, NoticeKind, PersonNotice
 from perfbot.settings import M365Settings
 from perfbot.store import Store
-from perfbot.store.conversations_repo import ConversationRef
 from reports.digest import Digest
 from reports.render_adaptive import render_adaptive
 
