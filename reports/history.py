@@ -20,7 +20,7 @@ class History:
     @classmethod
     def load(cls, store: Store, periods: list[Period]) -> History:
         found: dict[tuple[str, Period], Return] = {}
-        known = set(store.files.periods())
+        known = set(store.returns.periods())
         for period in periods:
             if period in known:
                 for measure_id, item in store.returns.for_period(period).items():

@@ -78,7 +78,7 @@ def _each_changed(app: Services, client: SharePointClient, title: str, handle: A
             handle(row)
     if rows:
         newest = max(row["Modified"] for row in rows)
-        marks.set(name, {"modified": newest,
+        marks.put(name, {"modified": newest,
                          "seen": {str(r["Id"]): r["Version"] for r in rows if r["Modified"] == newest}})  # fmt: skip
 
 

@@ -18,12 +18,13 @@ from perfbot.formatting import format_value
 from perfbot.notices import MeasureLine
 from perfbot.periods import Period
 from perfbot.services import Services
-from perfbot.store.conversations_repo import SyncMarks
+from perfbot.store.interfaces import PlatformState
 from schedules.notices import measure_lines
 
 
-def marks_of(app: Services) -> SyncMarks:
-    return SyncMarks(app.store.files, app.store.clock)
+def marks_of(app: Services) -> PlatformState:
+    """SharePoint's bookmarks (how far each list was read)."""
+    return app.store.platform_state("sharepoint")
 
 
 def open_rows(app: Services, client: SharePointClient, period: Period) -> int:

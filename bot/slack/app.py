@@ -35,7 +35,7 @@ from bot.slack.modals import RETURNS_MODAL
 from bot.slack.runtime import Slack
 from perfbot.services import Services
 from perfbot.settings import SlackSettings
-from perfbot.store.directory_repo import ChatDirectory
+from perfbot.store.interfaces import ChatDirectory
 
 log = logging.getLogger("perfbot.slack")
 LISTENERS = (on_returns, on_replies, on_commands, on_casestudy, on_home)

@@ -17,7 +17,8 @@ from bot.slack.people import PLATFORM
 from perfbot.digest import Digest
 from perfbot.notices import Alert, NoticeKind
 from perfbot.periods import Period
-from perfbot.store.directory_repo import ChatDirectory, ChatMessage
+from perfbot.store.interfaces import ChatDirectory
+from perfbot.store.records import ChatMessage
 
 
 def post_digest(api: SlackApi, directory: ChatDirectory, channel: str, digest: Digest) -> tuple[str, str]:

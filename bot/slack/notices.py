@@ -21,7 +21,8 @@ from perfbot.notices import NoticeKind, PersonNotice
 from perfbot.periods import Period
 from perfbot.services.duties import by_ids
 from perfbot.store import Store
-from perfbot.store.directory_repo import ChatDirectory, ChatMessage
+from perfbot.store.interfaces import ChatDirectory
+from perfbot.store.records import ChatMessage
 
 log = logging.getLogger("perfbot.slack")
 NOTICE_KINDS = frozenset(k.value for k in NoticeKind) - {NoticeKind.DIGEST.value, NoticeKind.ALERT.value}

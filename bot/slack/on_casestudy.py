@@ -46,7 +46,7 @@ def open_case_study(slack: Slack, *, trigger_id: str, user_id: str = "", text: s
     """The case-study form, with the person's own theme and service chosen if they have one."""
     store = slack.perf.store
     mine = []
-    known = slack.people.directory.person_at("slack", user_id) if user_id else None  # no API call:
+    known = slack.people.known.person_at(user_id) if user_id else None  # no API call:
     if known is not None:  # the form must open within the trigger's 3 seconds
         found = slack.perf.duties.current_round(known.email)
         mine = slack.perf.duties.owed(known.email, found.period).measures if found else []

@@ -11,11 +11,11 @@ import logging
 from datetime import timedelta
 
 from bot.slack import messages as say
+from bot.slack.address_book import AddressBook, ChatPerson
 from bot.slack.client import SlackApi
 from perfbot.channel import TransportError
 from perfbot.config import Config
 from perfbot.store import Store
-from perfbot.store.directory_repo import ChatDirectory, ChatPerson
 
 log = logging.getLogger("perfbot.slack")
 PLATFORM = "slack"
@@ -29,7 +29,8 @@ class SlackPeople:
         self._api = api
         self._store = store
         self._config = config
-        self.directory = ChatDirectory(store.files, store.clock)
+        self.directory = store.chat
+        self.known = AddressBook(store.platform_state(PLATFORM), store.clock)
 
     def _fresh(self, person: ChatPerson) -> bool:
         keep = FOUND_FOR if person.address else MISSING_FOR
@@ -37,22 +38,22 @@ class SlackPeople:
 
     def user_id(self, email: str, *, what: str = "messages") -> str | None:
         """The person's Slack user id, or None (reported to the performance officer)."""
-        cached = self.directory.person(PLATFORM, email)
+        cached = self.known.person(email)
         if cached is not None and self._fresh(cached):
             return cached.address
-        person = self.directory.remember_person(PLATFORM, email, self._api.lookup_email(email))
+        person = self.known.remember(email, self._api.lookup_email(email))
         if person.address is None:
             self._report_unknown(person, what=what)
         return person.address
 
     def email_of(self, user_id: str) -> str | None:
         """The e-mail address of a Slack user (from the cache, else their profile)."""
-        cached = self.directory.person_at(PLATFORM, user_id)
+        cached = self.known.person_at(user_id)
         if cached is not None:
             return cached.email
         email = self._api.email_of(user_id)
         if email:
-            self.directory.remember_person(PLATFORM, email, user_id)
+            self.known.remember(email, user_id)
         return email
 
     def is_officer(self, email: str | None) -> bool:
@@ -62,7 +63,7 @@ class SlackPeople:
         now = self._store.clock.now()
         if person.reported_at is not None and now - person.reported_at < REPORT_EVERY:
             return
-        self.directory.mark_reported(PLATFORM, person.email)  # first, so a report never loops
+        self.known.mark_reported(person.email)  # first, so a report never loops
         text = say.UNKNOWN_PERSON.format(email=person.email, what=what)
         log.warning("Slack: %s", text)
         for officer in self._config.performance_officers:

@@ -16,13 +16,13 @@ import httpx
 
 from bot.teams import cards, casestudy, commands, returns
 from bot.teams import messages as say
+from bot.teams.conversations import ConversationRef
 from bot.teams.identity import BOT_RESOURCE, Identity
 from bot.teams.refs import conversations_of, ref_from_activity
 from bot.teams.sdk import InboundTokens, RouteKeeper, build_sdk_app
 from bot.teams.sender import activity
 from perfbot.channel import TransportError
 from perfbot.settings import M365Settings
-from perfbot.store.conversations_repo import ConversationRef
 
 if TYPE_CHECKING:
     from perfbot.services import Services

@@ -14,6 +14,7 @@ import requests
 
 from bot import messages
 from bot.teams import cards
+from bot.teams.conversations import ConversationRef
 from bot.teams.digest_card import render_adaptive
 from bot.teams.identity import BOT_RESOURCE, Identity
 from bot.teams.refs import conversations_of
@@ -26,7 +27,6 @@ from perfbot.digest import Digest
 from perfbot.notices import Alert, NoticeKind, PersonNotice
 from perfbot.settings import M365Settings
 from perfbot.store import Store
-from perfbot.store.conversations_repo import ConversationRef
 
 WEBHOOK = "workflow-webhook"
 ROUTES = ("bot", "webhook")

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from bot.teams import cards
 from bot.teams import messages as say
+from bot.teams.conversations import ConversationRef
 from bot.teams.markdown import escape_markdown
 from bot.teams.refs import conversations_of
 from bot.teams.returns import form_for
 from collectors.reply_parser import Candidate, NotRead, read_reply
 from perfbot.formatting import format_value
-from perfbot.store.conversations_repo import ConversationRef
 from schedules.errors import RoundError
 from schedules.status import service_status
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from perfbot.store import Store
-from perfbot.store.conversations_repo import ConversationRef, Conversations
+from bot.teams.conversations import NAMESPACE, ConversationRef, Conversations
+from perfbot.store.interfaces import Store
 
 
 def conversations_of(store: Store) -> Conversations:
     """The store's Teams conversation references."""
-    return Conversations(store.files, store.clock)
+    return Conversations(store.platform_state(NAMESPACE), store.audit, store.clock)
 
 
 def ref_from_activity(activity: Any, *, email: str = "") -> ConversationRef:

@@ -17,11 +17,11 @@ from typing import Any, TypeVar
 import httpx
 
 from bot.teams.cards import ADAPTIVE_CARD, Card
+from bot.teams.conversations import ConversationRef
 from bot.teams.identity import TokenSource
 from bot.teams.sdk import RouteKeeper, build_sdk_app
 from perfbot.channel import TransportError
 from perfbot.settings import M365Settings
-from perfbot.store.conversations_repo import ConversationRef
 
 T = TypeVar("T")
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")

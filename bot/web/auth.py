@@ -24,7 +24,8 @@ from starlette.requests import Request
 from bot.web.errors import WebError
 from bot.web.roles import ROLE_NAMES, Role
 from perfbot.links import LinkError
-from perfbot.store.sessions_repo import WebSessions, key_of
+from perfbot.store.interfaces import WebSessions
+from perfbot.store.records import key_of
 
 ANONYMOUS_HOURS = 24
 COOKIE = "perfbot_session"
@@ -102,8 +103,7 @@ def sessions_of(request: Request) -> WebSessions:
     """The store's web sessions (the repository)."""
     from bot.web.state import state_of
 
-    store = state_of(request).app.store
-    return WebSessions(store.files, store.clock)
+    return state_of(request).app.store.web_sessions
 
 
 def start_session(request: Request, email: str, *, how: str = "link") -> Session:

@@ -24,7 +24,7 @@ from bot.web.views_home import link_error
 from perfbot.links import LinkError
 from perfbot.model import Measure, Round, RoundState
 from perfbot.periods import Period
-from perfbot.store import Drafts
+from perfbot.store.interfaces import Drafts
 from perfbot.submission import Submission
 
 router = APIRouter()
@@ -73,7 +73,7 @@ def owner_for(request: Request, token: str) -> Owner:
 
 
 def _drafts(web: WebState) -> Drafts:
-    return Drafts(web.app.store.files, web.app.store.clock)
+    return web.app.store.drafts
 
 
 def _measure(owner: Owner, measure_id: str) -> Measure:

@@ -1,25 +1,45 @@
-"""The durable store (TinyDB underneath). See `storage.py` for the atomicity contract."""
+"""The durable store. `interfaces.py` is its port (one Protocol per repository, and `Store`),
+`records.py` the values it keeps; every other module here is the TinyDB backend (see
+`storage.py` for its atomicity contract), the only code that knows the engine or its files."""
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
-from pathlib import Path
+import tinydb
 
-from perfbot.clock import Clock, SystemClock
-from perfbot.periods import Period
-from perfbot.store.audit import AuditLog
-from perfbot.store.casestudies_repo import CaseStudies
-from perfbot.store.conversations_repo import Conversations as Conversations  # bot/teams
-from perfbot.store.directory_repo import ChatDirectory as ChatDirectory  # bot/slack
-from perfbot.store.drafts_repo import Drafts as Drafts  # web form drafts (bot/web)
-from perfbot.store.files import FileSet
-from perfbot.store.outbox_repo import Outbox, OutboxMessage, OutboxStatus
-from perfbot.store.people_repo import People
-from perfbot.store.publications_repo import Publication, Publications
-from perfbot.store.register_repo import Register, RegisterChanges
-from perfbot.store.returns_repo import Returns, SaveOutcome, SaveStatus
-from perfbot.store.rounds_repo import Rounds
-from perfbot.store.storage import StoreCorruptError, StoreWriteError
+from perfbot.store.tinydb_version import check as _check_tinydb
+
+_check_tinydb(tinydb.__version__)  # before any module that overrides TinyDB's internals loads
+
+from contextlib import AbstractContextManager  # noqa: E402 - after the version check
+from pathlib import Path  # noqa: E402
+
+from perfbot.clock import Clock, SystemClock  # noqa: E402
+from perfbot.periods import Period  # noqa: E402
+from perfbot.store import interfaces  # noqa: E402
+from perfbot.store.audit import AuditLog  # noqa: E402
+from perfbot.store.casestudies_repo import CaseStudies  # noqa: E402
+from perfbot.store.directory_repo import ChatDirectory  # noqa: E402
+from perfbot.store.drafts_repo import Drafts  # noqa: E402
+from perfbot.store.files import FileSet  # noqa: E402
+from perfbot.store.legacy import upgrade  # noqa: E402
+from perfbot.store.outbox_repo import Outbox  # noqa: E402
+from perfbot.store.people_repo import People  # noqa: E402
+from perfbot.store.platform_state import PlatformState  # noqa: E402
+from perfbot.store.publications_repo import Publications  # noqa: E402
+from perfbot.store.records import (  # noqa: E402
+    OutboxMessage,
+    OutboxStatus,
+    Publication,
+    RegisterChanges,
+    SaveOutcome,
+    SaveStatus,
+    StoreCorruptError,
+    StoreWriteError,
+)  # fmt: skip
+from perfbot.store.register_repo import Register  # noqa: E402
+from perfbot.store.returns_repo import Returns  # noqa: E402
+from perfbot.store.rounds_repo import Rounds  # noqa: E402
+from perfbot.store.sessions_repo import WebSessions  # noqa: E402
 
 __all__ = [
     "OutboxMessage", "OutboxStatus", "Publication", "RegisterChanges", "SaveOutcome", "SaveStatus", "Store",
@@ -28,19 +48,23 @@ __all__ = [
 
 
 class Store:
-    """Everything perfbot keeps, as small repositories over one set of files."""
+    """The TinyDB store (implements `interfaces.Store`): small repositories over one set of files."""
 
     def __init__(self, files: FileSet, clock: Clock) -> None:
-        self.files = files
+        self.files = files  # the backend's own: nothing outside `perfbot.store` touches it
         self.clock = clock
-        self.register = Register(files, clock)
-        self.returns = Returns(files, clock)
-        self.rounds = Rounds(files, clock)
-        self.outbox = Outbox(files, clock)
-        self.case_studies = CaseStudies(files, clock)
-        self.people = People(files, clock)
-        self.publications = Publications(files, clock)
-        self.audit = AuditLog(files)
+        self.register: interfaces.Register = Register(files, clock)
+        self.returns: interfaces.Returns = Returns(files, clock)
+        self.rounds: interfaces.Rounds = Rounds(files, clock)
+        self.outbox: interfaces.Outbox = Outbox(files, clock)
+        self.case_studies: interfaces.CaseStudies = CaseStudies(files, clock)
+        self.people: interfaces.People = People(files, clock)
+        self.publications: interfaces.Publications = Publications(files, clock)
+        self.audit: interfaces.AuditLog = AuditLog(files, clock)
+        self.chat: interfaces.ChatDirectory = ChatDirectory(files, clock)
+        self.drafts: interfaces.Drafts = Drafts(files, clock)
+        self.web_sessions: interfaces.WebSessions = WebSessions(files, clock)
+        self._upgraded = False
 
     @classmethod
     def open(cls, data_dir: Path, *, clock: Clock | None = None) -> Store:
@@ -51,6 +75,13 @@ class Store:
     def in_memory(cls, *, clock: Clock | None = None) -> Store:
         """A store with the same semantics and no files, for unit tests."""
         return cls(FileSet(None), clock or SystemClock())
+
+    def platform_state(self, namespace: str) -> interfaces.PlatformState:
+        """One platform's durable key-value state (e.g. "slack", "teams", "sharepoint")."""
+        if not self._upgraded:
+            upgrade(self.files, at=self.clock.now().isoformat())
+            self._upgraded = True
+        return PlatformState(self.files, self.clock, namespace)
 
     def quarter_commit(self, period: Period) -> AbstractContextManager[None]:
         """Changes to one quarter's file made inside the block (a return and the alerts it raises)

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from tinydb.table import Table
 
+from perfbot.clock import Clock
 from perfbot.store.files import FileSet
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRecord:
-    at: datetime
-    actor: str
-    action: str
-    subject: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
+from perfbot.store.records import AuditRecord
 
 
 def record(
@@ -56,10 +47,25 @@ def _from_doc(doc: dict[str, Any]) -> AuditRecord:
 
 
 class AuditLog:
-    """Reads the audit records spread over the core file and the quarter files."""
+    """The audit records spread over the core file and the quarter files."""
 
-    def __init__(self, files: FileSet) -> None:
+    def __init__(self, files: FileSet, clock: Clock) -> None:
         self._files = files
+        self._clock = clock
+
+    def record(
+        self,
+        *,
+        actor: str,
+        action: str,
+        subject: str,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        """Append one record to the core file now (inside an open transaction, as part of it)."""
+        with self._files.core.transaction():
+            record(self._files.core.table("audit"), at=self._clock.now(), actor=actor,
+                   action=action, subject=subject, before=before, after=after)  # fmt: skip
 
     def all(self) -> list[AuditRecord]:
         records = [_from_doc(d) for d in self._files.core.table("audit").all()]

@@ -1,9 +1,8 @@
-"""What perfbot knows of chat platforms: who is who, which message is which, what was handled.
+"""What perfbot knows of chat platforms: which message is which, and what was handled.
 
-Three small tables, none of them domain data (no audit records):
+Two small tables, none of them domain data (no audit records); who is who on a platform is the
+platform's own state (`Store.platform_state`):
 
-* `people` (core file): a person's address on a platform, found by e-mail and cached, or the
-  fact that the platform does not know them (with when the performance officer was told).
 * `messages` (the quarter's file): the messages perfbot sent for a round (a request DM, a reminder,
   a digest), so a reply in their thread, a retry or an update finds them again.
 * `handled` (core file): delivery ids already processed (Slack event ids, confirmations), kept
@@ -16,127 +15,24 @@ handle the same delivery.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 from tinydb import Query
 
 from perfbot.clock import Clock
 from perfbot.periods import Period
 from perfbot.store.files import FileSet
+from perfbot.store.records import ChatMessage
 
 HANDLED_FOR = timedelta(days=3)  # Slack retries within minutes; a few days is plenty
 
 
-@dataclass(frozen=True, slots=True)
-class ChatPerson:
-    """A person's address on one platform; `address` None: the platform does not know them."""
-
-    platform: str
-    email: str
-    address: str | None
-    checked_at: datetime
-    reported_at: datetime | None = None
-
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "platform": self.platform, "email": self.email, "address": self.address,
-            "checked_at": self.checked_at.isoformat(),
-            "reported_at": self.reported_at.isoformat() if self.reported_at else None,
-        }  # fmt: skip
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> ChatPerson:
-        reported = doc.get("reported_at")
-        return cls(
-            platform=doc["platform"], email=doc["email"], address=doc.get("address"),
-            checked_at=datetime.fromisoformat(doc["checked_at"]),
-            reported_at=datetime.fromisoformat(reported) if reported else None,
-        )  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class ChatMessage:
-    """One message perfbot sent for a round, and what it was about (domain data only)."""
-
-    platform: str
-    period: Period
-    channel: str
-    ts: str
-    kind: str  # request, reminder, chase, escalation, digest, …
-    email: str = ""  # the person it was sent to ("" for a channel post)
-    content: dict[str, Any] = field(default_factory=dict)  # e.g. the notice it showed
-    parts_sent: int = 0  # thread replies already posted under it (a digest's exceptions)
-
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "platform": self.platform, "period": str(self.period), "channel": self.channel,
-            "ts": self.ts, "kind": self.kind, "email": self.email, "content": self.content,
-            "parts_sent": self.parts_sent,
-        }  # fmt: skip
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> ChatMessage:
-        return cls(
-            platform=doc["platform"], period=Period.parse(doc["period"]), channel=doc["channel"],
-            ts=doc["ts"], kind=doc["kind"], email=doc.get("email", ""),
-            content=doc.get("content") or {}, parts_sent=int(doc.get("parts_sent", 0)),
-        )  # fmt: skip
-
-
 class ChatDirectory:
-    """People, messages and handled deliveries for the chat platforms."""
+    """Messages and handled deliveries for the chat platforms."""
 
     def __init__(self, files: FileSet, clock: Clock) -> None:
         self._files = files
         self._clock = clock
-
-    # -- people ----------------------------------------------------------------------------------
-
-    def _people(self):  # noqa: ANN202 - a TinyDB table
-        return self._files.core.table("chat_people")
-
-    @staticmethod
-    def _person(platform: str, email: str):  # noqa: ANN205 - a TinyDB query
-        return (Query().platform == platform) & (Query().email == email.strip().lower())
-
-    def person(self, platform: str, email: str) -> ChatPerson | None:
-        email = email.strip().lower()
-        doc = next((d for d in self._people().find("email", email) if d.get("platform") == platform), None)
-        return ChatPerson.from_doc(doc) if doc else None
-
-    def person_at(self, platform: str, address: str) -> ChatPerson | None:
-        """Who has this address on the platform (the reverse look-up)."""
-        doc = next((d for d in self._people().find("address", address) if d.get("platform") == platform), None)
-        return ChatPerson.from_doc(doc) if doc else None
-
-    def remember_person(self, platform: str, email: str, address: str | None) -> ChatPerson:
-        """Record a look-up's outcome (keeping when an unknown person was last reported)."""
-        email = email.strip().lower()
-        with self._files.core.transaction():
-            before = self.person(platform, email)
-            reported = before.reported_at if before and address is None else None
-            found = ChatPerson(platform, email, address, self._clock.now(), reported)
-            table = self._people()
-            if address is not None:  # an address belongs to one person: drop stale owners of it
-                stale = [d.doc_id for d in table.find("address", address)
-                         if d.get("platform") == platform and d.get("email") != email]  # fmt: skip
-                if stale:
-                    table.remove(doc_ids=stale)
-            mine = [d.doc_id for d in table.find("email", email) if d.get("platform") == platform]
-            if mine:
-                table.update(found.to_doc(), doc_ids=mine)
-            else:
-                table.insert(found.to_doc())
-        return found
-
-    def mark_reported(self, platform: str, email: str) -> None:
-        """The performance officer has been told this person is not on the platform."""
-        with self._files.core.transaction():
-            self._people().update(
-                {"reported_at": self._clock.now().isoformat()}, self._person(platform, email)
-            )
 
     # -- messages --------------------------------------------------------------------------------
 

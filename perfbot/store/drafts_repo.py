@@ -6,43 +6,14 @@ rated, reported or audited, and it is discarded once the return is submitted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
-
 from tinydb import Query
 
 from perfbot.clock import Clock
 from perfbot.periods import Period
 from perfbot.store.files import FileSet
+from perfbot.store.records import Draft
 
 DRAFT_FIELDS = ("value", "commentary", "action")
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    owner: str
-    period: Period
-    measure_id: str
-    value: str
-    commentary: str
-    action: str
-    saved_at: datetime
-
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "owner": self.owner, "period": str(self.period), "measure_id": self.measure_id,
-            "value": self.value, "commentary": self.commentary, "action": self.action,
-            "saved_at": self.saved_at.isoformat(),
-        }  # fmt: skip
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> Draft:
-        return cls(
-            owner=doc["owner"], period=Period.parse(doc["period"]), measure_id=doc["measure_id"],
-            value=doc.get("value", ""), commentary=doc.get("commentary", ""),
-            action=doc.get("action", ""), saved_at=datetime.fromisoformat(doc["saved_at"]),
-        )  # fmt: skip
 
 
 class Drafts:

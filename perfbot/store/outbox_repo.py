@@ -10,7 +10,6 @@ store lock, so two processes never both send the same key. A message may wait fo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -19,58 +18,9 @@ from perfbot.clock import Clock
 from perfbot.periods import Period
 from perfbot.store import audit
 from perfbot.store.files import FileSet
+from perfbot.store.records import OutboxMessage, OutboxStatus
 
 BATCH_HOPS = 48  # a batch already taken for sending hands new items on to the next slot
-
-
-class OutboxStatus(StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxMessage:
-    """One message to one recipient; `content` is domain data, never a platform payload."""
-
-    key: str
-    period: Period
-    kind: str
-    recipient: str
-    content: dict[str, Any] = field(default_factory=dict)
-    status: OutboxStatus = OutboxStatus.PENDING
-    attempts: int = 0
-    created_at: str = ""
-    lease_until: str | None = None
-    retry_at: str | None = None
-    sent_at: str | None = None
-    channel: str | None = None
-    delivery_ref: str | None = None
-    error: str | None = None
-    not_before: str | None = None
-
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "key": self.key, "period": str(self.period), "kind": self.kind,
-            "recipient": self.recipient, "content": self.content, "status": self.status.value,
-            "attempts": self.attempts, "created_at": self.created_at,
-            "lease_until": self.lease_until, "retry_at": self.retry_at, "sent_at": self.sent_at,
-            "channel": self.channel, "delivery_ref": self.delivery_ref, "error": self.error,
-            "not_before": self.not_before,
-        }  # fmt: skip
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> OutboxMessage:
-        data = dict(doc)
-        data["period"] = Period.parse(data["period"])
-        data["status"] = OutboxStatus(data["status"])
-        return cls(**data)
-
-    @property
-    def created(self) -> datetime:
-        return datetime.fromisoformat(self.created_at)
 
 
 class Outbox:

@@ -3,24 +3,13 @@ direction of travel, frozen. A later correction never changes it; it is shown be
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from perfbot.clock import Clock
 from perfbot.periods import Period
 from perfbot.store import audit
 from perfbot.store.files import FileSet
-
-
-@dataclass(frozen=True, slots=True)
-class Publication:
-    """One edition of a quarter's published figures (a reopened round publishes a new one)."""
-
-    period: Period
-    edition: int
-    at: str  # ISO 8601
-    by: str
-    rows: dict[str, dict[str, Any]]  # by measure id
+from perfbot.store.records import Publication
 
 
 class Publications:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from perfbot.clock import Clock
@@ -11,17 +10,8 @@ from perfbot.model import Measure, TargetOverride
 from perfbot.periods import Period
 from perfbot.store import audit
 from perfbot.store.files import FileSet
+from perfbot.store.records import RegisterChanges
 from perfbot.terms import Terms, TermsBook, TermsEntry, Timeline
-
-
-@dataclass(frozen=True, slots=True)
-class RegisterChanges:
-    added: tuple[str, ...]
-    updated: tuple[str, ...]
-    unchanged: tuple[str, ...]
-    retired: tuple[str, ...]
-    targets_set: int
-    terms_changed: tuple[str, ...] = ()  # "CS01 target 80 → 85 from 2026/27 Q1; earlier …"
 
 
 class Register:

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import replace
 
 from perfbot.clock import Clock
 from perfbot.model import Return
 from perfbot.periods import Period
 from perfbot.store import audit
 from perfbot.store.files import FileSet
+from perfbot.store.records import SaveOutcome, SaveStatus
 
 _BY_MEASURE = "returns by measure"
-
-
-class SaveStatus(StrEnum):
-    CREATED = "created"
-    REVISED = "revised"
-    UNCHANGED = "unchanged"  # same content again, or a retried delivery of the same submission
-
-
-@dataclass(frozen=True, slots=True)
-class SaveOutcome:
-    status: SaveStatus
-    current: Return
 
 
 def _same_content(a: Return, b: Return) -> bool:

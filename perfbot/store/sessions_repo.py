@@ -8,39 +8,14 @@ nonce is recorded when the link is used, so each link signs in once.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from tinydb import Query
 
 from perfbot.clock import Clock
 from perfbot.store.files import FileSet
-
-
-def key_of(session_id: str) -> str:
-    """What the store keeps for a session id (never the id itself)."""
-    return hashlib.sha256(session_id.encode()).hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class WebSession:
-    key: str  # SHA-256 of the cookie's session id
-    email: str
-    started: datetime
-    expires: datetime
-    how: str  # "link" or "entra"
-
-    def to_doc(self) -> dict[str, Any]:
-        return {"key": self.key, "email": self.email, "started": self.started.isoformat(),
-                "expires": self.expires.isoformat(), "ends": self.expires.timestamp(), "how": self.how}  # fmt: skip
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> WebSession:
-        return cls(doc["key"], doc["email"], datetime.fromisoformat(doc["started"]),
-                   datetime.fromisoformat(doc["expires"]), doc.get("how", "link"))  # fmt: skip
+from perfbot.store.records import WebSession, key_of
 
 
 class WebSessions:

@@ -36,17 +36,10 @@ from perfbot.store import journal
 from perfbot.store.changes import ChangeCounters
 from perfbot.store.journal import Changes, Data, JournalTail
 from perfbot.store.locking import DataLock
+from perfbot.store.records import StoreCorruptError, StoreWriteError
 
 COMPACT_AFTER_RECORDS = 400
 COMPACT_AFTER_BYTES = 4 * 1024 * 1024
-
-
-class StoreCorruptError(RuntimeError):
-    """A data file cannot be read; the message names the file and how to restore it."""
-
-
-class StoreWriteError(RuntimeError):
-    """A write did not reach the disk; the previous state is intact."""
 
 
 class _TransactionalStorage(Storage):

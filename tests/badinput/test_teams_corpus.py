@@ -140,7 +140,7 @@ def test_bad_teams_activities_are_refused_cleanly(teamside: Teamside, path: Path
         assert fingerprint(teamside.w.data) == before, "a refused activity changed the data directory"
     else:
         assert expect["changes"] == "conversation-ref"
-        assert set(changed(before_tables, tables(teamside.w.data))) <= {("core.json", "teams_conversations")}
+        assert set(changed(before_tables, tables(teamside.w.data))) <= {("core.json", "platform_state")}
 
 
 @pytest.mark.parametrize("path", ACCEPTED, ids=lambda p: p.stem)

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from bot.teams import commands as teams_commands
+from bot.teams.conversations import ConversationRef
 from bot.web.urls import returns_url
 from perfbot.cli import main
-from perfbot.store.conversations_repo import ConversationRef
 from tests.integration.test_slack_support import (
     HEAD,
     HEAD_ID,

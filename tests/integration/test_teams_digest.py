@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from bot.teams.channel import WEBHOOK, TeamsChannel
+from bot.teams.conversations import ConversationRef
 from bot.teams.identity import Identity
 from bot.teams.refs import conversations_of
 from perfbot.app import App
@@ -18,7 +19,6 @@ from perfbot.channel import TransportError
 from perfbot.config import ConfigError
 from perfbot.notices import Alert
 from perfbot.periods import Period
-from perfbot.store.conversations_repo import ConversationRef
 from tests.integration.test_teams_support import (
     ALICE,
     CMT_CHANNEL,

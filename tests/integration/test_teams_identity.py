@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from bot.teams.channel import TeamsChannel
+from bot.teams.conversations import ConversationRef
 from bot.teams.identity import BOT_RESOURCE, Identity
 from bot.teams.refs import conversations_of
 from perfbot.channel import TransportError
 from perfbot.notices import PersonNotice
 from perfbot.periods import Period
-from perfbot.store.conversations_repo import ConversationRef
 from tests.fakes.identity import make_client_certificate
 from tests.integration.test_teams_support import ALICE, BOT_SECRET, PERIOD, M365World, world
 

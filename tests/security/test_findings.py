@@ -238,7 +238,7 @@ def test_slack_dm_fallback_text_escapes_register_titles(tmp_path: Path) -> None:
 
 def test_teams_status_reply_escapes_markdown_in_register_titles(tmp_path: Path) -> None:
     from bot.teams.commands import handle
-    from perfbot.store.conversations_repo import ConversationRef
+    from bot.teams.conversations import ConversationRef
 
     app, _ = served_council(tmp_path / "data")
     [first, *rest] = app.store.register.measures()
@@ -399,7 +399,6 @@ def test_sign_out_ends_the_session_even_for_a_cookie_copied_before(tmp_path: Pat
 
 
 def test_an_administrator_lists_and_ends_anyones_session(tmp_path: Path) -> None:
-    from perfbot.store.sessions_repo import WebSessions
     from tests.e2e.web_client import csrf_of
 
     client_for, council = _web(tmp_path)
@@ -408,7 +407,7 @@ def test_an_administrator_lists_and_ends_anyones_session(tmp_path: Path) -> None
     assert owner.get("/admin/sessions").status_code == 403
     listing = admin.get("/admin/sessions")
     assert listing.status_code == 200 and "owner@council.gov.uk" in listing.text
-    [key] = [s.key for s in WebSessions(council.app.store.files, council.app.store.clock).active()
+    [key] = [s.key for s in council.app.store.web_sessions.active()
              if s.email == "owner@council.gov.uk"]  # fmt: skip
     assert key in listing.text
     ended = admin.post(f"/admin/sessions/{key}/end", data={"csrf_token": csrf_of(listing.text)})
@@ -422,10 +421,9 @@ def test_sessions_expire_server_side(tmp_path: Path) -> None:
 
     from perfbot.clock import LONDON, ManualClock
     from perfbot.store import Store
-    from perfbot.store.sessions_repo import WebSessions
 
     clock = ManualClock(datetime(2026, 1, 12, 10, 0, tzinfo=LONDON))
-    sessions = WebSessions(Store.open(tmp_path / "data", clock=clock).files, clock)
+    sessions = Store.open(tmp_path / "data", clock=clock).web_sessions
     sid, _ = sessions.start("owner@council.gov.uk", hours=8)
     assert sessions.get(sid) is not None
     clock.advance(timedelta(hours=8, seconds=1))

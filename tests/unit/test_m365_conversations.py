@@ -1,11 +1,11 @@
-"""Teams conversation references and the pollers' bookmarks in the store."""
+"""Teams conversation references, kept in the store's platform state."""
 
 from __future__ import annotations
 
 import pytest
 
-from perfbot.store import Conversations
-from perfbot.store.conversations_repo import ConversationRef, SyncMarks
+from bot.teams.conversations import ConversationRef
+from bot.teams.refs import conversations_of
 
 
 def ref(conversation_id: str = "a:1", **changes: str) -> ConversationRef:
@@ -15,7 +15,7 @@ def ref(conversation_id: str = "a:1", **changes: str) -> ConversationRef:
 
 
 def test_remember_finds_a_person_by_email_and_writes_only_changes(store, clock) -> None:  # noqa: ANN001
-    conversations = Conversations(store.files, clock)
+    conversations = conversations_of(store)
     assert conversations.remember(ref())
     assert not conversations.remember(ref())  # nothing changed: no write
     assert conversations.for_email("alice@council.gov.uk").conversation_id == "a:1"
@@ -25,7 +25,7 @@ def test_remember_finds_a_person_by_email_and_writes_only_changes(store, clock) 
 
 
 def test_a_channel_is_bound_to_one_destination_at_a_time(store, clock) -> None:  # noqa: ANN001
-    conversations = Conversations(store.files, clock)
+    conversations = conversations_of(store)
     for channel in ("19:a", "19:b"):
         conversations.remember(ref(channel, kind="channel", email="", aad_object_id=""))
     conversations.bind("19:a", "cmt", actor="olive@council.gov.uk")
@@ -40,14 +40,7 @@ def test_a_channel_is_bound_to_one_destination_at_a_time(store, clock) -> None: 
 
 
 def test_forget_stops_using_a_conversation(store, clock) -> None:  # noqa: ANN001
-    conversations = Conversations(store.files, clock)
+    conversations = conversations_of(store)
     conversations.remember(ref())
     conversations.forget("a:1")
     assert conversations.for_email("alice@council.gov.uk") is None
-
-
-def test_sync_marks_keep_a_value_by_name(store, clock) -> None:  # noqa: ANN001
-    marks = SyncMarks(store.files, clock)
-    assert marks.get("x") is None
-    marks.set("x", {"modified": "2026-01-12T10:00:00Z", "seen": {"4": "2.0"}})
-    assert marks.get("x") == {"modified": "2026-01-12T10:00:00Z", "seen": {"4": "2.0"}}

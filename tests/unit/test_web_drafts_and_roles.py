@@ -7,14 +7,13 @@ import pytest
 from bot.web.roles import Role, WebSettings, roles_for
 from perfbot.config import ConfigError, parse
 from perfbot.periods import Period
-from perfbot.store import Drafts
 from tests.conftest import make_measure
 
 Q3 = Period(2025, 3)
 
 
 def test_a_draft_is_kept_per_owner_quarter_and_measure(store) -> None:
-    drafts = Drafts(store.files, store.clock)
+    drafts = store.drafts
     drafts.save(owner="Owner@Council.gov.uk", period=Q3, measure_id="M1", value="5", commentary="c", action="")
     drafts.save(owner="owner@council.gov.uk", period=Q3, measure_id="M1", value="6", commentary="c2", action="a")
     drafts.save(owner="owner@council.gov.uk", period=Q3.previous(), measure_id="M1", value="1",
