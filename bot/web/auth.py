@@ -106,12 +106,13 @@ def sessions_of(request: Request) -> WebSessions:
     return WebSessions(store.files, store.clock)
 
 
-def start_session(request: Request, email: str, *, how: str = "link") -> Session:
+def start_session(request: Request, email: str, *, how: str = "link",
+                  app_roles: tuple[str, ...] = ()) -> Session:  # fmt: skip
     """Sign `email` in: a server-side session, and its cookie set with the response."""
     from bot.web.state import state_of
 
     web = state_of(request)
-    sid, kept = sessions_of(request).start(email, hours=web.web.session_hours, how=how)
+    sid, kept = sessions_of(request).start(email, hours=web.web.session_hours, how=how, app_roles=app_roles)
     session = Session(kept.email, secrets.token_urlsafe(32), int(kept.expires.timestamp()), sid)
     request.state.session = request.state.new_session = session
     request.state.session_change = True  # this POST may set the cookie (see `bot.web.pages.finish`)
@@ -161,6 +162,7 @@ def session_of(request: Request) -> Session:
 
 def _still_open(request: Request, session: Session) -> bool:
     kept = sessions_of(request).get(session.sid) if session.sid else None
+    request.state.kept_session = kept
     return kept is not None and kept.email == session.email
 
 
@@ -179,7 +181,17 @@ def current_user(request: Request) -> User:
         return User("", frozenset())
     web = state_of(request)
     roles = roles_for(session.email, config=web.app.config, web=web.web, store=web.app.store)
+    kept = getattr(request.state, "kept_session", None)
+    if kept is not None and web.entra is not None and web.entra.settings.roles_from_app_roles:
+        roles = roles | app_roles(kept.app_roles)
     return User(session.email, roles)
+
+
+def app_roles(values: tuple[str, ...]) -> frozenset[Role]:
+    """The perfbot roles among Entra app role values (admin, officer, cmt, member; not owner,
+    which only the register gives)."""
+    allowed = {Role.ADMIN, Role.OFFICER, Role.CMT, Role.MEMBER}
+    return frozenset(Role(v.lower()) for v in values if v.lower() in allowed)
 
 
 def require(*allowed: Role) -> Callable[[Request], User]:

@@ -32,15 +32,18 @@ class WebSession:
     started: datetime
     expires: datetime
     how: str  # "link" or "entra"
+    app_roles: tuple[str, ...] = ()  # Entra app roles from the id_token, when configured
 
     def to_doc(self) -> dict[str, Any]:
         return {"key": self.key, "email": self.email, "started": self.started.isoformat(),
-                "expires": self.expires.isoformat(), "ends": self.expires.timestamp(), "how": self.how}  # fmt: skip
+                "expires": self.expires.isoformat(), "ends": self.expires.timestamp(), "how": self.how,
+                "app_roles": list(self.app_roles)}  # fmt: skip
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> WebSession:
         return cls(doc["key"], doc["email"], datetime.fromisoformat(doc["started"]),
-                   datetime.fromisoformat(doc["expires"]), doc.get("how", "link"))  # fmt: skip
+                   datetime.fromisoformat(doc["expires"]), doc.get("how", "link"),
+                   tuple(doc.get("app_roles", ())))  # fmt: skip
 
 
 class WebSessions:
@@ -53,11 +56,13 @@ class WebSessions:
     def _sessions(self):  # noqa: ANN202 - a TinyDB table
         return self._files.core.table("web_sessions")
 
-    def start(self, email: str, *, hours: int, how: str = "link") -> tuple[str, WebSession]:
+    def start(self, email: str, *, hours: int, how: str = "link",
+              app_roles: tuple[str, ...] = ()) -> tuple[str, WebSession]:  # fmt: skip
         """A new session: (the id for the cookie, what the store keeps). Ended ones are swept out."""
         session_id = secrets.token_urlsafe(32)
         now = self._clock.now()
-        found = WebSession(key_of(session_id), email.lower(), now, now + timedelta(hours=hours), how)
+        found = WebSession(key_of(session_id), email.lower(), now, now + timedelta(hours=hours), how,
+                           tuple(app_roles))  # fmt: skip
         with self._files.core.transaction():
             self._sessions().remove(Query().ends < now.timestamp())
             self._sessions().insert(found.to_doc())
