@@ -17,7 +17,15 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from perfbot.store.sessions_repo import WebSessions
-from tests.e2e.conftest import CHROMIUM, FLAGS, Server, Visit, _ensure_chromium, _free_port, sync_api
+from tests.e2e.conftest import (
+    CHROMIUM,
+    FLAGS,
+    Server,
+    Visit,
+    _ensure_chromium,
+    _free_port,
+    sync_api,
+)
 from tests.e2e.council import OFFICER, sample_council
 from tests.fakes.entra_council import build, directory, trust
 from tests.fakes.identity import FakeIdentity
