@@ -141,6 +141,13 @@ class User:
         return Role.ADMIN in self.roles or bool(self.roles & set(allowed))
 
 
+def _how_to_sign_in(request: Request) -> str:
+    from bot.web.state import state_of
+
+    microsoft = "Sign in with Microsoft on the start page, or use" if state_of(request).entra else "Use"
+    return f"{microsoft} the sign-in link perfbot sent you, or ask the performance officer for one."
+
+
 def session_of(request: Request) -> Session:
     """The visitor's session, starting an anonymous one (cookie set with the response)."""
     from bot.web.state import state_of
@@ -200,8 +207,8 @@ def require(*allowed: Role) -> Callable[[Request], User]:
     def dependency(request: Request) -> User:
         user = current_user(request)
         if not user.email:
-            raise WebError(401, "Sign in first", "This page is for signed-in staff. Use the sign-in "
-                           "link perfbot sent you, or ask the performance officer for one.")  # fmt: skip
+            raise WebError(401, "Sign in first", "This page is for signed-in staff. "
+                           + _how_to_sign_in(request))  # fmt: skip
         if not user.has(*allowed):
             needed = " or ".join(ROLE_NAMES[r] for r in allowed)
             raise WebError(403, "You cannot see this page",

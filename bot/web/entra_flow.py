@@ -16,6 +16,7 @@ import hmac
 import logging
 import re
 import threading
+import warnings
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,6 +33,8 @@ SCOPES = ["email"]  # msal adds openid and profile; offline_access is excluded: 
 FLOW_MINUTES = 10
 MAX_PENDING = 5000
 _AADSTS = re.compile(r"AADSTS\d{4,7}")
+# The query response mode is chosen on purpose (see the module docstring): not a warning per sign-in.
+warnings.filterwarnings("ignore", message="response_mode='form_post' is recommended", category=UserWarning)
 
 
 class SignInFailed(Exception):
