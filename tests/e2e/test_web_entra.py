@@ -7,14 +7,10 @@ certificate; perfbot's own client trusts the CA through `REQUESTS_CA_BUNDLE`.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 
 from perfbot.store.sessions_repo import WebSessions
 from tests.e2e.conftest import (
@@ -32,14 +28,6 @@ from tests.fakes.identity import FakeIdentity
 from tests.fakes.tls import LocalCA
 
 
-def _spki_hash(ca: LocalCA) -> str:
-    """What Chromium's --ignore-certificate-errors-spki-list wants for the fake's certificate."""
-    pem = ca._server_cert.cert_chain_pems[0].bytes()  # the fake's own (leaf) certificate
-    spki = x509.load_pem_x509_certificate(pem).public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    return base64.b64encode(hashlib.sha256(spki).digest()).decode()
-
-
 @pytest.fixture(scope="module")
 def ca() -> Iterator[LocalCA]:
     authority = LocalCA()
@@ -51,7 +39,7 @@ def ca() -> Iterator[LocalCA]:
 def entra_browser(ca: LocalCA) -> Iterator[object]:
     _ensure_chromium()
     playwright = sync_api.sync_playwright().start()
-    args = [*FLAGS, f"--ignore-certificate-errors-spki-list={_spki_hash(ca)}"]
+    args = [*FLAGS, f"--ignore-certificate-errors-spki-list={ca.server_spki_sha256()}"]
     launched = playwright.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
     try:
         yield launched
