@@ -206,4 +206,13 @@ public_url = "http://127.0.0.1:8000"  # base of the signed form links in every r
 # session_hours = 8                          # how long a sign-in lasts (1 to 168)
 # sign_in_hours = 4                          # how long a sign-in link works (1 to 168)
 # upload_max_mb = 5                          # largest case-study file in MB (1 to 20)
+
+# Sign in with Microsoft Entra ID (docs/deployment.md). The secret or certificate goes in the
+# environment (ENTRA_CLIENT_SECRET, or ENTRA_CERT_PATH + ENTRA_CERT_THUMBPRINT), never here.
+# Register the redirect URI <public_url>/entra/callback. E-mailed sign-in links keep working.
+# [entra]
+# tenant_id = "11111111-2222-3333-4444-555555555555"   # Directory (tenant) ID
+# client_id = "22222222-3333-4444-5555-666666666666"   # Application (client) ID
+# authority_host = "https://login.microsoftonline.com" # or login.microsoftonline.us (sovereign clouds)
+# roles_from_app_roles = false                         # true: app roles admin/officer/cmt/member add roles
 """

@@ -106,12 +106,13 @@ def sessions_of(request: Request) -> WebSessions:
     return state_of(request).app.store.web_sessions
 
 
-def start_session(request: Request, email: str, *, how: str = "link") -> Session:
+def start_session(request: Request, email: str, *, how: str = "link",
+                  app_roles: tuple[str, ...] = ()) -> Session:  # fmt: skip
     """Sign `email` in: a server-side session, and its cookie set with the response."""
     from bot.web.state import state_of
 
     web = state_of(request)
-    sid, kept = sessions_of(request).start(email, hours=web.web.session_hours, how=how)
+    sid, kept = sessions_of(request).start(email, hours=web.web.session_hours, how=how, app_roles=app_roles)
     session = Session(kept.email, secrets.token_urlsafe(32), int(kept.expires.timestamp()), sid)
     request.state.session = request.state.new_session = session
     request.state.session_change = True  # this POST may set the cookie (see `bot.web.pages.finish`)
@@ -140,6 +141,13 @@ class User:
         return Role.ADMIN in self.roles or bool(self.roles & set(allowed))
 
 
+def _how_to_sign_in(request: Request) -> str:
+    from bot.web.state import state_of
+
+    microsoft = "Sign in with Microsoft on the start page, or use" if state_of(request).entra else "Use"
+    return f"{microsoft} the sign-in link perfbot sent you, or ask the performance officer for one."
+
+
 def session_of(request: Request) -> Session:
     """The visitor's session, starting an anonymous one (cookie set with the response)."""
     from bot.web.state import state_of
@@ -161,6 +169,7 @@ def session_of(request: Request) -> Session:
 
 def _still_open(request: Request, session: Session) -> bool:
     kept = sessions_of(request).get(session.sid) if session.sid else None
+    request.state.kept_session = kept
     return kept is not None and kept.email == session.email
 
 
@@ -179,7 +188,17 @@ def current_user(request: Request) -> User:
         return User("", frozenset())
     web = state_of(request)
     roles = roles_for(session.email, config=web.app.config, web=web.web, store=web.app.store)
+    kept = getattr(request.state, "kept_session", None)
+    if kept is not None and web.entra is not None and web.entra.settings.roles_from_app_roles:
+        roles = roles | app_roles(kept.app_roles)
     return User(session.email, roles)
+
+
+def app_roles(values: tuple[str, ...]) -> frozenset[Role]:
+    """The perfbot roles among Entra app role values (admin, officer, cmt, member; not owner,
+    which only the register gives)."""
+    allowed = {Role.ADMIN, Role.OFFICER, Role.CMT, Role.MEMBER}
+    return frozenset(Role(v.lower()) for v in values if v.lower() in allowed)
 
 
 def require(*allowed: Role) -> Callable[[Request], User]:
@@ -188,8 +207,8 @@ def require(*allowed: Role) -> Callable[[Request], User]:
     def dependency(request: Request) -> User:
         user = current_user(request)
         if not user.email:
-            raise WebError(401, "Sign in first", "This page is for signed-in staff. Use the sign-in "
-                           "link perfbot sent you, or ask the performance officer for one.")  # fmt: skip
+            raise WebError(401, "Sign in first", "This page is for signed-in staff. "
+                           + _how_to_sign_in(request))  # fmt: skip
         if not user.has(*allowed):
             needed = " or ".join(ROLE_NAMES[r] for r in allowed)
             raise WebError(403, "You cannot see this page",

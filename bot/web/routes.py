@@ -20,6 +20,7 @@ from bot.web import (
     views_console,
     views_dashboard,
     views_email_link,
+    views_entra,
     views_home,
     views_inbox,
     views_moderation,
@@ -27,6 +28,8 @@ from bot.web import (
     views_returns,
 )  # fmt: skip
 from bot.web.auth import SessionCodec, SignInLinks
+from bot.web.entra_flow import EntraSignIn
+from bot.web.entra_settings import EntraSettings
 from bot.web.errors import WebError
 from bot.web.link_mailer import LinkMailer
 from bot.web.pages import Pages, page
@@ -41,12 +44,13 @@ from perfbot.store import StoreWriteError
 log = logging.getLogger("perfbot.web")
 STATIC = Path(__file__).parent / "static"
 ROUTERS = (views_home, views_returns, views_casestudies, views_moderation, views_console,
-           views_register, views_dashboard, views_admin, views_email_link, views_inbox)  # fmt: skip
+           views_register, views_dashboard, views_admin, views_email_link, views_inbox, views_entra)  # fmt: skip
 
 
 def web_state(app: Services) -> WebState:
     """The web channel's settings and signers for one data directory's services."""
     secret = secret_for(app.data_dir)
+    entra = EntraSettings.from_config(app.config)
     return WebState(
         app=app,
         web=WebSettings.from_config(app.config),
@@ -54,6 +58,7 @@ def web_state(app: Services) -> WebState:
         sign_in=SignInLinks(secret=secret, base_url=app.config.public_url),
         sessions=SessionCodec(secret=secret),
         upload_dir=app.data_dir / "uploads",
+        entra=EntraSignIn(entra) if entra is not None else None,
     )
 
 

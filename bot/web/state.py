@@ -8,6 +8,7 @@ from pathlib import Path
 from starlette.requests import Request
 
 from bot.web.auth import SessionCodec, SignInLinks
+from bot.web.entra_flow import EntraSignIn
 from bot.web.pages import Pages
 from bot.web.roles import WebSettings
 from perfbot.services import Services
@@ -21,6 +22,7 @@ class WebState:
     sign_in: SignInLinks
     sessions: SessionCodec
     upload_dir: Path  # case-study files, under the data directory
+    entra: EntraSignIn | None = None  # sign-in with Microsoft, when [entra] is configured
 
     @property
     def secure(self) -> bool:

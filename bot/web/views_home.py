@@ -40,7 +40,8 @@ def home(request: Request) -> Response:
     web = state_of(request)
     rounds = _open_returns(web, user.email) if user.has("owner") else []
     roles = ", ".join(ROLE_NAMES[r] for r in sorted(user.roles))
-    return page(request, "home.html", title="Home", rounds=rounds, roles=roles)
+    return page(request, "home.html", title="Home", rounds=rounds, roles=roles,
+                entra=web.entra is not None)  # fmt: skip
 
 
 @router.get("/sign-in/{token}")
@@ -85,6 +86,9 @@ def _has_access(request: Request, email: str) -> None:
 
 @router.post("/sign-out")
 def sign_out(request: Request, form: Posted) -> Response:
+    kept = getattr(request.state, "kept_session", None)
+    entra = state_of(request).entra
     end_session(request)
     request.state.user = User("", frozenset())
-    return page(request, "signed_out.html", title="You have signed out")
+    logout = entra.logout_url() if entra is not None and kept is not None and kept.how == "entra" else None
+    return page(request, "signed_out.html", title="You have signed out", entra_logout=logout)

@@ -182,12 +182,15 @@ class WebSession:
     started: datetime
     expires: datetime
     how: str  # "link" or "entra"
+    app_roles: tuple[str, ...] = ()  # Entra app roles from the id_token, when configured
 
     def to_doc(self) -> dict[str, Any]:
         return {"key": self.key, "email": self.email, "started": self.started.isoformat(),
-                "expires": self.expires.isoformat(), "ends": self.expires.timestamp(), "how": self.how}  # fmt: skip
+                "expires": self.expires.isoformat(), "ends": self.expires.timestamp(), "how": self.how,
+                "app_roles": list(self.app_roles)}  # fmt: skip
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> WebSession:
         return cls(doc["key"], doc["email"], datetime.fromisoformat(doc["started"]),
-                   datetime.fromisoformat(doc["expires"]), doc.get("how", "link"))  # fmt: skip
+                   datetime.fromisoformat(doc["expires"]), doc.get("how", "link"),
+                   tuple(doc.get("app_roles", ())))  # fmt: skip

@@ -28,11 +28,13 @@ class WebSessions:
     def _sessions(self):  # noqa: ANN202 - a TinyDB table
         return self._files.core.table("web_sessions")
 
-    def start(self, email: str, *, hours: int, how: str = "link") -> tuple[str, WebSession]:
+    def start(self, email: str, *, hours: int, how: str = "link",
+              app_roles: tuple[str, ...] = ()) -> tuple[str, WebSession]:  # fmt: skip
         """A new session: (the id for the cookie, what the store keeps). Ended ones are swept out."""
         session_id = secrets.token_urlsafe(32)
         now = self._clock.now()
-        found = WebSession(key_of(session_id), email.lower(), now, now + timedelta(hours=hours), how)
+        found = WebSession(key_of(session_id), email.lower(), now, now + timedelta(hours=hours), how,
+                           tuple(app_roles))  # fmt: skip
         with self._files.core.transaction():
             self._sessions().remove(Query().ends < now.timestamp())
             self._sessions().insert(found.to_doc())

@@ -122,7 +122,7 @@ class Visit:
 
     def _only_local(self, route: object) -> None:
         url = route.request.url  # type: ignore[attr-defined]
-        if url.startswith(("http://127.0.0.1", "data:")):
+        if url.startswith(("http://127.0.0.1", "https://127.0.0.1", "data:")):
             route.continue_()  # type: ignore[attr-defined]
         else:
             self.outside.append(url)

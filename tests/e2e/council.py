@@ -62,11 +62,11 @@ class Council:
         return re.sub(r"^https?://[^/]+", "", url)
 
 
-def _data_dir(root: Path, public_url: str) -> Path:
+def _data_dir(root: Path, public_url: str, extra_toml: str = "") -> Path:
     data = root / "data"
     data.mkdir(parents=True)
     (data / "perfbot.toml").write_text(TOML.format(
-        officer=OFFICER, cmt=CMT, member=MEMBER, admin=ADMIN, public_url=public_url), encoding="utf-8")
+        officer=OFFICER, cmt=CMT, member=MEMBER, admin=ADMIN, public_url=public_url) + extra_toml, encoding="utf-8")
     return data
 
 
@@ -92,8 +92,8 @@ def small_measures() -> list[Measure]:
     ]  # fmt: skip
 
 
-def small_council(root: Path, *, public_url: str = "http://testserver") -> Council:
-    council = _build(_data_dir(root, public_url))
+def small_council(root: Path, *, public_url: str = "http://testserver", extra_toml: str = "") -> Council:
+    council = _build(_data_dir(root, public_url, extra_toml))
     app = council.app
     app.store.register.apply(small_measures(), [], actor="test")
     history = {"HO04": [91.0, 92.5, 89.0, 93.0], "HO02": [40.0, 44.0, 43.0, 41.0],
@@ -109,8 +109,8 @@ def small_council(root: Path, *, public_url: str = "http://testserver") -> Counc
     return council
 
 
-def sample_council(root: Path, *, public_url: str) -> Council:
-    data = _data_dir(root, public_url)
+def sample_council(root: Path, *, public_url: str, extra_toml: str = "") -> Council:
+    data = _data_dir(root, public_url, extra_toml)
     council = _build(data)
     app = council.app
     parsed = load_register(SAMPLE_REGISTER)

@@ -7,6 +7,12 @@ AADSTS-style JSON errors. Access tokens are v1-shaped JWTs (``aud`` = the scope'
 ``appidacr`` "1" for a secret, "2" for a certificate) signed by this fake's key; other fakes
 call :meth:`FakeIdentity.verify_access_token`.
 
+Users sign in with the authorisation code flow (OpenID Connect, PKCE S256 required): a small
+"Pick an account" page at ``/{tenant}/oauth2/v2.0/authorize`` for the users given to
+:meth:`FakeIdentity.add_user`, codes redeemed once at the token endpoint (checking the client's
+credential, ``redirect_uri`` and ``code_verifier``), v2 id_tokens RS256-signed with this fake's
+key, and :meth:`FakeIdentity.spoil_next_id_token` for a forged or stale one.
+
 Recipe for msal (see ``tests/integration/test_fake_m365.py``)::
 
     msal.ConfidentialClientApplication(
@@ -21,12 +27,15 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import html
 import re
+import secrets
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import jwt
 import msal
@@ -35,6 +44,18 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
+from .identity_users import (
+    CODE_LIFETIME,
+    SPOILS,
+    AuthGrant,
+    TestUser,
+    authorize_page,
+    client_info,
+    id_token_claims,
+    s256,
+    signed_out_page,
+    spoiled,
+)
 from .tls import FakeServer, LocalCA, Reply, Request
 
 DEFAULT_TENANT_ID = "11111111-2222-3333-4444-555555555555"
@@ -43,6 +64,9 @@ ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 _TOKEN_PATH = re.compile(r"^/(?P<tenant>[^/]+)/oauth2/(v2\.0/)?token/?$")
 _CONFIG_PATH = re.compile(r"^/(?P<tenant>[^/]+)(/v2\.0)?/\.well-known/openid-configuration$")
 _KEYS_PATH = re.compile(r"^/(?P<tenant>[^/]+)/discovery(/v2\.0)?/keys$")
+_AUTHORIZE_PATH = re.compile(r"^/(?P<tenant>[^/]+)/oauth2/v2\.0/authorize$")
+_LOGOUT_PATH = re.compile(r"^/(?P<tenant>[^/]+)/oauth2/v2\.0/logout$")
+HTML = "text/html; charset=utf-8"
 
 
 def b64url(data: bytes) -> str:
@@ -130,6 +154,7 @@ class _App:
     secret: str | None
     certificate: x509.Certificate | None
     roles: tuple[str, ...]
+    redirect_uris: tuple[str, ...] = ()
 
 
 class _Denied(Exception):
@@ -167,6 +192,9 @@ class FakeIdentity(FakeServer):
         self.signing_key = SigningKey.generate("fake-login")
         self._apps: dict[str, _App] = {}
         self._issued: list[_Issued] = []
+        self._users: dict[str, TestUser] = {}
+        self._grants: dict[str, AuthGrant] = {}
+        self._spoils: list[str] = []
 
     # registration ------------------------------------------------------------------------
     def register_app(
@@ -176,14 +204,30 @@ class FakeIdentity(FakeServer):
         secret: str | None = None,
         certificate_pem: str | bytes | None = None,
         roles: tuple[str, ...] = (),
+        redirect_uris: tuple[str, ...] = (),
     ) -> None:
-        """Register an app with a client secret and/or a certificate credential."""
+        """Register an app with a client secret and/or a certificate credential (and, for user
+        sign-in, its redirect URIs: the authorize endpoint refuses any other)."""
         cert = None
         if certificate_pem is not None:
             pem = certificate_pem.encode() if isinstance(certificate_pem, str) else certificate_pem
             cert = x509.load_pem_x509_certificate(pem)
         with self._lock:
-            self._apps[client_id] = _App(client_id, secret, cert, roles)
+            self._apps[client_id] = _App(client_id, secret, cert, roles, tuple(redirect_uris))
+
+    def add_user(self, upn: str, *, name: str, email: str | None = None, roles: tuple[str, ...] = ()) -> TestUser:
+        """A person who can pick their account on the authorize page."""
+        user = TestUser(upn, name, email, tuple(roles))
+        with self._lock:
+            self._users[upn.lower()] = user
+        return user
+
+    def spoil_next_id_token(self, what: str) -> None:
+        """Make the next id_token bad in one way: one of ``SPOILS`` (issuer, audience, nonce,
+        expired, key — signed with a key the JWKS does not hold —, tenant, unsigned)."""
+        assert what in SPOILS, what
+        with self._lock:
+            self._spoils.append(what)
 
     # URLs --------------------------------------------------------------------------------
     @property
@@ -199,6 +243,11 @@ class FakeIdentity(FakeServer):
     @property
     def token_endpoint(self) -> str:
         return f"{self.authority}/oauth2/v2.0/token"
+
+    @property
+    def v2_issuer(self) -> str:
+        """The issuer of v2 id_tokens, as the OpenID configuration names it."""
+        return f"{self.authority}/v2.0"
 
     @property
     def jwks_uri(self) -> str:
@@ -297,6 +346,10 @@ class FakeIdentity(FakeServer):
             return "openid-configuration"
         if _KEYS_PATH.match(request.path):
             return "keys"
+        if _AUTHORIZE_PATH.match(request.path):
+            return "authorize"
+        if _LOGOUT_PATH.match(request.path):
+            return "logout"
         return request.path
 
     def handle(self, request: Request) -> Reply:
@@ -316,6 +369,8 @@ class FakeIdentity(FakeServer):
             (_TOKEN_PATH, self._token),
             (_CONFIG_PATH, self._openid_configuration),
             (_KEYS_PATH, self._keys),
+            (_AUTHORIZE_PATH, self._authorize),
+            (_LOGOUT_PATH, self._logout),
         ):
             match = pattern.match(request.path)
             if match:
@@ -360,7 +415,13 @@ class FakeIdentity(FakeServer):
                 "The request body must contain the following parameter: 'grant_type'.",
             )
         form = request.form()
+        if form.get("grant_type") not in ("client_credentials", "authorization_code"):
+            raise _Denied(
+                400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type."
+            )
         app, method = self._authenticate(request, form)
+        if form["grant_type"] == "authorization_code":
+            return self._redeem(form, app, tenant)
         resource = self._resource(form)
         tid = self.tenant_id if tenant == "adfs" else tenant
         token = self.issue_access_token(
@@ -378,10 +439,6 @@ class FakeIdentity(FakeServer):
         )
 
     def _authenticate(self, request: Request, form: dict[str, str]) -> tuple[_App, str]:
-        if form.get("grant_type") != "client_credentials":
-            raise _Denied(
-                400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type."
-            )
         basic = _basic_auth(request)
         client_id = form.get("client_id") or (basic[0] if basic else "")
         app = self._apps.get(client_id)
@@ -490,6 +547,107 @@ class FakeIdentity(FakeServer):
                 "Client assertion subject does not match the client id.",
             )
 
+    # user sign-in -----------------------------------------------------------------------
+    def sign_in_as(self, auth_uri: str, upn: str | None, *, cancel: bool = False) -> str:
+        """What a browser does on the authorize page: pick `upn` (or Cancel); the URL the fake
+        sends the browser back to (the app's redirect URI with code and state, or an error)."""
+        session = self.ca.requests_session()
+        page = session.get(auth_uri, allow_redirects=False)
+        if page.status_code != 200:
+            return page.headers.get("Location") or f"(authorize refused: {page.status_code} {page.text})"
+        hidden = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
+        choice = {"cancel": "1"} if cancel else {"login": upn or ""}
+        fields = {k: html.unescape(v) for k, v in hidden.items()} | choice
+        answer = session.post(auth_uri.split("?")[0], data=fields, allow_redirects=False)
+        assert answer.status_code == 302, answer.text
+        return answer.headers["Location"]
+
+    def _authorize(self, request: Request, tenant: str) -> Reply:
+        params = request.form() if request.method == "POST" else {k: v[-1] for k, v in request.query.items()}
+        app = self._apps.get(params.get("client_id", ""))
+        if app is None:
+            return self._error_page(700016, f"Application with identifier '{params.get('client_id')}' "
+                                    f"was not found in the directory '{self.tenant_domain}'.")  # fmt: skip
+        redirect_uri = params.get("redirect_uri", "")
+        if redirect_uri not in app.redirect_uris:
+            return self._error_page(50011, f"The redirect URI '{redirect_uri}' specified in the request "
+                                    f"does not match the redirect URIs configured for the application.")  # fmt: skip
+        problem = _authorize_problem(params)
+        if problem:
+            return _back(redirect_uri, params, error="invalid_request", description=problem)
+        if request.method == "GET":
+            action = f"{self.url}{request.path}"
+            body = authorize_page(sorted(self._users.values(), key=lambda u: u.upn), params, action=action)
+            return Reply(200, body, content_type=HTML)
+        if params.get("cancel"):
+            return _back(redirect_uri, params, error="access_denied",
+                         description="AADSTS65004: User declined to consent to access the app.")  # fmt: skip
+        user = self._users.get(params.get("login", "").lower())
+        if user is None:
+            return self._error_page(50034, "The user account does not exist in the directory.")
+        code = secrets.token_urlsafe(48)
+        with self._lock:
+            self._grants[code] = AuthGrant(app.client_id, redirect_uri, params["code_challenge"],
+                                           params.get("nonce"), tuple(params["scope"].split()), user,
+                                           self.clock())  # fmt: skip
+        return _back(redirect_uri, params, code=code, session_state=str(uuid.uuid4()),
+                     client_info=client_info(user, tenant))  # fmt: skip
+
+    def _redeem(self, form: dict[str, str], app: _App, tenant: str) -> Reply:
+        """The authorization_code grant: the code once, for this client, redirect URI and verifier."""
+        with self._lock:
+            grant = self._grants.get(form.get("code", ""))
+            if grant is None or grant.client_id != app.client_id:
+                raise _Denied(400, "invalid_grant", 70000, "The provided value for the 'code' parameter is not valid.")
+            if grant.redeemed:
+                raise _Denied(400, "invalid_grant", 54005, "OAuth2 Authorization code was already redeemed, "
+                              "please retry with a new valid code or use an existing refresh token.")  # fmt: skip
+            grant.redeemed = True
+            spoil = self._spoils.pop(0) if self._spoils else None
+        if self.clock() - grant.issued > CODE_LIFETIME:
+            raise _Denied(400, "invalid_grant", 70008, "The provided authorization code or refresh token "
+                          "has expired due to inactivity.")  # fmt: skip
+        if form.get("redirect_uri") != grant.redirect_uri:
+            raise _Denied(400, "invalid_grant", 70000, "The redirect_uri does not match the one the "
+                          "authorization code was issued to.")  # fmt: skip
+        if s256(form.get("code_verifier", "")) != grant.code_challenge:
+            raise _Denied(400, "invalid_grant", 501481, "The Code_Verifier does not match the "
+                          "code_challenge supplied in the authorization request.")  # fmt: skip
+        claims = id_token_claims(grant, issuer=f"{self.url}/{tenant}/v2.0", tenant_id=tenant,
+                                 now=int(self.clock()), lifetime=self.token_lifetime)  # fmt: skip
+        lifetime = self.token_lifetime - 1
+        return Reply(200, {
+            "token_type": "Bearer", "scope": " ".join(grant.scopes), "expires_in": lifetime,
+            "ext_expires_in": lifetime, "id_token": self._sign_id_token(claims, spoil),
+            "access_token": self.issue_access_token(client_id=app.client_id, resource=GRAPH_APP_ID,
+                                                    auth_method="secret", tenant_id=tenant),
+            "client_info": client_info(grant.user, tenant),
+        })  # fmt: skip
+
+    def _sign_id_token(self, claims: dict[str, Any], spoil: str | None) -> str:
+        if spoil == "unsigned":
+            return jwt.encode(claims, None, algorithm="none")
+        if spoil == "key":  # the right kid, the wrong key: the signature cannot verify
+            return SigningKey.generate("rogue").sign(claims, kid=self.signing_key.kid)
+        if spoil is not None:
+            claims = spoiled(claims, spoil, lifetime=self.token_lifetime)
+        return self.signing_key.sign(claims)
+
+    def _logout(self, request: Request, tenant: str) -> Reply:
+        """The end-session endpoint: signs the browser out, then back to a registered URI."""
+        back = request.param("post_logout_redirect_uri")
+        registered = {u for app in self._apps.values() for u in app.redirect_uris}
+        if back and back in registered:
+            return Reply(302, None, {"Location": back})
+        return Reply(200, signed_out_page(), content_type=HTML)
+
+    def _error_page(self, code: int, description: str) -> Reply:
+        """The error page Entra ID shows when it cannot trust the app's redirect URI."""
+        text = f"AADSTS{code}: {description}".replace("&", "&amp;").replace("<", "&lt;")
+        body = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in</title></head>'
+                f"<body><main><h1>Sorry, but we're having trouble signing you in.</h1><p>{text}</p></main></body></html>")  # fmt: skip
+        return Reply(400, body.encode(), content_type=HTML)
+
     def _resource(self, form: dict[str, str]) -> str:
         scopes = [
             s
@@ -521,6 +679,30 @@ class FakeIdentity(FakeServer):
             "correlation_id": correlation,
             "error_uri": f"https://login.microsoftonline.com/error?code={code}",
         }
+
+
+GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"  # the access token for `email` is Graph's
+
+
+def _authorize_problem(params: dict[str, str]) -> str | None:
+    """Why an authorize request is refused (sent back to the app), or None."""
+    if params.get("response_type") != "code":
+        return "AADSTS900144: response_type must be 'code' for the authorization code flow."
+    if "openid" not in params.get("scope", "").split():
+        return "AADSTS650053: the scope must include 'openid' to sign a user in."
+    if params.get("code_challenge_method") != "S256" or len(params.get("code_challenge", "")) != 43:
+        return "AADSTS501491: PKCE is required: code_challenge with code_challenge_method S256."
+    if params.get("response_mode", "query") not in ("query", "form_post"):
+        return "AADSTS900144: response_mode is not valid."
+    return None
+
+
+def _back(redirect_uri: str, params: dict[str, str], **answer: str) -> Reply:
+    """Send the browser back to the app with `answer` and the request's state (query mode)."""
+    fields = {("error_description" if k == "description" else k): v for k, v in answer.items()}
+    if params.get("state"):
+        fields["state"] = params["state"]
+    return Reply(302, None, {"Location": f"{redirect_uri}?{urlencode(fields)}"})
 
 
 def _thumbprint_matches(header: dict[str, Any], cert: x509.Certificate) -> bool:

@@ -7,6 +7,8 @@ the base records every call and answers injected faults (``fail_next``).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import ssl
 import tempfile
@@ -21,6 +23,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import requests
 import trustme
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 JSON = "application/json; charset=utf-8"
 
@@ -46,6 +50,15 @@ class LocalCA:
         ctx = ssl.create_default_context()
         self._ca.configure_trust(ctx)
         return ctx
+
+    def server_spki_sha256(self) -> str:
+        """Base64 SHA-256 of the fake servers' public key, for Chromium's
+        ``--ignore-certificate-errors-spki-list`` (trust these servers and nothing else)."""
+        pem = self._server_cert.cert_chain_pems[0].bytes()
+        spki = x509.load_pem_x509_certificate(pem).public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        return base64.b64encode(hashlib.sha256(spki).digest()).decode()
 
     def requests_session(self) -> requests.Session:
         """A ``requests`` session that trusts this CA and ignores ``REQUESTS_CA_BUNDLE``/proxies."""

@@ -462,3 +462,41 @@ def test_microsoft_unreachable_is_acked_with_warnings_not_a_500(tmp_path: Path,
     assert all(r.levelno == logging.WARNING for r in ours if r.levelno >= logging.WARNING)
     assert any("could not reach Entra ID" in r.getMessage() for r in ours)
     assert not [r for r in caplog.records if r.exc_info]
+
+
+# -- 1. Organisational sign-in (Entra ID) -------------------------------------------------------
+
+
+def test_staff_sign_in_with_entra_id_and_a_forged_or_replayed_answer_signs_nobody_in(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Finding: "there is no organisational sign-in at all". Signing in with Microsoft works
+    (msal, PKCE) and an id_token signed with another key, or an answer used twice, is refused.
+    The full set of rejections is in tests/integration/test_web_entra.py; the browser run in
+    tests/e2e/test_web_entra.py."""
+    from urllib.parse import urlsplit
+
+    from tests.e2e.council import OFFICER, small_council
+    from tests.e2e.web_client import client_for
+    from tests.fakes.entra_council import build, directory, trust
+    from tests.fakes.identity import FakeIdentity
+    from tests.fakes.tls import LocalCA
+
+    ca = LocalCA()
+    with FakeIdentity(ca=ca) as identity:
+        directory(identity, public_url="http://testserver")
+        trust(monkeypatch, identity)
+        client = client_for(build(tmp_path, identity, small_council))
+
+        def answer(*, spoil: str | None = None) -> str:
+            if spoil:
+                identity.spoil_next_id_token(spoil)
+            back = urlsplit(identity.sign_in_as(client.get("/entra/sign-in").headers["location"], OFFICER))
+            return f"{back.path}?{back.query}"
+
+        assert client.get(answer(spoil="key")).status_code == 400
+        assert client.get("/officer").status_code == 401
+        good = answer()
+        assert client.get(good).status_code == 303 and client.get("/officer").status_code == 200
+        thief = TestClient(client.app, base_url="http://testserver", follow_redirects=False)
+        assert thief.get(good).status_code == 400 and thief.get("/officer").status_code == 401
+    ca.close()

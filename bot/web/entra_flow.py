@@ -1,0 +1,208 @@
+"""Signing in with Entra ID: msal's authorisation code flow (state, nonce, PKCE), the flow kept
+server-side between the two legs, and the id_token checked by `entra_tokens`.
+
+A flow is kept in memory for ten minutes, keyed by its `state` and bound to the browser that
+started it (a hash of its session's CSRF secret), and taken out when the browser comes back: a
+second use of the same answer, or an answer carried to another browser, finds nothing. At most
+`MAX_PENDING` flows are kept (the oldest go first), so anonymous visitors cannot fill memory.
+The answer comes back as a query string (not form_post) because only a top-level GET carries our
+SameSite=Lax cookie, which the binding needs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+import threading
+import warnings
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import msal
+import requests
+
+from bot.web.entra_settings import EntraSettings
+from bot.web.entra_tokens import EntraUnreachable, IdTokenVerifier, TokenRejected
+
+log = logging.getLogger("perfbot.web")
+SCOPES = ["email"]  # msal adds openid and profile; offline_access is excluded: no refresh tokens
+FLOW_MINUTES = 10
+MAX_PENDING = 5000
+_AADSTS = re.compile(r"AADSTS\d{4,7}")
+# The query response mode is chosen on purpose (see the module docstring): not a warning per sign-in.
+warnings.filterwarnings("ignore", message="response_mode='form_post' is recommended", category=UserWarning)
+
+
+class SignInFailed(Exception):
+    """The sign-in cannot be completed; `status`, `title` and `message` are for the person."""
+
+    def __init__(self, status: int, title: str, message: str, *, why: str) -> None:
+        super().__init__(why)
+        self.status, self.title, self.message = status, title, message
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """Who Entra ID says signed in (claims verified)."""
+
+    addresses: tuple[str, ...]  # `email`, then `preferred_username`, lower-case, de-duplicated
+    app_roles: tuple[str, ...]
+    name: str
+
+
+@dataclass
+class _Pending:
+    flow: dict[str, Any]
+    binding: str
+    started: datetime
+
+
+def binding_of(csrf_secret: str) -> str:
+    return hashlib.sha256(csrf_secret.encode()).hexdigest()
+
+
+class EntraSignIn:
+    """One app registration's sign-in: `begin` gives the URL to send the browser to, `finish`
+    takes what the browser brings back."""
+
+    def __init__(self, settings: EntraSettings, *, http: requests.Session | None = None) -> None:
+        self.settings = settings
+        self._http = http or requests.Session()  # honours REQUESTS_CA_BUNDLE and proxies
+        self._http_cache: dict[Any, Any] = {}  # msal's: the OpenID configuration once a day
+        self._pending: OrderedDict[str, _Pending] = OrderedDict()
+        self._lock = threading.Lock()
+        self.verifier = IdTokenVerifier(authority=settings.authority, client_id=settings.client_id,
+                                        tenant_id=settings.tenant_id, http=self._http)  # fmt: skip
+
+    def _client(self) -> msal.ConfidentialClientApplication:
+        """A fresh msal app with an empty token cache: perfbot keeps no one's tokens."""
+        try:
+            return msal.ConfidentialClientApplication(
+                self.settings.client_id, client_credential=self.settings.credential,
+                authority=self.settings.authority, instance_discovery=False, http_client=self._http,
+                http_cache=self._http_cache, token_cache=msal.TokenCache(),
+                exclude_scopes=["offline_access"], timeout=30,
+            )  # fmt: skip
+        except (requests.RequestException, ValueError) as error:
+            raise _unreachable(error) from None
+
+    def begin(self, *, binding: str, now: datetime) -> str:
+        """Start a sign-in for the browser whose session gives `binding`; the authorize URL."""
+        flow = self._client().initiate_auth_code_flow(SCOPES, redirect_uri=self.settings.redirect_uri)
+        with self._lock:
+            self._sweep(now)
+            self._pending[flow["state"]] = _Pending(flow, binding, now)
+            while len(self._pending) > MAX_PENDING:
+                self._pending.popitem(last=False)
+        return str(flow["auth_uri"])
+
+    def finish(self, answer: dict[str, str], *, binding: str, now: datetime) -> SignedIn:
+        """Redeem the code and check the id_token; SignInFailed saying why for anything wrong."""
+        pending = self._take(answer.get("state", ""), binding=binding, now=now)
+        if answer.get("error"):
+            raise _platform_error(answer)
+        try:
+            result = self._client().acquire_token_by_auth_code_flow(pending.flow, answer)
+        except RuntimeError as error:  # msal's own nonce check
+            raise _untrusted(f"msal: {error}") from None
+        except ValueError as error:
+            raise SignInFailed(400, "Sign-in failed", "The answer from Microsoft was not complete. "
+                               "Start again.", why=f"msal: {error}") from None  # fmt: skip
+        except requests.RequestException as error:
+            raise _unreachable(error) from None
+        if "error" in result:
+            raise _token_error(result)
+        try:
+            claims = self.verifier.verify(str(result.get("id_token", "")), nonce=pending.flow["nonce"], now=now)
+        except TokenRejected as error:
+            raise _untrusted(str(error)) from None
+        except EntraUnreachable as error:
+            raise _unreachable(error) from None
+        return _signed_in(claims)
+
+    def logout_url(self) -> str:
+        """Entra ID's end-session endpoint (from the OpenID configuration when it can be read)."""
+        try:
+            found = self.verifier.metadata().get("end_session_endpoint")
+        except EntraUnreachable:
+            found = None
+        return str(found or f"{self.settings.authority}/oauth2/v2.0/logout")
+
+    def _take(self, state: str, *, binding: str, now: datetime) -> _Pending:
+        with self._lock:
+            self._sweep(now)
+            pending = self._pending.pop(state, None)
+        if pending is None:
+            raise SignInFailed(400, "This sign-in has expired", "This sign-in was started more than "
+                               f"{FLOW_MINUTES} minutes ago, has been used already, or was not started "
+                               "here. Start again.", why="no sign-in waiting for this state")  # fmt: skip
+        if not hmac.compare_digest(pending.binding, binding):
+            raise SignInFailed(400, "Sign-in refused", "This sign-in was started in another browser. "
+                               "Start again here.", why="state from another browser session")  # fmt: skip
+        return pending
+
+    def _sweep(self, now: datetime) -> None:
+        cutoff = now - timedelta(minutes=FLOW_MINUTES)
+        while self._pending and next(iter(self._pending.values())).started < cutoff:
+            self._pending.popitem(last=False)
+
+
+def _signed_in(claims: dict[str, Any]) -> SignedIn:
+    found: list[str] = []
+    for name in ("email", "preferred_username"):
+        value = claims.get(name)
+        if isinstance(value, str) and "@" in value and value.strip().lower() not in found:
+            found.append(value.strip().lower())
+    roles = claims.get("roles", [])
+    app_roles = tuple(r for r in roles if isinstance(r, str)) if isinstance(roles, list) else ()
+    return SignedIn(tuple(found), app_roles, str(claims.get("name", "")))
+
+
+def _untrusted(why: str) -> SignInFailed:
+    log.warning("Entra ID sign-in refused: the id_token %s", why)
+    return SignInFailed(400, "Sign-in refused", "perfbot could not trust the answer from Microsoft, "
+                        "so you are not signed in. Start again; if this keeps happening, tell IT.", why=why)  # fmt: skip
+
+
+def _unreachable(error: Exception) -> SignInFailed:
+    log.warning("Entra ID cannot be reached: %s", str(error)[:300])
+    return SignInFailed(503, "Microsoft sign-in is not available", "perfbot cannot reach Microsoft "
+                        "sign-in just now. Try again in a few minutes.", why=str(error))  # fmt: skip
+
+
+def _code_of(answer: dict[str, Any]) -> str:
+    found = _AADSTS.search(str(answer.get("error_description", "")))
+    return f" (Microsoft's code: {found[0]})" if found else ""
+
+
+def _platform_error(answer: dict[str, str]) -> SignInFailed:
+    """The authorize endpoint's `error=` answer: its description is not shown (it comes in the
+    URL, so anyone could write it), only our words and the AADSTS code."""
+    error = answer.get("error", "")
+    code = _code_of(answer)
+    log.info("Entra ID sign-in not completed: %s%s", error[:60], code)
+    if error == "access_denied":
+        return SignInFailed(403, "You did not sign in", "Microsoft sign-in was cancelled or access "
+                            f"was declined{code}. Start again if you meant to sign in.", why=error)  # fmt: skip
+    if error in ("consent_required", "interaction_required", "login_required"):
+        return SignInFailed(403, "Your organisation has not approved perfbot", "Microsoft needs an "
+                            f"administrator to approve perfbot's sign-in first{code}. Tell IT.", why=error)  # fmt: skip
+    return SignInFailed(502, "Microsoft sign-in failed", f"Microsoft could not sign you in{code}. "
+                        "Start again; if this keeps happening, tell IT.", why=error)  # fmt: skip
+
+
+def _token_error(result: dict[str, Any]) -> SignInFailed:
+    error = str(result.get("error", ""))
+    code = _code_of(result)
+    if error == "invalid_grant":  # the code expired, was used, or does not match this flow
+        log.info("Entra ID refused the sign-in code: %s", str(result.get("error_description", ""))[:200])
+        return SignInFailed(400, "This sign-in has expired", f"Microsoft would not complete this sign-in{code}. "
+                            "Start again.", why=error)  # fmt: skip
+    log.warning("Entra ID refused perfbot's credentials (%s): check [entra] client_id and tenant_id and "
+                "ENTRA_CLIENT_SECRET or the certificate", str(result.get("error_description", ""))[:200])  # fmt: skip
+    return SignInFailed(502, "Microsoft sign-in is not set up correctly", "Microsoft did not accept "
+                        f"perfbot's own credentials{code}, so nobody can sign in this way. Tell IT.", why=error)  # fmt: skip
