@@ -114,8 +114,9 @@ def anonymous_page(request: Request, name: str, *, status: int = 200, cache: str
     from bot.web.state import state_of
 
     nonce = secrets.token_urlsafe(16)
-    body = state_of(request).pages.render(name, cspNonce=nonce, user=None, csrf_token="",
-                                          path=request.url.path, **context)  # fmt: skip
+    web = state_of(request)
+    body = web.pages.render(name, cspNonce=nonce, user=None, csrf_token="", path=request.url.path,
+                            public_url=web.app.config.public_url.rstrip("/"), **context)  # fmt: skip
     response = HTMLResponse(body, status_code=status)
     response.headers["Content-Security-Policy"] = _csp(nonce)
     return secured(response, cache=cache if status == 200 else "no-store")

@@ -112,17 +112,19 @@ def test_nothing_private_is_shown(published, reader) -> None:
     assert reader.get("/public/measures/NOPE").status_code == 404
 
 
-def test_an_address_typed_into_commentary_is_taken_out(tmp_path) -> None:
+def test_an_address_typed_into_commentary_is_taken_out_and_markup_stays_text(tmp_path) -> None:
     council = small_council(tmp_path)
     make_public(council)
-    result = council.app.collector.submit(Submission("HO04", PERIOD, 91.0, commentary="Ask jo.bloggs@larkfield.gov.uk",
-                                                     submitted_by=OWNER))  # fmt: skip
+    said = "Ask jo.bloggs@larkfield.gov.uk <script>alert(1)</script>"
+    result = council.app.collector.submit(Submission("HO04", PERIOD, 91.0, commentary=said, submitted_by=OWNER))
     assert result.accepted
     council.app.cycle.close_round(PERIOD, actor=OFFICER)
     reader = client_for(council)
     for path in ("/public", "/public/measures/HO04", "/public/open-data.csv"):
         body = reader.get(path).text
         assert "jo.bloggs" not in body and "Ask [e-mail address removed]" in body
+        assert "<script>alert" not in body or path.endswith(".csv")  # CSV is data, not markup
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in reader.get("/public").text
 
 
 def test_a_republished_figure_is_shown_as_a_revision(published, reader) -> None:
