@@ -17,7 +17,13 @@ from perfbot.formatting import RAG_WORDS
 from reports.alt_text import trend_alt
 from reports.open_data import open_data_bytes
 from reports.open_data_metadata import OGL, OGL_NAME, metadata_json, metadata_name
-from reports.public_figures import PublicFigure, public_figures, public_points, public_quarters
+from reports.public_figures import (
+    PublicFigure,
+    PublicQuarter,
+    public_figures,
+    public_points,
+    public_quarters,
+)
 from reports.templating import months
 
 router = APIRouter(prefix="/public")
@@ -37,8 +43,7 @@ def public_index(request: Request, period: str = "") -> Response:
     quarters = public_quarters(store)
     figures = public_figures(store)
     chosen = _chosen(quarters, period)
-    rows = {mid: next((f for f in mine if f.period == chosen.period), None) for mid, mine in figures.items()}
-    shown = [f for f in rows.values() if f is not None] if chosen else []
+    shown = [f for mine in figures.values() for f in mine if chosen and f.period == chosen.period]
     themes: dict[str, list[PublicFigure]] = {}
     for figure in shown:
         themes.setdefault(figure.measure.theme, []).append(figure)
@@ -48,7 +53,8 @@ def public_index(request: Request, period: str = "") -> Response:
                           licence=LICENCE, nothing=NOTHING_YET)  # fmt: skip
 
 
-def _chosen(quarters, key: str):  # noqa: ANN001, ANN202 - PublicQuarter list → PublicQuarter | None
+def _chosen(quarters: list[PublicQuarter], key: str) -> PublicQuarter | None:
+    """The quarter asked for, else the latest published (None before anything is)."""
     if not key:
         return quarters[0] if quarters else None
     wanted = period_from_key(key)
