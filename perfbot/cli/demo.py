@@ -129,6 +129,25 @@ def _publish(app: app_module.App, out: _Printer, clock: ManualClock) -> None:
     out.step(clock, f"The performance officer closes round {DEMO_PERIOD}: its figures are published "
                     f"(as were the 8 quarters before it). The register marks {len(public)} measures "
                     f"public ({', '.join(public)}): /public shows them to anyone.")  # fmt: skip
+    _revise(app, out, clock, "WR01", DEMO_PERIOD.previous())
+
+
+def _revise(app, out, clock, measure_id: str, period: Period) -> None:  # noqa: ANN001 - demo plumbing
+    """A published figure corrected: the round reopened with a reason, the figure fixed, the round
+    closed again (a new edition, shown on /public as a revision)."""
+    was = app.store.returns.get(measure_id, period)
+    fixed = round(float(was.value) + 1.4, 1)
+    why = "the October tonnage from the materials recovery facility arrived late"
+    app.cycle.reopen_round(period, actor=OFFICER, reason=why)
+    result = app.collector.submit(Submission(measure_id=measure_id, period=period, value=fixed,
+                                             commentary=was.commentary, submitted_by=OFFICER, channel="cli",
+                                             officer=True, reason=why))  # fmt: skip
+    if not result.accepted:
+        raise RuntimeError(f"the demo's correction was refused: {result.errors}")
+    app.cycle.close_round(period, actor=OFFICER)
+    unit = app.store.register.measure(measure_id).unit.value
+    out.step(clock, f"{measure_id} for {period} is corrected ({format_value(was.value, unit)} → "
+                    f"{format_value(fixed, unit)}: {why}) and {period} republished: /public marks it revised.")  # fmt: skip
 
 
 def _email(data_dir: Path, out: _Printer, clock: ManualClock) -> EmailChannel:
