@@ -101,6 +101,7 @@ class Measure:
     target_high: float | None = None
     plausible_min: float | None = None
     plausible_max: float | None = None
+    public: bool = False  # shown on the public performance page and its open data
 
     def to_doc(self) -> dict[str, Any]:
         doc = asdict(self)
@@ -119,6 +120,7 @@ class Measure:
         data["tolerance"] = Tolerance.parse(tolerance) if tolerance not in (None, "") else None
         rule = data.get("rag_rule")
         data["rag_rule"] = RagRule(rule) if rule else None
+        data["public"] = bool(data.get("public", False))
         return cls(**data)
 
     def due_in(self, period: Period) -> bool:

@@ -22,6 +22,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "frequency": tuple(f.value for f in Frequency),
     "aggregation": tuple(a.value for a in Aggregation),
     "rag_rule": tuple(r.value for r in RagRule),
+    "public": ("yes", "no"),
 }
 EXPLANATION = {
     "measure_id": "# One row per measure; delete this row or keep it (rows starting # are skipped)",
@@ -44,6 +45,7 @@ EXPLANATION = {
     "plausible_min": "Lowest believable value (a % reduction may be below 0)",
     "plausible_max": "Highest believable value",
     "target_from": "Quarter a changed target applies from, e.g. 2026/27 Q1",
+    "public": "yes: shown on the public performance page once its quarter is closed; blank is no",
 }
 EXAMPLE = {
     "measure_id": "EX01", "title": "Calls answered within 60 seconds", "theme": "A Well-Run Council",
@@ -51,7 +53,7 @@ EXAMPLE = {
     "head_of_service_email": "head.of.service@council.gov.uk", "unit": "percent",
     "polarity": "higher", "target": 85, "tolerance": "5%", "frequency": "quarterly",
     "aggregation": "snapshot", "data_source": "Telephony system monthly report",
-    "description": "Calls answered by an adviser within 60 seconds ÷ all calls offered",
+    "description": "Calls answered by an adviser within 60 seconds ÷ all calls offered", "public": "yes",
 }  # fmt: skip
 
 
@@ -63,6 +65,7 @@ def register_rows(measures: list[Measure], starts: dict[str, Period]) -> list[di
         row = {column: _plain(doc.get(column)) for column in COLUMNS if column != "target_from"}
         start = starts.get(measure.measure_id)
         row["target_from"] = str(start) if start else None
+        row["public"] = "yes" if measure.public else "no"
         rows.append(row)
     return rows
 

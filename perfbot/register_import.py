@@ -21,13 +21,15 @@ REQUIRED = ("measure_id", "title", "theme", "service", "owner_email", "head_of_s
 OPTIONAL = (
     "unit", "polarity", "target", "tolerance", "frequency", "aggregation", "data_source",
     "description", "rag_rule", "target_low", "target_high", "plausible_min", "plausible_max",
-    "target_from",
+    "target_from", "public",
 )  # fmt: skip
 NUMBER_COLUMNS = ("target", "target_low", "target_high", "plausible_min", "plausible_max")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 MAX_LENGTH = {"title": 200, "theme": 100, "service": 100, "data_source": 300, "description": 2000}
 _MEASURE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+YES = ("yes", "y", "true", "1")
+NO = ("no", "n", "false", "0")
 
 
 class RegisterImportError(ValueError):
@@ -159,6 +161,18 @@ class _RowReader:
             self.fail(column, f"'{value}' is not one of {options}")
             return default
 
+    def yes_no(self, column: str) -> bool:
+        """Yes/no (also Y, true, 1 and their opposites; a spreadsheet's TRUE); blank is no."""
+        cell = self.row.cells.get(column)
+        if isinstance(cell, bool):  # a YAML yes/no, an XLSX TRUE/FALSE
+            return cell
+        text = format(cell, "g") if isinstance(cell, int | float) else str(cell or "").strip()
+        if text.lower() in YES:
+            return True
+        if text.lower() not in (*NO, ""):
+            self.fail(column, f"'{text}' is not yes or no")
+        return False
+
     def tolerance(self) -> Tolerance | None:
         value = self.raw("tolerance")
         if not value:
@@ -228,6 +242,7 @@ def _parse_measure(r: _RowReader) -> Measure | None:
         "target_high": r.number("target_high"),
         "plausible_min": r.number("plausible_min"),
         "plausible_max": r.number("plausible_max"),
+        "public": r.yes_no("public"),
     }
     _check_consistency(r, fields)
     return Measure(**fields) if len(r.errors) == before else None

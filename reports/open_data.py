@@ -9,8 +9,10 @@ apostrophe (see `safe_cells`).
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TextIO
 
 from perfbot.formatting import RAG_WORDS
 from perfbot.safe_cells import csv_cell
@@ -73,11 +75,22 @@ def published_points(points: Iterable[Point]) -> list[Point]:
 def write_open_data(points: Iterable[Point], path: Path) -> None:
     """The CSV itself."""
     with path.open("w", encoding=ENCODING, newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(COLUMNS)
-        for point in published_points(points):
-            record = point_record(point)
-            writer.writerow([csv_cell(record[c]) for c in COLUMNS])
+        _write_rows(handle, points)
+
+
+def open_data_bytes(points: Iterable[Point]) -> bytes:
+    """The CSV as `write_open_data` writes it, for a download."""
+    buffer = io.StringIO()
+    _write_rows(buffer, points)
+    return buffer.getvalue().encode(ENCODING)
+
+
+def _write_rows(handle: TextIO, points: Iterable[Point]) -> None:
+    writer = csv.writer(handle, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for point in published_points(points):
+        record = point_record(point)
+        writer.writerow([csv_cell(record[c]) for c in COLUMNS])
 
 
 def write_dictionary(path: Path) -> None:

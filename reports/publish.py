@@ -18,6 +18,7 @@ from perfbot.periods import Period
 from perfbot.store import Store
 from reports.annual import AnnualReport, build_annual
 from reports.open_data import write_dictionary, write_open_data
+from reports.open_data_metadata import metadata_name, write_metadata
 from reports.papers import write_papers
 from reports.quarterly import QuarterlyReport, build_quarterly
 from reports.report_html import annual_html, quarterly_html
@@ -67,6 +68,7 @@ def _names(slug: str) -> dict[str, str]:
         "html": f"performance-{slug}.html", "xlsx": f"performance-{slug}.xlsx",
         "csv": f"performance-{slug}-open-data.csv",
         "dictionary": f"performance-{slug}-open-data-dictionary.csv",
+        "metadata": metadata_name(f"performance-{slug}-open-data.csv"),
     }  # fmt: skip
 
 
@@ -99,8 +101,12 @@ def _write_all(out: Path, report: Report, *, title: str, html: Callable[..., str
     """HTML (linking the data files), XLSX, open-data CSV and its dictionary, then the committee
     papers (Word, PDF), each atomically."""
     names = _names(report.slug)
-    data_files = [names["csv"], names["dictionary"], names["xlsx"]]
+    data_files = [names["csv"], names["metadata"], names["dictionary"], names["xlsx"]]
     page = html(report, files=data_files)
+
+    def described(path: Path) -> None:
+        write_metadata(path, csv_url=names["csv"], title=f"{report.council}: {title}, open data",
+                       publisher=report.council, modified=report.prepared, points=report.points)  # fmt: skip
 
     def workbook(path: Path) -> None:
         write_workbook(path, summary=summary, title=f"{report.council}: {title}",
@@ -110,6 +116,7 @@ def _write_all(out: Path, report: Report, *, title: str, html: Callable[..., str
         _atomic(out / names["html"], lambda p: p.write_text(page, encoding="utf-8")),
         _atomic(out / names["xlsx"], workbook),
         _atomic(out / names["csv"], lambda p: write_open_data(report.points, p)),
+        _atomic(out / names["metadata"], described),
         _atomic(out / names["dictionary"], write_dictionary),
         *(write_papers(out, report, page, template=docx_template, atomic=_atomic) if papers else []),
     ]

@@ -63,7 +63,7 @@ def trend_points(
                 continue
             frozen = (published or {}).get((mid, period))
             if frozen is not None:
-                points.append(_published_point(measure, period, frozen))
+                points.append(published_point(measure, period, frozen))
                 continue
             item = history.get(mid, period)
             value = item.value if item else None
@@ -81,7 +81,8 @@ def trend_points(
     return points
 
 
-def _published_point(measure: Measure, period: Period, frozen: dict[str, Any]) -> Point:
+def published_point(measure: Measure, period: Period, frozen: dict[str, Any]) -> Point:
+    """A measure's quarter as it was published (a row of `store.publications`)."""
     return Point(
         measure=measure, period=period, value=frozen.get("value"), target=frozen.get("target"),
         rag=frozen.get("rag") or "missing", ytd=frozen.get("ytd"),

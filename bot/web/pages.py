@@ -26,6 +26,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from perfbot.formatting import format_value, rag_label
 
 TEMPLATES = Path(__file__).parent / "templates"
+# Published figures change only when a round is closed again: five minutes old is fine.
+PUBLIC_CACHE = "public, max-age=300"
 RAG_TAG_CLASSES = {"green": "govuk-tag--green", "amber": "govuk-tag--yellow", "red": "govuk-tag--red",
                    "n/a": "govuk-tag--grey", "missing": "govuk-tag--grey"}  # fmt: skip
 
@@ -92,9 +94,29 @@ def finish(request: Request, response: Response) -> Response:
             cookie_name(web.secure), web.sessions.dumps(fresh), max_age=max(int(fresh.expires - now), 60),
             path="/", httponly=True, samesite="lax", secure=web.secure,
         )  # fmt: skip
+    return secured(response, cache="no-store")
+
+
+def secured(response: Response, *, cache: str) -> Response:
+    """The security headers every response carries, and how long it may be cached."""
     response.headers.setdefault("Content-Security-Policy", _csp(secrets.token_urlsafe(16)))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Cache-Control"] = "no-store"
+    response.headers["Cache-Control"] = cache
     return response
+
+
+def anonymous_page(request: Request, name: str, *, status: int = 200, cache: str = PUBLIC_CACHE,
+                   **context: Any) -> Response:  # fmt: skip
+    """A page that is the same for everyone (the public performance page): no session is read
+    or started, so no cookie is set, and shared caches may keep it for a few minutes."""
+    from bot.web.state import state_of
+
+    nonce = secrets.token_urlsafe(16)
+    web = state_of(request)
+    body = web.pages.render(name, cspNonce=nonce, user=None, csrf_token="", path=request.url.path,
+                            public_url=web.app.config.public_url.rstrip("/"), **context)  # fmt: skip
+    response = HTMLResponse(body, status_code=status)
+    response.headers["Content-Security-Policy"] = _csp(nonce)
+    return secured(response, cache=cache if status == 200 else "no-store")

@@ -24,6 +24,7 @@ from bot.web import (
     views_home,
     views_inbox,
     views_moderation,
+    views_public,
     views_register,
     views_returns,
 )  # fmt: skip
@@ -32,7 +33,7 @@ from bot.web.entra_flow import EntraSignIn
 from bot.web.entra_settings import EntraSettings
 from bot.web.errors import WebError
 from bot.web.link_mailer import LinkMailer
-from bot.web.pages import Pages, page
+from bot.web.pages import Pages, anonymous_page, page
 from bot.web.roles import WebSettings
 from bot.web.state import WebState
 from bot.web.store_errors import store_write_failed
@@ -44,7 +45,8 @@ from perfbot.store import StoreWriteError
 log = logging.getLogger("perfbot.web")
 STATIC = Path(__file__).parent / "static"
 ROUTERS = (views_home, views_returns, views_casestudies, views_moderation, views_console,
-           views_register, views_dashboard, views_admin, views_email_link, views_inbox, views_entra)  # fmt: skip
+           views_register, views_dashboard, views_admin, views_email_link, views_inbox, views_entra,
+           views_public)  # fmt: skip
 
 
 def web_state(app: Services) -> WebState:
@@ -77,8 +79,9 @@ def mount(app: Services, settings: Settings, asgi: FastAPI) -> None:
 
 async def _error_page(request: Request, status: int, heading: str, message: str,
                       back_to: str | None = None) -> Response:  # fmt: skip
+    public = request.url.path == "/public" or request.url.path.startswith("/public/")
     return await run_in_threadpool(
-        page, request, "error.html", status=status, title=f"{heading} (error {status})", heading=heading,
+        anonymous_page if public else page, request, "error.html", status=status, title=f"{heading} (error {status})", heading=heading,
         message=message, back_to=back_to,
     )  # fmt: skip
 

@@ -97,6 +97,7 @@ def run_demo(args: argparse.Namespace) -> int:
         day += timedelta(days=1)
     out.step(clock, f"Digest for CMT, {DEMO_PERIOD}:")
     print(render_text(app.digest(DEMO_PERIOD)))
+    _publish(app, out, clock)
     files = write_quarterly(app.store, app.config, DEMO_PERIOD, data_dir / "report")
     print(f"\nQuarterly report for Cabinet and Scrutiny: {', '.join(str(f) for f in files)}")
     emails = sorted((data_dir / "emails").glob("*.eml"))
@@ -107,8 +108,45 @@ def run_demo(args: argparse.Namespace) -> int:
           f"  PERFBOT_DATA={data_dir} perfbot analyse \"{DEMO_PERIOD}\" --format json\n"
           f"  PERFBOT_DATA={data_dir} perfbot digest \"{DEMO_PERIOD}\" --format markdown\n"
           f"  PERFBOT_DATA={data_dir} perfbot serve   # then sign in with the link from:\n"
-          f"  PERFBOT_DATA={data_dir} perfbot web link {OFFICER}")  # fmt: skip
+          f"  PERFBOT_DATA={data_dir} perfbot web link {OFFICER}\n"
+          f"The public performance page needs no sign-in: with perfbot serve running, open\n"
+          f"  {app.config.public_url}/public   (open data: {app.config.public_url}/public/open-data.csv)")  # fmt: skip
     return 0
+
+
+def _publish(app: app_module.App, out: _Printer, clock: ManualClock) -> None:
+    """The earlier quarters' rounds, closed when they were (their figures published), then this
+    quarter's: the public page has a trend for the measures the register marks public."""
+    end = clock.now()
+    for period in DEMO_PERIOD.back(9)[:-1]:
+        clock.set(datetime.combine(period.end + timedelta(days=45), datetime.min.time(), tzinfo=LONDON))
+        app.store.rounds.open(period, deadline=clock.now(), actor=OFFICER)
+        app.cycle.close_round(period, actor=OFFICER)
+    clock.set(end)
+    app.cycle.close_round(DEMO_PERIOD, actor=OFFICER)
+    public = [m.measure_id for m in app.store.register.measures() if m.public]
+    out.step(clock, f"The performance officer closes round {DEMO_PERIOD}: its figures are published "
+                    f"(as were the 8 quarters before it). The register marks {len(public)} measures "
+                    f"public ({', '.join(public)}): /public shows them to anyone.")  # fmt: skip
+    _revise(app, out, clock, "WR01", DEMO_PERIOD.previous())
+
+
+def _revise(app, out, clock, measure_id: str, period: Period) -> None:  # noqa: ANN001 - demo plumbing
+    """A published figure corrected: the round reopened with a reason, the figure fixed, the round
+    closed again (a new edition, shown on /public as a revision)."""
+    was = app.store.returns.get(measure_id, period)
+    fixed = round(float(was.value) + 1.4, 1)
+    why = "the October tonnage from the materials recovery facility arrived late"
+    app.cycle.reopen_round(period, actor=OFFICER, reason=why)
+    result = app.collector.submit(Submission(measure_id=measure_id, period=period, value=fixed,
+                                             commentary=was.commentary, submitted_by=OFFICER, channel="cli",
+                                             officer=True, reason=why))  # fmt: skip
+    if not result.accepted:
+        raise RuntimeError(f"the demo's correction was refused: {result.errors}")
+    app.cycle.close_round(period, actor=OFFICER)
+    unit = app.store.register.measure(measure_id).unit.value
+    out.step(clock, f"{measure_id} for {period} is corrected ({format_value(was.value, unit)} → "
+                    f"{format_value(fixed, unit)}: {why}) and {period} republished: /public marks it revised.")  # fmt: skip
 
 
 def _email(data_dir: Path, out: _Printer, clock: ManualClock) -> EmailChannel:

@@ -13,7 +13,7 @@ from perfbot.register_import import load_register
 from perfbot.tables import render
 
 MEASURE_COLUMNS = ["measure_id", "title", "theme", "service", "owner_email", "unit", "polarity",
-                   "target", "tolerance", "frequency", "rag_rule"]  # fmt: skip
+                   "target", "tolerance", "frequency", "rag_rule", "public"]  # fmt: skip
 HISTORY_COLUMNS = ["from", "target", "tolerance", "rag_rule", "target_low", "target_high",
                    "recorded", "by"]  # fmt: skip
 
@@ -43,7 +43,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    rows = [m.to_doc() for m in _app(args).store.register.measures()]
+    measures = _app(args).store.register.measures()
+    yes_no = args.format != "json"  # JSON keeps true/false; a table or CSV says yes/no as imported
+    rows = [m.to_doc() | ({"public": "yes" if m.public else "no"} if yes_no else {}) for m in measures]
     print(render(rows, MEASURE_COLUMNS, args.format))
     return 0
 

@@ -19,14 +19,16 @@ class Publications:
 
     def latest(self, period: Period) -> Publication | None:
         """The figures as last published for `period`, if it was."""
+        editions = self.editions(period)
+        return editions[-1] if editions else None
+
+    def editions(self, period: Period) -> list[Publication]:
+        """Every edition published for `period`, first to last."""
         if period not in set(self._files.periods()):
-            return None
-        docs = self._files.period(period).table("published").all()
-        if not docs:
-            return None
-        doc = max(docs, key=lambda d: d["edition"])
-        rows = {row["measure_id"]: row for row in doc["rows"]}
-        return Publication(period, doc["edition"], doc["at"], doc["by"], rows)
+            return []
+        docs = sorted(self._files.period(period).table("published").all(), key=lambda d: d["edition"])
+        return [Publication(period, d["edition"], d["at"], d["by"], {r["measure_id"]: r for r in d["rows"]})
+                for d in docs]  # fmt: skip
 
     def publish(self, period: Period, rows: list[dict[str, Any]], *, actor: str) -> Publication:
         """Freeze `rows` (one per measure) as `period`'s published figures, durably."""

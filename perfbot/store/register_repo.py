@@ -98,7 +98,8 @@ class Register:
                 if old_doc is None:
                     table.insert(new_doc)
                     added.append(measure.measure_id)
-                elif {k: old_doc.get(k) for k in new_doc} != new_doc:
+                elif old_doc.get("retired") or Measure.from_doc(dict(old_doc)) != measure:
+                    # compared as measures: a column added since (stored without it) is no change
                     table.update(new_doc, doc_ids=[old_doc.doc_id])
                     updated.append(measure.measure_id)
                 else:

@@ -120,3 +120,43 @@ def sample_council(root: Path, *, public_url: str, extra_toml: str = "") -> Coun
     import_returns(app.store, app.collector, data / "history.csv", period=None, actor="test")
     app.cycle.open_round(PERIOD, actor=OFFICER)
     return council
+
+
+PUBLIC = ("HO02", "HO04")  # HO03 stays private
+PUBLIC_Q3 = {"HO04": (88.0, "Two caseworkers joined in November."), "HO02": (50.0, "Demand rose after the floods."),
+             "HO03": (31.0, "Private measure commentary.")}  # fmt: skip
+
+
+def make_public(council: Council, ids: tuple[str, ...] = PUBLIC) -> None:
+    """Mark `ids` public in the register (as a register import with `public = yes` does)."""
+    from dataclasses import replace
+
+    register = council.app.store.register
+    register.apply([replace(m, public=m.measure_id in ids) for m in register.measures()], None, actor="test")
+
+
+def publish_quarters(council: Council) -> None:
+    """Close 2025/26 Q2 (its history figures) on 12 January 2026, then send every 2025/26 Q3
+    return and close that round on 26 January: two published quarters."""
+    from datetime import timedelta
+
+    from collectors.submissions import Submission
+
+    app = council.app
+    app.cycle.open_round(PERIOD.previous(), actor=OFFICER)
+    app.cycle.close_round(PERIOD.previous(), actor=OFFICER)
+    owners = {m.measure_id: m.owner_email for m in app.store.register.measures()}
+    for mid, (value, commentary) in PUBLIC_Q3.items():
+        result = app.collector.submit(Submission(mid, PERIOD, value, commentary=commentary, submitted_by=owners[mid],
+                                                 action="Agency staff until March." if mid == "HO02" else ""))  # fmt: skip
+        assert result.accepted, result.errors
+    council.clock.advance(timedelta(days=14))
+    app.cycle.close_round(PERIOD, actor=OFFICER)
+
+
+def public_council(root: Path, *, public_url: str = "http://testserver") -> Council:
+    """The small council with HO02 and HO04 public and two quarters published."""
+    council = small_council(root, public_url=public_url)
+    make_public(council)
+    publish_quarters(council)
+    return council

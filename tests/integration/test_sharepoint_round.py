@@ -143,7 +143,7 @@ def test_a_round_through_sharepoint(tmp_path: Path) -> None:
         # The quarterly report goes to the document library.
         written = write_quarterly(app.store, app.config, period, tmp_path / "report")
         urls = upload_reports(client, report_files(tmp_path / "report"))
-        assert len(urls) == len(written) == 6  # HTML, Word, PDF, XLSX and the two CSVs
+        assert len(urls) == len(written) == 7  # HTML, Word, PDF, XLSX, the two CSVs and the metadata
         html = next(u for u in urls if u.endswith(".html"))
         assert w.sharepoint.file_content(html).startswith(b"<!DOCTYPE html>")
         assert len(w.sharepoint.calls_of("items.get")) > 6  # pages of 2 rows, followed by __next

@@ -29,9 +29,15 @@ def _roles_of(route: APIRoute) -> list[object]:
 
 def test_every_web_route_checks_a_role_or_a_signed_link() -> None:
     public = {"/", "/sign-in/{token}", "/sign-out", "/sign-in-by-email", "/entra/sign-in", "/entra/callback"}
+    # the public performance page: read-only, the same for everyone (tests/integration/test_web_public.py)
+    published = {"/public", "/public/measures/{measure_id}", "/public/open-data.csv",
+                 "/public/open-data.csv-metadata.json"}  # fmt: skip
     for module in routes.ROUTERS:
         for route in module.router.routes:
             assert isinstance(route, APIRoute)
+            if route.path in published:
+                assert route.methods == {"GET"}, f"{route.path} must only be read"
+                continue
             if route.path in public:
                 continue
             guarded_by_link = route.path.startswith("/returns/{token}")

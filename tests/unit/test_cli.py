@@ -81,6 +81,9 @@ def test_demo_runs_a_whole_quarter(capsys):
     assert "You are deputy for tom.brennan@larkfield.gov.uk" in out  # absence and delegation
     assert "The performance officer chases Economic Development: 1 chase sent." in out
     assert "Scheduler: 1 message sent (alert)" in out
+    assert "The register marks 8 measures public (CS01, ED01, HO01, HO02, PL01, RB03, WR01, WR03)" in out
+    assert "http://127.0.0.1:8000/public" in out
+    assert "and 2025/26 Q2 republished: /public marks it revised." in out
     report = out.split("Quarterly report for Cabinet and Scrutiny: ")[1].splitlines()[0].split(", ")
     assert all(Path(path).stat().st_size > 0 for path in report) and report[0].endswith(".html")
     emails = Path(out.split(".eml files in ")[1].split(" ")[0])

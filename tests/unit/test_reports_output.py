@@ -36,11 +36,11 @@ def written(store, tmp_path):
     return {p.suffix if "dictionary" not in p.name else ".dict": p for p in paths}
 
 
-def test_six_files_are_written(written):
+def test_seven_files_are_written(written):
     assert sorted(p.name for p in written.values()) == [
         "performance-2025-26-Q3-open-data-dictionary.csv", "performance-2025-26-Q3-open-data.csv",
-        "performance-2025-26-Q3.docx", "performance-2025-26-Q3.html", "performance-2025-26-Q3.pdf",
-        "performance-2025-26-Q3.xlsx"]  # fmt: skip
+        "performance-2025-26-Q3-open-data.csv-metadata.json", "performance-2025-26-Q3.docx",
+        "performance-2025-26-Q3.html", "performance-2025-26-Q3.pdf", "performance-2025-26-Q3.xlsx"]  # fmt: skip
 
 
 def test_html_is_accessible_and_self_contained(written):
