@@ -101,6 +101,7 @@ class Measure:
     target_high: float | None = None
     plausible_min: float | None = None
     plausible_max: float | None = None
+    benchmark_metric: str = ""  # a comparison metric's id (e.g. LG Inform's), for peer values
 
     def to_doc(self) -> dict[str, Any]:
         doc = asdict(self)

@@ -44,6 +44,7 @@ EXPLANATION = {
     "plausible_min": "Lowest believable value (a % reduction may be below 0)",
     "plausible_max": "Highest believable value",
     "target_from": "Quarter a changed target applies from, e.g. 2026/27 Q1",
+    "benchmark_metric": "Comparison metric for peers, e.g. an LG Inform metric id (docs/peers.md)",
 }
 EXAMPLE = {
     "measure_id": "EX01", "title": "Calls answered within 60 seconds", "theme": "A Well-Run Council",

@@ -14,6 +14,7 @@ from perfbot.store.directory_repo import ChatDirectory as ChatDirectory  # bot/s
 from perfbot.store.drafts_repo import Drafts as Drafts  # web form drafts (bot/web)
 from perfbot.store.files import FileSet
 from perfbot.store.outbox_repo import Outbox, OutboxMessage, OutboxStatus
+from perfbot.store.peers_repo import PeerChanges, PeerValues
 from perfbot.store.people_repo import People
 from perfbot.store.publications_repo import Publication, Publications
 from perfbot.store.register_repo import Register, RegisterChanges
@@ -22,7 +23,7 @@ from perfbot.store.rounds_repo import Rounds
 from perfbot.store.storage import StoreCorruptError, StoreWriteError
 
 __all__ = [
-    "OutboxMessage", "OutboxStatus", "Publication", "RegisterChanges", "SaveOutcome", "SaveStatus", "Store",
+    "OutboxMessage", "OutboxStatus", "PeerChanges", "Publication", "RegisterChanges", "SaveOutcome", "SaveStatus", "Store",
     "StoreCorruptError", "StoreWriteError",
 ]  # fmt: skip
 
@@ -40,6 +41,7 @@ class Store:
         self.case_studies = CaseStudies(files, clock)
         self.people = People(files, clock)
         self.publications = Publications(files, clock)
+        self.peers = PeerValues(files, clock)
         self.audit = AuditLog(files)
 
     @classmethod
