@@ -145,6 +145,17 @@ def comparisons(rows: list[dict[str, Any]], measures: dict[str, Measure], period
     return found
 
 
+def league(comparison: PeerComparison, values: list[PeerValue], *, own_area: str,
+           own_name: str) -> list[tuple[str, float, bool]]:  # fmt: skip
+    """The group's figures for the comparison's period, best first, with the council's own
+    figure among them: (name, value, is the council)."""
+    rows = [(v.area_name, v.value, False) for v in values
+            if v.period == comparison.period and v.area_code != own_area]  # fmt: skip
+    rows.append((own_name, comparison.value, True))
+    descending = comparison.polarity is not Polarity.LOWER
+    return sorted(rows, key=lambda r: (-r[1] if descending else r[1], not r[2]))
+
+
 def for_analysis(store: Store, config: Config, analysis: Analysis) -> dict[str, PeerComparison]:
     """The comparisons for every measure of an analysed quarter, from the store's peer values."""
     return comparisons(analysis.records(), analysis.measures, analysis.period,
