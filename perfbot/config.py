@@ -237,7 +237,7 @@ public_url = "http://127.0.0.1:8000"  # base of the signed form links in every r
 
 [peers]                               # comparison with similar councils (docs/peers.md)
 # area_code = "E07000117"             # the council's ONS code, as in the peer data
-# comparison_group = "E07000117_CIPFA_Near_Neighbours"   # LG Inform comparison group id, for `benchmarks fetch`
+# comparison_group = "Burnley_CIPFA_Near_Neighbours"   # LG Inform comparison group id, for `benchmarks fetch`
 # group_name = "CIPFA nearest neighbours"                # how reports name the group
 # periods = "latest:5"                                   # which periods `benchmarks fetch` asks LG Inform for
 """
