@@ -8,14 +8,9 @@ from dataclasses import replace
 import pytest
 
 from perfbot.cli import main
-from tests.e2e.council import CMT, OWNER, PERIOD, Council, _build, small_council, small_measures
+from tests.e2e.council import CMT, OWNER, PERIOD, Council, small_council, small_measures
 from tests.e2e.web_client import client_for, post_form, sign_in
 
-PEERS_TOML = """
-[peers]
-area_code = "E07000999"
-group_name = "CIPFA nearest neighbours"
-"""
 ATTACK = "<script>alert('x')</script>"
 PEERS_CSV = f"""metric,area_code,area_name,period,value
 TA,E07000901,Ashcombe,2025/26 Q3,30
@@ -38,14 +33,9 @@ def council(tmp_path) -> Council:
     metrics = {"HO02": "TA", "HO04": "DECISIONS"}
     measures = [replace(m, benchmark_metric=metrics.get(m.measure_id, "")) for m in small_measures()]
     small.app.store.register.apply(measures, [], actor="test")
-    data = tmp_path / "data"
-    with (data / "perfbot.toml").open("a", encoding="utf-8") as toml:
-        toml.write(PEERS_TOML)
-    (tmp_path / "peers.csv").write_text(PEERS_CSV, encoding="utf-8")
-    assert main(["--data", str(data), "benchmarks", "import", str(tmp_path / "peers.csv")]) == 0
-    rebuilt = _build(data)  # reads perfbot.toml again
-    rebuilt.messages = small.messages  # the requests (with their form links) the round sent
-    return rebuilt
+    (tmp_path / "peers.csv").write_text(PEERS_CSV, encoding="utf-8")  # [peers] is in its perfbot.toml
+    assert main(["--data", str(tmp_path / "data"), "benchmarks", "import", str(tmp_path / "peers.csv")]) == 0
+    return small
 
 
 def test_a_figure_sent_on_the_web_shows_beside_its_peers(council) -> None:
