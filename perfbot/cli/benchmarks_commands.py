@@ -76,6 +76,30 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+SHOW_COLUMNS = ["measure_id", "title", "polarity", "value", "peer_period", "peers", "median",
+                "lower_quartile", "upper_quartile", "rank", "older"]  # fmt: skip
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from perfbot.tables import render
+    from reports.analysis import analyse
+    from reports.peers import for_analysis
+
+    app = _app(args)
+    analysis = analyse(app.store, app.config, args.period)
+    found = for_analysis(app.store, app.config, analysis)
+    rows = [{"measure_id": mid, "title": analysis.measures[mid].title, "polarity": c.polarity.value,
+             "value": c.value, "peer_period": str(c.period), "peers": c.peers, "median": c.median,
+             "lower_quartile": c.lower_quartile, "upper_quartile": c.upper_quartile,
+             "rank": c.rank_text() or None, "older": c.staleness_text() or None}
+            for mid, c in sorted(found.items())]  # fmt: skip
+    if not rows and args.format == "table":
+        print(f"No measure has peer values to compare with in {args.period} (docs/peers.md).")
+        return 0
+    print(render(rows, SHOW_COLUMNS, args.format))
+    return 0
+
+
 def register(sub: Any, *, add: Callable[..., Any], period_type: Callable[[str], Any],
              formats: tuple[str, ...]) -> None:  # fmt: skip
     """Add this module's sub-commands to the parser."""
@@ -90,6 +114,9 @@ def register(sub: Any, *, add: Callable[..., Any], period_type: Callable[[str], 
     p.add_argument("--metric", help="only this metric id (default: every benchmark_metric in the register)")
     p.add_argument("--periods", help='which periods to ask for, as LG Inform writes them (default: [peers] periods, "latest:5")')
     _actor(p)
+    p = add("show", cmd_show, "each measure's figure beside its group: median, quartiles, rank", actions)
+    p.add_argument("period", type=period_type, help='a quarter like "2025/26 Q3"')
+    p.add_argument("--format", choices=formats, default="table", help="how to print it")
 
 
 def _actor(parser: argparse.ArgumentParser) -> None:

@@ -110,6 +110,7 @@ def run_demo(args: argparse.Namespace) -> int:
           f"  PERFBOT_DATA={data_dir} perfbot round status \"{DEMO_PERIOD}\"\n"
           f"  PERFBOT_DATA={data_dir} perfbot analyse \"{DEMO_PERIOD}\" --format json\n"
           f"  PERFBOT_DATA={data_dir} perfbot digest \"{DEMO_PERIOD}\" --format markdown\n"
+          f"  PERFBOT_DATA={data_dir} perfbot benchmarks show \"{DEMO_PERIOD}\"   # beside CIPFA nearest neighbours\n"
           f"  PERFBOT_DATA={data_dir} perfbot serve   # then sign in with the link from:\n"
           f"  PERFBOT_DATA={data_dir} perfbot web link {OFFICER}")  # fmt: skip
     return 0

@@ -218,6 +218,25 @@ def test_import_names_each_bad_row_and_column_and_stores_nothing(data, tmp_path,
     assert "peer values come as a .csv file" in capsys.readouterr().err
 
 
+def test_show_lists_each_measures_comparison(data, tmp_path, capsys):
+    import json
+
+    peers = tmp_path / "peers.csv"
+    peers.write_text(PEERS_CSV, encoding="utf-8")
+    assert main(["benchmarks", "show", "2025/26 Q3"]) == 0
+    assert "No measure has peer values to compare with in 2025/26 Q3" in capsys.readouterr().out
+    assert main(["benchmarks", "import", str(peers)]) == 0
+    capsys.readouterr()
+    assert main(["benchmarks", "show", "2025/26 Q3", "--format", "json"]) == 0
+    rows = {r["measure_id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert set(rows) == {"HO02", "WR01"}
+    assert rows["WR01"] | {"title": None} == {
+        "measure_id": "WR01", "title": None, "polarity": "higher", "value": 48.4, "peer_period": "2024/25",
+        "peers": 5, "median": 50.0, "lower_quartile": 45.0, "upper_quartile": 55.0, "rank": "4th of 6",
+        "older": "peers: 2024/25, figure: 2025/26 Q3"}  # fmt: skip
+    assert rows["HO02"]["rank"] == "3rd of 6" and rows["HO02"]["older"] is None
+
+
 def test_the_report_files_show_peers_beside_the_figures(data, lginform, monkeypatch, capsys, tmp_path):
     use(monkeypatch, lginform)
     assert main(["benchmarks", "fetch"]) == 0
