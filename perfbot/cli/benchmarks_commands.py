@@ -40,7 +40,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     app = _app(args)
     parsed = load_peer_values(args.file)
-    changes = app.store.peers.store(parsed.values, actor=args.actor, source=args.file.name)
+    changes = app.store.peers.save(parsed.values, actor=args.actor, source=args.file.name)
     print(summary(args.file.name, parsed.values, changes, skipped=parsed.skipped))
     for metric in _unused(app, parsed.values):
         print(f"  note: no measure names metric {metric} as its benchmark_metric (kept; shown once one does)")
@@ -68,7 +68,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
                                group=peers.comparison_group, periods=args.periods or peers.periods)  # fmt: skip
     except LgInformError as error:
         raise UserError(str(error)) from None
-    changes = app.store.peers.store(values, actor=args.actor, source="LG Inform")
+    changes = app.store.peers.save(values, actor=args.actor, source="LG Inform")
     print(summary("LG Inform", values, changes))
     empty = [m for m in metrics if not any(v.metric == m for v in values)]
     for metric in empty:

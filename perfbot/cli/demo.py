@@ -145,7 +145,7 @@ def _peers(app: app_module.App, out: _Printer, clock: ManualClock) -> None:
     from perfbot.cli.benchmarks_commands import summary
 
     parsed = load_peer_values(SAMPLE_PEERS)
-    changes = app.store.peers.store(parsed.values, actor="demo", source=SAMPLE_PEERS.name)
+    changes = app.store.peers.save(parsed.values, actor="demo", source=SAMPLE_PEERS.name)
     out.step(clock, summary(SAMPLE_PEERS.name, parsed.values, changes)
              + " (perfbot benchmarks fetch gets them from LG Inform.)")
 

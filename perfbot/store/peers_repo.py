@@ -34,7 +34,7 @@ class PeerValues:
         values = [PeerValue.from_doc(d) for d in self._table().find("metric", metric)]
         return sorted(values, key=lambda v: (v.period, v.area_code))
 
-    def store(self, values: list[PeerValue], *, actor: str, source: str) -> PeerChanges:
+    def save(self, values: list[PeerValue], *, actor: str, source: str) -> PeerChanges:
         """Add `values` durably, all or none; a value for a metric, area and period already held
         replaces it. One audit record names the source (a file, or LG Inform)."""
         added = replaced = unchanged = 0

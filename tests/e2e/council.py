@@ -124,6 +124,6 @@ def sample_council(root: Path, *, public_url: str) -> Council:
     import_returns(app.store, app.collector, data / "history.csv", period=None, actor="test")
     from collectors.benchmarks import load_peer_values
 
-    app.store.peers.store(load_peer_values(SAMPLE_PEERS).values, actor="test", source=SAMPLE_PEERS.name)
+    app.store.peers.save(load_peer_values(SAMPLE_PEERS).values, actor="test", source=SAMPLE_PEERS.name)
     app.cycle.open_round(PERIOD, actor=OFFICER)
     return council

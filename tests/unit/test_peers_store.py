@@ -14,10 +14,10 @@ def value(area: str, period: str, number: float, metric: str = "M") -> PeerValue
 
 def test_values_are_kept_replaced_and_counted(tmp_path, clock):
     store = Store.open(tmp_path / "data", clock=clock)
-    first = store.peers.store([value("A", "2025/26 Q3", 1), value("B", "2025/26 Q3", 2), value("A", "2024/25", 3),
+    first = store.peers.save([value("A", "2025/26 Q3", 1), value("B", "2025/26 Q3", 2), value("A", "2024/25", 3),
                                value("A", "2025/26 Q3", 9, metric="N")], actor="officer", source="peers.csv")  # fmt: skip
     assert (first.added, first.replaced, first.unchanged) == (4, 0, 0)
-    again = store.peers.store([value("A", "2025/26 Q3", 1), value("B", "2025/26 Q3", 2.5)], actor="officer",
+    again = store.peers.save([value("A", "2025/26 Q3", 1), value("B", "2025/26 Q3", 2.5)], actor="officer",
                               source="LG Inform")  # fmt: skip
     assert (again.added, again.replaced, again.unchanged) == (0, 1, 1)
     reopened = Store.open(tmp_path / "data", clock=clock)  # durable: another process sees it all
@@ -28,7 +28,7 @@ def test_values_are_kept_replaced_and_counted(tmp_path, clock):
     audits = [d for d in reopened.files.core.table("audit").all() if d["action"] == "peers.imported"]
     assert [a["subject"] for a in audits] == ["peer values from peers.csv", "peer values from LG Inform"]
     assert audits[1]["after"] == {"added": 0, "replaced": 1, "unchanged": 1, "metrics": ["M"]}
-    nothing = reopened.peers.store([value("A", "2025/26 Q3", 1)], actor="officer", source="peers.csv")
+    nothing = reopened.peers.save([value("A", "2025/26 Q3", 1)], actor="officer", source="peers.csv")
     assert nothing.unchanged == 1 and len([d for d in reopened.files.core.table("audit").all()
                                             if d["action"] == "peers.imported"]) == 2  # fmt: skip
 
@@ -38,5 +38,5 @@ def test_a_failed_batch_stores_nothing(tmp_path, clock):
     broken = value("B", "2025/26 Q3", 2)
     object.__setattr__(broken, "value", object())  # not JSON: the write fails part-way
     with pytest.raises(TypeError):
-        store.peers.store([value("A", "2025/26 Q3", 1), broken], actor="officer", source="x")
+        store.peers.save([value("A", "2025/26 Q3", 1), broken], actor="officer", source="x")
     assert Store.open(tmp_path / "data", clock=clock).peers.for_metric("M") == []
