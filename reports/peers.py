@@ -108,12 +108,14 @@ def choose_period(periods: set[PeerPeriod], figure: Period, frequency: Frequency
 
 
 def compare(measure: Measure, figure_period: Period, value: Any, values: list[PeerValue], *,  # noqa: ANN401
-            peers: PeersConfig) -> PeerComparison | None:  # fmt: skip
+            peers: PeersConfig, whole_year: bool = False) -> PeerComparison | None:  # fmt: skip
     """The measure's figure against its group, or None when there is nothing fair to show (no
-    metric, no figure, no peer data old enough, or too few areas)."""
+    metric, no figure, no peer data old enough, or too few areas). `whole_year`: the figure is
+    the year's (the annual report), so a year's peer values are preferred to its Q4's."""
     if not measure.benchmark_metric or not isinstance(value, int | float) or isinstance(value, bool):
         return None
-    chosen = choose_period({v.period for v in values}, figure_period, measure.frequency)
+    frequency = Frequency.ANNUAL if whole_year else measure.frequency
+    chosen = choose_period({v.period for v in values}, figure_period, frequency)
     group = [v.value for v in values if v.period == chosen and v.area_code != peers.area_code]
     if chosen is None or len(group) < MIN_PEERS:
         return None
@@ -127,7 +129,8 @@ def compare(measure: Measure, figure_period: Period, value: Any, values: list[Pe
 
 
 def comparisons(rows: list[dict[str, Any]], measures: dict[str, Measure], period: Period, *,
-                values_of: Callable[[str], list[PeerValue]], peers: PeersConfig) -> dict[str, PeerComparison]:  # fmt: skip
+                values_of: Callable[[str], list[PeerValue]], peers: PeersConfig,
+                whole_year: bool = False) -> dict[str, PeerComparison]:  # fmt: skip
     """Each analysed measure's comparison, by measure id (measures with none are left out).
     `values_of(metric)` reads a metric's stored peer values (once per metric)."""
     cache: dict[str, list[PeerValue]] = {}
@@ -139,7 +142,7 @@ def comparisons(rows: list[dict[str, Any]], measures: dict[str, Measure], period
         metric = measure.benchmark_metric
         if metric not in cache:
             cache[metric] = values_of(metric)
-        comparison = compare(measure, period, row.get("value"), cache[metric], peers=peers)
+        comparison = compare(measure, period, row.get("value"), cache[metric], peers=peers, whole_year=whole_year)
         if comparison is not None:
             found[measure.measure_id] = comparison
     return found
@@ -156,7 +159,12 @@ def league(comparison: PeerComparison, values: list[PeerValue], *, own_area: str
     return sorted(rows, key=lambda r: (-r[1] if descending else r[1], not r[2]))
 
 
-def for_analysis(store: Store, config: Config, analysis: Analysis) -> dict[str, PeerComparison]:
-    """The comparisons for every measure of an analysed quarter, from the store's peer values."""
-    return comparisons(analysis.records(), analysis.measures, analysis.period,
-                       values_of=store.peers.for_metric, peers=config.peers)  # fmt: skip
+def for_analysis(store: Store, config: Config, analysis: Analysis, *,
+                 outturn: bool = False) -> dict[str, PeerComparison]:  # fmt: skip
+    """The comparisons for every measure of an analysed quarter, from the store's peer values;
+    with `outturn`, of each measure's result for the year (the year to date when cumulative)."""
+    rows = analysis.records()
+    if outturn:
+        rows = [r | {"value": r["ytd"] if r["ytd"] is not None else r["value"]} for r in rows]
+    return comparisons(rows, analysis.measures, analysis.period, values_of=store.peers.for_metric,
+                       peers=config.peers, whole_year=outturn)  # fmt: skip

@@ -261,3 +261,17 @@ def test_the_report_files_show_peers_beside_the_figures(data, lginform, monkeypa
     pages = PdfReader(io.BytesIO((out / "performance-2025-26-Q3.pdf").read_bytes())).pages
     pdf = " ".join(" ".join(page.extract_text() for page in pages).split())  # table cells wrap
     assert "Compared with peers" in pdf and "4th of 6" in pdf and "figure: 2025/26 Q3" in pdf
+
+
+def test_the_annual_report_shows_each_outturn_beside_its_group(data, tmp_path, capsys):
+    peers = tmp_path / "peers.csv"
+    peers.write_text(PEERS_CSV + "".join(f"LGI-DEMO-TA,E0700090{i},N{i},2025/26,{v}\n"
+                                         for i, v in enumerate([10, 20, 90, 95], start=1)),
+                     encoding="utf-8")  # fmt: skip
+    assert main(["benchmarks", "import", str(peers)]) == 0
+    assert main(["report", "2025/26", "--annual", "--no-papers", "--out", str(tmp_path / "year")]) == 0
+    html = (tmp_path / "year" / "performance-2025-26-annual.html").read_text(encoding="utf-8")
+    assert "Compared with peers" in html and "4th of 6" in html  # WR01 against 2024/25, said to be older
+    assert "Older data: peers: 2024/25, figure: 2025/26 Q3" in html
+    # HO02's year is not over (its figure is of Q3), so the peers' Q3 is used, not their whole year
+    assert "3rd of 6" in html and "2025/26:</span>" not in html
