@@ -40,6 +40,16 @@ class CycleConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class PeersConfig:
+    """Who the council is compared with (`[peers]`): its area code, and the comparison group."""
+
+    area_code: str = ""  # the council's ONS code, e.g. "E07000117" (blank: not set)
+    comparison_group: str = ""  # an LG Inform comparison group id, e.g. CIPFA nearest neighbours
+    group_name: str = "comparison group"  # how reports name the group
+    periods: str = "latest:5"  # which periods `benchmarks fetch` asks for
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     council_name: str = "Example District Council"
     region: str = "england-and-wales"
@@ -49,6 +59,7 @@ class Config:
     public_url: str = "http://127.0.0.1:8000"
     cycle: CycleConfig = field(default_factory=CycleConfig)
     rag: RagPolicy = field(default_factory=RagPolicy)
+    peers: PeersConfig = field(default_factory=PeersConfig)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -103,7 +114,17 @@ def parse(raw: dict[str, Any], *, source: str = CONFIG_NAME) -> Config:
         public_url=reader.text("web.public_url", "http://127.0.0.1:8000").rstrip("/"),
         cycle=cycle,
         rag=rag,
+        peers=_peers(reader),
         raw=raw,
+    )
+
+
+def _peers(reader: _Reader) -> PeersConfig:
+    return PeersConfig(
+        area_code=reader.code("peers.area_code"),
+        comparison_group=reader.code("peers.comparison_group"),
+        group_name=reader.text("peers.group_name", "comparison group"),
+        periods=reader.text("peers.periods", "latest:5"),
     )
 
 
@@ -130,6 +151,13 @@ class _Reader:
         if not isinstance(value, str) or not value.strip():
             raise self._fail(name, "must be non-empty text")
         return value
+
+    def code(self, name: str) -> str:
+        """An identifier such as an area code: letters, digits, '_', '-', '.' or ':' (blank if unset)."""
+        value = self._get(name, "")
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_.:-]{0,100}", value.strip()):
+            raise self._fail(name, "must be an identifier like E07000117 (letters, digits, _ - . :)")
+        return value.strip()
 
     def texts(self, name: str, default: list[str]) -> list[str]:
         value = self._get(name, default)
@@ -215,4 +243,9 @@ public_url = "http://127.0.0.1:8000"  # base of the signed form links in every r
 # client_id = "22222222-3333-4444-5555-666666666666"   # Application (client) ID
 # authority_host = "https://login.microsoftonline.com" # or login.microsoftonline.us (sovereign clouds)
 # roles_from_app_roles = false                         # true: app roles admin/officer/cmt/member add roles
+[peers]                               # comparison with similar councils (docs/peers.md)
+# area_code = "E07000117"             # the council's ONS code, as in the peer data
+# comparison_group = "Burnley_CIPFA_Near_Neighbours"   # LG Inform comparison group id, for `benchmarks fetch`
+# group_name = "CIPFA nearest neighbours"                # how reports name the group
+# periods = "latest:5"                                   # which periods `benchmarks fetch` asks LG Inform for
 """

@@ -102,6 +102,7 @@ class Measure:
     plausible_min: float | None = None
     plausible_max: float | None = None
     public: bool = False  # shown on the public performance page and its open data
+    benchmark_metric: str = ""  # a comparison metric's id (e.g. LG Inform's), for peer values
 
     def to_doc(self) -> dict[str, Any]:
         doc = asdict(self)

@@ -46,6 +46,7 @@ EXPLANATION = {
     "plausible_max": "Highest believable value",
     "target_from": "Quarter a changed target applies from, e.g. 2026/27 Q1",
     "public": "yes: shown on the public performance page once its quarter is closed; blank is no",
+    "benchmark_metric": "Comparison metric for peers, e.g. an LG Inform metric id (docs/peers.md)",
 }
 EXAMPLE = {
     "measure_id": "EX01", "title": "Calls answered within 60 seconds", "theme": "A Well-Run Council",

@@ -21,12 +21,12 @@ REQUIRED = ("measure_id", "title", "theme", "service", "owner_email", "head_of_s
 OPTIONAL = (
     "unit", "polarity", "target", "tolerance", "frequency", "aggregation", "data_source",
     "description", "rag_rule", "target_low", "target_high", "plausible_min", "plausible_max",
-    "target_from", "public",
+    "target_from", "public", "benchmark_metric",
 )  # fmt: skip
 NUMBER_COLUMNS = ("target", "target_low", "target_high", "plausible_min", "plausible_max")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-MAX_LENGTH = {"title": 200, "theme": 100, "service": 100, "data_source": 300, "description": 2000}
+MAX_LENGTH = {"benchmark_metric": 60, "title": 200, "theme": 100, "service": 100, "data_source": 300, "description": 2000}
 _MEASURE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 YES = ("yes", "y", "true", "1")
 NO = ("no", "n", "false", "0")
@@ -243,6 +243,7 @@ def _parse_measure(r: _RowReader) -> Measure | None:
         "plausible_min": r.number("plausible_min"),
         "plausible_max": r.number("plausible_max"),
         "public": r.yes_no("public"),
+        "benchmark_metric": r.raw("benchmark_metric"),
     }
     _check_consistency(r, fields)
     return Measure(**fields) if len(r.errors) == before else None

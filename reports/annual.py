@@ -13,6 +13,7 @@ from perfbot.periods import Period, quarters_of_year
 from perfbot.store import Store
 from reports.analysis import Analysis, analyse
 from reports.charts import Sparklines, style
+from reports.peers import PeerComparison, for_analysis
 from reports.published import published_rows
 from reports.quarterly import MeasureLine, ThemeSection, load_window, measure_line, theme_groups
 from reports.trends import Point, by_measure, trend_points
@@ -48,6 +49,7 @@ class AnnualReport:
     points: list[Point]
     withheld_case_studies: int  # approved, but without consent to publish
     missing_quarters: tuple[Period, ...] = ()  # quarters of the year with no returns at all
+    peers: dict[str, PeerComparison] = field(default_factory=dict)  # each outturn beside its group
 
     @property
     def label(self) -> str:
@@ -94,7 +96,7 @@ def build_annual(store: Store, config: Config, year: int, *, prepared: date) -> 
         missing_quarters=tuple(q for q in quarters_of_year(year) if not store.returns.for_period(q)),
         council=config.council_name, year=year, as_at=as_at, prepared=prepared, analysis=analysis,
         themes=_themes(analysis, by_measure(points), studies), points=points,
-        withheld_case_studies=withheld,
+        withheld_case_studies=withheld, peers=for_analysis(store, config, analysis, outturn=True),
     )  # fmt: skip
 
 

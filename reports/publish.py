@@ -110,7 +110,8 @@ def _write_all(out: Path, report: Report, *, title: str, html: Callable[..., str
 
     def workbook(path: Path) -> None:
         write_workbook(path, summary=summary, title=f"{report.council}: {title}",
-                       measures=report.analysis.records(), points=report.points)  # fmt: skip
+                       measures=report.analysis.records(), points=report.points,
+                       peers=getattr(report, "peers", None))  # fmt: skip
 
     return [
         _atomic(out / names["html"], lambda p: p.write_text(page, encoding="utf-8")),

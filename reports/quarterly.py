@@ -18,6 +18,7 @@ from reports.analysis import TIMELINESS_QUARTERS, Analysis, analyse
 from reports.charts import Sparklines, data_uri, rag_bars, style
 from reports.digest import build_digest
 from reports.history import History
+from reports.peers import PeerComparison, for_analysis
 from reports.published import published_rows
 from reports.trends import Point, by_measure, trend_points
 
@@ -54,6 +55,7 @@ class QuarterlyReport:
     themes: list[ThemeSection]
     points: list[Point]  # every measure in every quarter of the window: the open data
     window: list[Period]
+    peers: dict[str, PeerComparison] = field(default_factory=dict)  # by measure id, where shown
 
     @property
     def slug(self) -> str:
@@ -95,7 +97,7 @@ def build_quarterly(store: Store, config: Config, period: Period, *, prepared: d
     return QuarterlyReport(
         council=config.council_name, period=period, prepared=prepared, analysis=analysis,
         digest=digest, themes=theme_sections(analysis, by_measure(points)), points=points,
-        window=window,
+        window=window, peers=for_analysis(store, config, analysis),
     )  # fmt: skip
 
 

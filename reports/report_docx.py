@@ -26,6 +26,7 @@ from reports.docx_parts import (
     table,
 )
 from reports.docx_template import open_document
+from reports.peers import PeerComparison
 from reports.quarterly import MeasureLine, QuarterlyReport
 from reports.templating import months
 from reports.wording import arrow, figures, long_date, percent, travel
@@ -152,7 +153,7 @@ def _measures(doc: WordDocument, report: QuarterlyReport, charts: Charts) -> Non
         doc.add_heading(theme.name, level=2)
         for service, lines in sorted(theme.services.items()):
             doc.add_heading(service, level=3)
-            rows = [_measure_row(line) for line in lines]
+            rows = [_measure_row(line, report.peers.get(line.measure.measure_id)) for line in lines]
             grid = table(doc, header, rows, rag_column=3, rags=[ln.row["rag"] for ln in lines],
                          caption=f"{service}: measures for {report.period}", shares=MEASURE_SHARES)  # fmt: skip
             for line, row in zip(lines, grid.rows[1:], strict=True):
@@ -160,7 +161,7 @@ def _measures(doc: WordDocument, report: QuarterlyReport, charts: Charts) -> Non
                 trend_cell(row.cells[6], charts, line, target=last)
 
 
-def _measure_row(line: MeasureLine) -> list[str]:
+def _measure_row(line: MeasureLine, peers: PeerComparison | None = None) -> list[str]:
     r = line.row
     name = f"{r['measure_id']} {r['title']}"
     if r.get("ytd") is not None:
@@ -169,6 +170,8 @@ def _measure_row(line: MeasureLine) -> list[str]:
             name += f"; projected year end {format_value(r['projection'], r['unit'])} ({r['projection_method']})"
     if r.get("commentary"):
         name += f"\n{r['commentary']}"
+    if peers is not None:
+        name += f"\nPeers: {peers.sentence(r['unit'])}"
     target = format_value(r["target"], r["unit"]) if r["target"] is not None else "None"
     return [name, format_value(r["value"], r["unit"]), target, rag_cell(r["rag"]),
             arrow(r["dot_previous"]), arrow(r["dot_last_year"]), ""]  # fmt: skip

@@ -99,5 +99,8 @@ def _row(report: AnnualReport, line: OutturnLine) -> list[str]:
                 name += f"; projected year end {format_value(r['projection'], r['unit'])} ({r['projection_method']})"
     if r.get("commentary"):
         name += f"\n{r['commentary']}"
+    peers = report.peers.get(line.measure.measure_id)
+    if peers is not None:
+        name += f"\nPeers: {peers.sentence(r['unit'])}"
     target = format_value(r["annual_target"], r["unit"]) if r["annual_target"] is not None else "None"
     return [name, format_value(line.outturn, r["unit"]), target, rag_cell(r["rag"]), arrow(r["dot_last_year"]), ""]

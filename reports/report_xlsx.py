@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from perfbot.formatting import rag_label
 from perfbot.safe_cells import risky
 from reports.open_data import COLUMNS as DATA_COLUMNS
 from reports.open_data import point_record, published_points
+from reports.peers import PeerComparison
 from reports.trends import Point
 from reports.wording import arrow
 
@@ -37,6 +38,10 @@ MEASURE_COLUMNS = [
     ("Remedial action", 60), ("Owner", 30),
 ]  # fmt: skip
 RAG_COLUMN = 9  # "RAG status", 1-based
+PEER_COLUMNS = [  # added after the others when any measure has peer values
+    ("Peer group", 26), ("Peer period", 12), ("Peer median", 12), ("Peer lower quartile", 12),
+    ("Peer upper quartile", 12), ("Rank among peers", 14), ("Peer data older than figure", 30),
+]  # fmt: skip
 
 
 def text_cell(sheet: Worksheet, value: Any, **style: Any) -> Any:
@@ -79,14 +84,15 @@ def _rag_formatting(sheet: Worksheet, column: int, last_row: int) -> None:
 
 
 def write_workbook(path: Path, *, summary: list[tuple[str, list[Any]]], measures: list[dict[str, Any]],
-                   points: list[Point], title: str) -> None:  # fmt: skip
-    """Write the three sheets. `summary` is (style, cells) rows; style "heading", "header" or "row"."""
+                   points: list[Point], title: str, peers: Mapping[str, PeerComparison] | None = None) -> None:  # fmt: skip
+    """Write the three sheets. `summary` is (style, cells) rows; style "heading", "header" or "row".
+    With `peers` (by measure id), the Measures sheet gains the peer columns."""
     book = Workbook(write_only=True)
     council = title.split(":", 1)[0]
     for name in ("Summary", "Measures", "Data"):  # set up before any row is written
         print_setup(book.create_sheet(name), council=council, header_row=name != "Summary")
     _summary_sheet(book["Summary"], summary, title)
-    _measures_sheet(book["Measures"], measures)
+    _measures_sheet(book["Measures"], measures, peers or {})
     _data_sheet(book["Data"], points)
     book.properties.title = title
     book.properties.creator = "perfbot"
@@ -132,14 +138,30 @@ def measure_row(record: dict[str, Any], owner: str = "") -> list[Any]:
     ]  # fmt: skip
 
 
-def _measures_sheet(sheet: Worksheet, records: list[dict[str, Any]]) -> None:
-    _widths(sheet, [w for _, w in MEASURE_COLUMNS])
+def peer_cells(comparison: PeerComparison | None) -> list[Any]:
+    """The peer columns of one measure (blank when it has no comparison)."""
+    if comparison is None:
+        return [None] * len(PEER_COLUMNS)
+    c = comparison
+    return [c.group_name, str(c.period), c.median, c.lower_quartile, c.upper_quartile, c.rank_text() or None,
+            c.staleness_text() or None]  # fmt: skip
+
+
+def _measures_sheet(sheet: Worksheet, records: list[dict[str, Any]], peers: Mapping[str, PeerComparison]) -> None:
+    columns = MEASURE_COLUMNS + (PEER_COLUMNS if peers else [])
+    _widths(sheet, [w for _, w in columns])
     sheet.freeze_panes = "C2"
-    header = [name for name, _ in MEASURE_COLUMNS]
+    header = [name for name, _ in columns]
     sheet.append(_row(sheet, header, font=BOLD, fill=HEADER_FILL))
+    first = len(MEASURE_COLUMNS) + 2  # the peer median's index
     for record in records:
         unit = record["unit"]
-        sheet.append(_row(sheet, measure_row(record), units={5: unit, 6: unit, 7: unit, 11: unit, 12: unit}))
+        units = {5: unit, 6: unit, 7: unit, 11: unit, 12: unit}
+        cells = measure_row(record)
+        if peers:
+            cells += peer_cells(peers.get(record["measure_id"]))
+            units |= {first: unit, first + 1: unit, first + 2: unit}
+        sheet.append(_row(sheet, cells, units=units))
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(records) + 1}"
     _rag_formatting(sheet, RAG_COLUMN, len(records) + 1)
 

@@ -23,6 +23,7 @@ from reports.alt_text import trend_alt
 from reports.analysis import analyse
 from reports.digest import build_digest
 from reports.history import History
+from reports.peers import PeerComparison, compare, for_analysis, league
 from reports.published import published_rows
 from reports.trends import Point, trend_points
 
@@ -62,6 +63,7 @@ def dashboard(request: Request, user: READERS, period: str = "") -> Response:
     digest = build_digest(analysis, council=web.app.config.council_name, now=web.app.store.clock.now())
     return page(request, "dashboard/index.html", title=f"Dashboard {chosen}", period=chosen,
                 choices=choices, themes=tree(analysis), digest=digest,
+                peers=for_analysis(web.app.store, web.app.config, analysis),
                 totals=digest.rag_totals, members_view=not user.has(Role.CMT, Role.OFFICER))  # fmt: skip
 
 
@@ -90,9 +92,26 @@ def measure_trend(request: Request, measure_id: str, user: READERS, period: str 
                       title=f"{measure.title}{what}, last {len(points)} quarters",
                       description=trend_alt(points)) if points else None  # fmt: skip
     latest = points[-1] if points else None
+    peers, table = _peers(request, measure, latest, chosen)
     return page(request, "dashboard/measure.html", title=measure.title, measure=measure,
                 period=chosen, points=points, chart=chart, latest=latest, cumulative=cumulative,
+                peers=peers, peer_table=table,
                 back=f"/dashboard?period={chosen.key}")  # fmt: skip
+
+
+def _peers(request: Request, measure: Measure, latest: Point | None,
+           period: Period) -> tuple[PeerComparison | None, list[tuple[str, float, bool]]]:  # fmt: skip
+    """The measure's comparison for `period` and the group's figures, best first (the council's
+    marked), or (None, []) when it has none."""
+    if latest is None or latest.period != period or not measure.benchmark_metric:
+        return None, []
+    web = state_of(request)
+    values = web.app.store.peers.for_metric(measure.benchmark_metric)
+    found = compare(measure, period, latest.value, values, peers=web.app.config.peers)
+    if found is None:
+        return None, []
+    config = web.app.config
+    return found, league(found, values, own_area=config.peers.area_code, own_name=config.council_name)
 
 
 def _number(value: object) -> float | None:

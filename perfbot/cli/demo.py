@@ -22,8 +22,10 @@ from perfbot.cli.demo_data import (
     FORGETS_COMMENTARY,
     NEVER_REPLY,
     OFFICER,
+    PEERS_TOML,
     REASONS,
     REPLY_DAY,
+    SAMPLE_PEERS,
     SAMPLE_REGISTER,
     SET_VALUES,
     TYPES_ZERO,
@@ -76,10 +78,11 @@ class _Printer:
 
 def run_demo(args: argparse.Namespace) -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="perfbot-demo-"))
-    (data_dir / CONFIG_NAME).write_text(
-        DEFAULT_TOML.replace("Example District Council", "Larkfield District Council")
-        .replace('recipients = ["cmt"]', f'recipients = ["{CMT_EMAIL}"]'), encoding="utf-8",
-    )  # fmt: skip
+    toml = DEFAULT_TOML.replace("Example District Council", "Larkfield District Council").replace(
+        'recipients = ["cmt"]', f'recipients = ["{CMT_EMAIL}"]')  # fmt: skip
+    for commented, setting in PEERS_TOML.items():
+        toml = toml.replace(commented, setting)
+    (data_dir / CONFIG_NAME).write_text(toml, encoding="utf-8")
     out = _Printer()
     clock = ManualClock(START)
     app = app_module.build(data_dir, clock=clock, show=out.message, channels=[_email(data_dir, out, clock)])
@@ -107,6 +110,7 @@ def run_demo(args: argparse.Namespace) -> int:
           f"  PERFBOT_DATA={data_dir} perfbot round status \"{DEMO_PERIOD}\"\n"
           f"  PERFBOT_DATA={data_dir} perfbot analyse \"{DEMO_PERIOD}\" --format json\n"
           f"  PERFBOT_DATA={data_dir} perfbot digest \"{DEMO_PERIOD}\" --format markdown\n"
+          f"  PERFBOT_DATA={data_dir} perfbot benchmarks show \"{DEMO_PERIOD}\"   # beside CIPFA nearest neighbours\n"
           f"  PERFBOT_DATA={data_dir} perfbot serve   # then sign in with the link from:\n"
           f"  PERFBOT_DATA={data_dir} perfbot web link {OFFICER}\n"
           f"The public performance page needs no sign-in: with perfbot serve running, open\n"
@@ -169,7 +173,18 @@ def _load(app: app_module.App, out: _Printer, clock: ManualClock, data_dir: Path
 
     import_returns(app.store, app.collector, history_file, period=None, actor="demo")
     out.step(clock, f"History imported: {count} returns over the 8 quarters before {DEMO_PERIOD}.")
+    _peers(app, out, clock)
     return parsed.measures
+
+
+def _peers(app: app_module.App, out: _Printer, clock: ManualClock) -> None:
+    from collectors.benchmarks import load_peer_values
+    from perfbot.cli.benchmarks_commands import summary
+
+    parsed = load_peer_values(SAMPLE_PEERS)
+    changes = app.store.peers.save(parsed.values, actor="demo", source=SAMPLE_PEERS.name)
+    out.step(clock, summary(SAMPLE_PEERS.name, parsed.values, changes)
+             + " (perfbot benchmarks fetch gets them from LG Inform.)")
 
 
 def _plan_replies(app: app_module.App, measures: list[Measure]) -> dict[date, list[Measure]]:

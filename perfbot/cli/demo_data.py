@@ -13,6 +13,11 @@ from perfbot.rag import RagPolicy
 from perfbot.rating import period_target, rate_return
 
 SAMPLE_REGISTER = Path(__file__).resolve().parent.parent / "sample" / "register.yaml"
+SAMPLE_PEERS = SAMPLE_REGISTER.with_name("peers.csv")  # fictional councils, fictional metric ids
+PEERS_TOML = {  # the [peers] settings the demo uncomments
+    "# area_code = ": 'area_code = "E07000999"  #',
+    "# group_name = ": 'group_name = "CIPFA nearest neighbours"  #',
+}
 TYPICAL = {"WR05": 340.0, "RB05": 6150.0, "LC05": 42000.0}  # measures with no target
 REASONS = [
     "Two vacancies in the team during the quarter; both posts now filled.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collectors.benchmarks import PeerImportError
 from collectors.bulk import ReturnsImportError
 from perfbot.config import ConfigError
 from perfbot.links import LinkError
@@ -19,6 +20,7 @@ class UserError(ValueError):
 
 
 USER_ERRORS = (
-    ConfigError, InputFileError, InvalidValue, LinkError, PeriodError, PersonError, RegisterImportError,
+    ConfigError, InputFileError, InvalidValue, LinkError, PeerImportError, PeriodError, PersonError,
+    RegisterImportError,
     ReturnsImportError, RoundError, StoreCorruptError, StoreWriteError, UserError,
 )  # fmt: skip

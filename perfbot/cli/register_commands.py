@@ -13,7 +13,7 @@ from perfbot.register_import import load_register
 from perfbot.tables import render
 
 MEASURE_COLUMNS = ["measure_id", "title", "theme", "service", "owner_email", "unit", "polarity",
-                   "target", "tolerance", "frequency", "rag_rule", "public"]  # fmt: skip
+                   "target", "tolerance", "frequency", "rag_rule", "public", "benchmark_metric"]  # fmt: skip
 HISTORY_COLUMNS = ["from", "target", "tolerance", "rag_rule", "target_low", "target_high",
                    "recorded", "by"]  # fmt: skip
 

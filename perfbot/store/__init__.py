@@ -23,12 +23,14 @@ from perfbot.store.drafts_repo import Drafts  # noqa: E402
 from perfbot.store.files import FileSet  # noqa: E402
 from perfbot.store.legacy import upgrade  # noqa: E402
 from perfbot.store.outbox_repo import Outbox  # noqa: E402
+from perfbot.store.peers_repo import PeerValues  # noqa: E402
 from perfbot.store.people_repo import People  # noqa: E402
 from perfbot.store.platform_state import PlatformState  # noqa: E402
 from perfbot.store.publications_repo import Publications  # noqa: E402
 from perfbot.store.records import (  # noqa: E402
     OutboxMessage,
     OutboxStatus,
+    PeerChanges,
     Publication,
     RegisterChanges,
     SaveOutcome,
@@ -42,7 +44,7 @@ from perfbot.store.rounds_repo import Rounds  # noqa: E402
 from perfbot.store.sessions_repo import WebSessions  # noqa: E402
 
 __all__ = [
-    "OutboxMessage", "OutboxStatus", "Publication", "RegisterChanges", "SaveOutcome", "SaveStatus", "Store",
+    "OutboxMessage", "OutboxStatus", "PeerChanges", "Publication", "RegisterChanges", "SaveOutcome", "SaveStatus", "Store",
     "StoreCorruptError", "StoreWriteError",
 ]  # fmt: skip
 
@@ -60,6 +62,7 @@ class Store:
         self.case_studies: interfaces.CaseStudies = CaseStudies(files, clock)
         self.people: interfaces.People = People(files, clock)
         self.publications: interfaces.Publications = Publications(files, clock)
+        self.peers: interfaces.PeerValues = PeerValues(files, clock)
         self.audit: interfaces.AuditLog = AuditLog(files, clock)
         self.chat: interfaces.ChatDirectory = ChatDirectory(files, clock)
         self.drafts: interfaces.Drafts = Drafts(files, clock)

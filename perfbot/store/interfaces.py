@@ -18,6 +18,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from perfbot.benchmarks import PeerValue
 from perfbot.clock import Clock
 from perfbot.model import (
     CaseStudy,
@@ -35,6 +36,7 @@ from perfbot.store.records import (
     ChatMessage,
     Draft,
     OutboxMessage,
+    PeerChanges,
     Publication,
     RegisterChanges,
     SaveOutcome,
@@ -134,6 +136,13 @@ class People(Protocol):
         add_absences: tuple[Absence, ...] = (),
         clear_absences: bool = False,
     ) -> Person: ...
+
+
+class PeerValues(Protocol):
+    """Comparison councils' figures for the register's benchmark metrics."""
+
+    def for_metric(self, metric: str) -> list[PeerValue]: ...
+    def save(self, values: list[PeerValue], *, actor: str, source: str) -> PeerChanges: ...
 
 
 class Publications(Protocol):

@@ -194,3 +194,12 @@ class WebSession:
         return cls(doc["key"], doc["email"], datetime.fromisoformat(doc["started"]),
                    datetime.fromisoformat(doc["expires"]), doc.get("how", "link"),
                    tuple(doc.get("app_roles", ())))  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class PeerChanges:
+    """What storing a batch of peer values did."""
+
+    added: int
+    replaced: int  # same metric, area and period, a different value or area name
+    unchanged: int

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from collectors.bulk import import_returns
 from perfbot import app as app_module
-from perfbot.cli.demo_data import SAMPLE_REGISTER, write_history
+from perfbot.cli.demo_data import SAMPLE_PEERS, SAMPLE_REGISTER, write_history
 from perfbot.clock import LONDON, ManualClock
 from perfbot.model import Measure, Polarity, Unit
 from perfbot.periods import Period
@@ -40,6 +40,10 @@ cmt = ["{cmt}"]
 members = ["{member}"]
 admins = ["{admin}"]
 upload_max_mb = 1
+
+[peers]
+area_code = "E07000999"
+group_name = "CIPFA nearest neighbours"
 """
 
 
@@ -118,6 +122,9 @@ def sample_council(root: Path, *, public_url: str, extra_toml: str = "") -> Coun
     overrides = {(t.measure_id, t.period): t.target for t in parsed.targets}
     write_history(parsed.measures, overrides, PERIOD.back(9)[:-1], data / "history.csv")
     import_returns(app.store, app.collector, data / "history.csv", period=None, actor="test")
+    from collectors.benchmarks import load_peer_values
+
+    app.store.peers.save(load_peer_values(SAMPLE_PEERS).values, actor="test", source=SAMPLE_PEERS.name)
     app.cycle.open_round(PERIOD, actor=OFFICER)
     return council
 

@@ -86,6 +86,9 @@ def test_demo_runs_a_whole_quarter(capsys):
     assert "and 2025/26 Q2 republished: /public marks it revised." in out
     report = out.split("Quarterly report for Cabinet and Scrutiny: ")[1].splitlines()[0].split(", ")
     assert all(Path(path).stat().st_size > 0 for path in report) and report[0].endswith(".html")
+    assert "Read 128 peer values from peers.csv (4 metrics" in out  # peers beside the figures
+    html = Path(report[0]).read_text(encoding="utf-8")
+    assert "Compared with peers" in html and "of 16" in html and "peers: 2024/25, figure: 2025/26 Q3" in html
     emails = Path(out.split(".eml files in ")[1].split(" ")[0])
     assert len(list(emails.glob("*.eml"))) > 16 and "(saved as emails/001-" in out
 

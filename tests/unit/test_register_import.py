@@ -91,3 +91,34 @@ def test_reimport_updates_by_id_and_keeps_target_history(tmp_path, store):
     timeline = store.register.timeline(store.register.measure("M1"))
     assert [(e.terms.target, e.by) for e in timeline.entries] == [(80.0, "x"), (85.0, "y")]
     assert changes.terms_changed[0].startswith("M1 target 80 → 85 from ")
+
+
+def test_benchmark_metric_is_read_exported_and_shown(tmp_path, monkeypatch, capsys):
+    from perfbot.cli import main
+
+    path = tmp_path / "register.csv"
+    path.write_text(HEADER.rstrip("\n") + ",benchmark_metric\n" + GOOD.rstrip("\n") + ",1589\n"
+                    + "M2,Days to pay,Efficient,Customer,a@c.gov.uk,h@c.gov.uk,days,lower,,3,\n"
+                    + "M3,Bad,Efficient,Customer,a@c.gov.uk,h@c.gov.uk,days,lower,,3," + "x" * 61 + "\n",
+                    encoding="utf-8")  # fmt: skip
+    with pytest.raises(RegisterImportError, match="row 4, column benchmark_metric: is 61 characters long"):
+        load_register(path)
+    path.write_text("\n".join(path.read_text().splitlines()[:3]) + "\n", encoding="utf-8")
+    first, second = load_register(path).measures
+    assert first.benchmark_metric == "1589" and second.benchmark_metric == ""
+    monkeypatch.setenv("PERFBOT_DATA", str(tmp_path / "data"))
+    assert main(["init"]) == 0 and main(["register", "import", str(path)]) == 0
+    for name in ("out.csv", "out.xlsx", "out.yaml"):  # every format round-trips it
+        assert main(["register", "export", str(tmp_path / name)]) == 0
+        assert [m.benchmark_metric for m in load_register(tmp_path / name).measures] == ["1589", ""]
+    capsys.readouterr()
+    assert main(["register", "show", "--format", "csv"]) == 0
+    shown = capsys.readouterr().out.splitlines()
+    assert shown[0].endswith(",benchmark_metric") and shown[1].endswith(",1589")
+    assert main(["register", "template", str(tmp_path / "blank.xlsx")]) == 0
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "blank.xlsx")["measures"]
+    header = [c.value for c in sheet[1]]
+    assert "benchmark_metric" in header
+    assert "LG Inform" in sheet.cell(row=2, column=header.index("benchmark_metric") + 1).value

@@ -103,7 +103,8 @@ def test_register_show_says_which_are_public(tmp_path, monkeypatch, capsys):
     capsys.readouterr()
     assert main(["register", "show", "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].endswith(",public") and lines[1].endswith(",yes") and lines[2].endswith(",no")
+    assert lines[0].endswith(",public,benchmark_metric")
+    assert lines[1].endswith(",yes,") and lines[2].endswith(",no,")
     assert main(["register", "show", "--format", "json"]) == 0
     assert [m["public"] for m in json.loads(capsys.readouterr().out)] == [True, False]
     assert main(["register", "import", str(_csv(tmp_path, ["perhaps", ""]))]) == 2
