@@ -7,6 +7,7 @@ from pathlib import Path
 
 from perfbot.clock import Clock, SystemClock
 from perfbot.periods import Period
+from perfbot.store.actions_repo import Actions
 from perfbot.store.audit import AuditLog
 from perfbot.store.casestudies_repo import CaseStudies
 from perfbot.store.conversations_repo import Conversations as Conversations  # bot/teams
@@ -40,6 +41,7 @@ class Store:
         self.case_studies = CaseStudies(files, clock)
         self.people = People(files, clock)
         self.publications = Publications(files, clock)
+        self.actions = Actions(files, clock)
         self.audit = AuditLog(files)
 
     @classmethod
