@@ -216,3 +216,30 @@ def overdue_by_measure(
         if action.raised_in < period and action.overdue_in(period, today=today):
             found.setdefault(action.measure_id, []).append(action)
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class ActionLine:
+    """An action as a report lists it."""
+
+    action: TrackedAction
+    state: str  # "Overdue", "Open", "Done" or "Dropped"
+    last_note: str
+
+
+def for_report(actions: list[TrackedAction], period: Period, *, today: date) -> list[ActionLine]:
+    """The actions a quarter's report lists: every open action raised by then (overdue first),
+    and those closed since the quarter began, with the last word on each."""
+    lines = []
+    for action in actions:
+        if action.raised_in > period:
+            continue
+        closed_at = action.changes[-1].at.date() if action.changes and not action.is_open else None
+        if closed_at is not None and closed_at < period.start:
+            continue
+        overdue = action.overdue_in(period, today=today)
+        state = "Overdue" if overdue else action.status.value.capitalize()
+        notes = [c.note for c in action.changes if c.note]
+        lines.append(ActionLine(action, state, notes[-1] if notes else ""))
+    order = {"Overdue": 0, "Open": 1, "Done": 2, "Dropped": 3}
+    return sorted(lines, key=lambda line: (order[line.state], line.action.due.by, line.action.measure_id))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from perfbot.actions import ActionLine, for_report
 from perfbot.config import Config
 from perfbot.model import Aggregation, Measure
 from perfbot.periods import Period
@@ -53,6 +54,7 @@ class QuarterlyReport:
     themes: list[ThemeSection]
     points: list[Point]  # every measure in every quarter of the window: the open data
     window: list[Period]
+    actions: list[ActionLine] = field(default_factory=list)  # remedial actions (perfbot.actions)
 
     @property
     def slug(self) -> str:
@@ -94,7 +96,7 @@ def build_quarterly(store: Store, config: Config, period: Period, *, prepared: d
     return QuarterlyReport(
         council=config.council_name, period=period, prepared=prepared, analysis=analysis,
         digest=digest, themes=theme_sections(analysis, by_measure(points)), points=points,
-        window=window,
+        window=window, actions=for_report(store.actions.all(), period, today=store.clock.now().date()),
     )  # fmt: skip
 
 

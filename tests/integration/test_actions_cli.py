@@ -3,6 +3,7 @@ as an exception once overdue, and is updated with who, when and why."""
 
 import json
 
+import docx
 import pytest
 
 from perfbot.cli import main
@@ -60,6 +61,18 @@ def test_a_red_returns_action_is_tracked_to_done(data, capsys):
     capsys.readouterr()
     assert main(["digest", "2025/26 Q4"]) == 0
     assert "action overdue" in capsys.readouterr().out
+
+    # the quarter's report lists it, overdue, in HTML and in Word
+    out = data / "report"
+    assert main(["report", "2025/26 Q4", "--out", str(out)]) == 0
+    html = (out / "performance-2025-26-Q4.html").read_text(encoding="utf-8")
+    section = html[html.index('id="actions"'):html.index('id="measures"')]
+    assert "Remedial actions (1)" in section and "Agency staff for six weeks" in section
+    assert "<strong>Overdue</strong>" in section and "CS01 Calls answered in 60s" in section
+    word = docx.Document(str(out / "performance-2025-26-Q4.docx"))
+    assert "Remedial actions (1)" in [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
+    assert any(row.cells[0].text == "Agency staff for six weeks" and row.cells[4].text == "Overdue"
+               for t in word.tables for row in t.rows)
 
     # dropping needs a reason; moving the due date clears the overdue exception
     assert main(["actions", "update", "CS01-2025-26-Q3", "--status", "dropped"]) == 2
