@@ -109,3 +109,16 @@ def test_a_bulk_import_of_a_red_return_raises_its_action(data, capsys):
     assert main(["returns", "import", str(returns)]) == 0
     [action] = _json(capsys, "actions", "list")
     assert action["action"] == "CS01-2025-26-Q3" and action["text"] == "New telephony contract"
+
+
+def test_the_next_request_asks_whether_the_action_is_done(data, capsys):
+    assert main(["round", "open", "2025/26 Q3"]) == 0
+    assert main(["submit", "CS01", "2025/26 Q3", "60", "--as", "jo@council.gov.uk", "--commentary",
+                 "Two vacancies", "--action", "Agency staff for six weeks"]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["round", "open", "2025/26 Q4"]) == 0
+    sent = capsys.readouterr().out
+    to_jo = sent[sent.index("jo@council.gov.uk"):]
+    assert "Last quarter you said you would:" in to_jo
+    assert "CS01 (2025/26 Q3): Agency staff for six weeks — due end of 2025/26 Q4. Done?" in to_jo
+    assert "Say on the form whether each is done, still in hand or dropped." in to_jo
