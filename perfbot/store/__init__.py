@@ -20,6 +20,7 @@ from perfbot.store.publications_repo import Publication, Publications
 from perfbot.store.register_repo import Register, RegisterChanges
 from perfbot.store.returns_repo import Returns, SaveOutcome, SaveStatus
 from perfbot.store.rounds_repo import Rounds
+from perfbot.store.signoffs_repo import SignOffs
 from perfbot.store.storage import StoreCorruptError, StoreWriteError
 
 __all__ = [
@@ -42,6 +43,7 @@ class Store:
         self.people = People(files, clock)
         self.publications = Publications(files, clock)
         self.actions = Actions(files, clock)
+        self.sign_offs = SignOffs(files, clock)
         self.audit = AuditLog(files)
 
     @classmethod
