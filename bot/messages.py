@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from perfbot.formatting import format_value
-from perfbot.notices import Alert, MeasureLine, NoticeKind, PersonNotice
+from perfbot.notices import ActionAsk, Alert, MeasureLine, NoticeKind, PersonNotice
+from perfbot.periods import Period
 
 SUBMIT_RETURNS = "Submit returns"  # the button or action that opens the returns form
 OPEN_WEB_FORM = "Open the web form"
@@ -53,11 +54,34 @@ def measure_line(line: MeasureLine, *, with_owner: bool = False) -> str:
     return f"{line.measure_id} {line.title}: {target}, last quarter {last}{owner}"
 
 
+def actions_heading(notice: PersonNotice) -> str:
+    """'Last quarter you said you would:' (or the quarter, when it was longer ago)."""
+    quarters = {a.raised_in for a in notice.actions}
+    last = str(Period.parse(notice.period).previous())
+    if quarters == {last}:
+        return "Last quarter you said you would:"
+    return "You said you would:"
+
+
+def action_line(ask: ActionAsk) -> str:
+    return f"{ask.measure_id} ({ask.raised_in}): {ask.text} — due {ask.due}. Done?"
+
+
+def actions_ask(notice: PersonNotice) -> str:
+    if notice.form_url:
+        return "Say on the form whether each is done, still in hand or dropped."
+    return "Tell the performance officer whether each is done, still in hand or dropped."
+
+
 def notice_text(notice: PersonNotice) -> str:
     """A request, reminder, chase or escalation as plain text."""
     lines = [opening(notice), by_when(notice)]
     escalation = notice.kind is NoticeKind.ESCALATION
     lines.extend(f"  • {measure_line(m, with_owner=escalation)}" for m in notice.measures)
+    if notice.actions:
+        lines.append(actions_heading(notice))
+        lines.extend(f"  • {action_line(a)}" for a in notice.actions)
+        lines.append(actions_ask(notice))
     if notice.note:
         lines.append(notice.note)
     if notice.form_url:

@@ -16,11 +16,12 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from collectors.submissions import Collector
+from perfbot.action_tracker import ActionTracker
 from perfbot.clock import LONDON
 from perfbot.model import Return, Value
 from perfbot.periods import Period, PeriodError, period_of_cell
 from perfbot.rag import CONFIRMED_ZERO, RagResult
-from perfbot.store import SaveOutcome, Store
+from perfbot.store import SaveOutcome, SaveStatus, Store
 from perfbot.submission import Submission
 from perfbot.tabular import InputFileError, Row, read_csv, xlsx_sheets
 from perfbot.values import InvalidValue, parse_number
@@ -66,6 +67,7 @@ def import_returns(
     accepted: list[Return] = []
     seen: dict[tuple[str, Period], int] = {}
     staged: dict[tuple[str, Period], Value] = {}
+    rags: dict[tuple[str, Period], RagResult | None] = {}
     why = _Reasons(store, reason, f"history imported from {path.name} by {actor}")
     parsed = [(row, _submission(row, period, why, errors)) for row in rows]
     for row, submission in sorted(
@@ -86,11 +88,29 @@ def import_returns(
         if not problems and workings is not None and made_at is not False:
             author = _text(row, "submitted_by") or f"bulk import by {actor}"
             accepted.append(_to_return(submission, value, author, made_at, workings, rag))
+            rags[key] = rag
     if errors:
         raise ReturnsImportError(sorted(errors, key=_row_number))
     if not accepted:
         raise ReturnsImportError([f"{path.name}: no returns found"])
-    return ImportSummary(store.returns.save_many(accepted))
+    return ImportSummary(_save_with_actions(store, accepted, rags))
+
+
+def _save_with_actions(
+    store: Store, accepted: list[Return], rags: dict[tuple[str, Period], RagResult | None]
+) -> list[SaveOutcome]:
+    """Store the returns and raise the actions of red ones, one commit per quarter."""
+    tracker = ActionTracker(store)
+    outcomes: list[SaveOutcome] = []
+    for period in sorted({r.period for r in accepted}):
+        with store.quarter_commit(period):
+            saved = store.returns.save_many([r for r in accepted if r.period == period])
+            for outcome in saved:
+                if outcome.status is not SaveStatus.UNCHANGED:
+                    current = outcome.current
+                    tracker.track(current, rags.get((current.measure_id, current.period)))
+            outcomes.extend(saved)
+    return outcomes
 
 
 def _row_number(error: str) -> int:

@@ -25,6 +25,20 @@ log = logging.getLogger("perfbot.collector")
 OnSaved = Callable[[SaveOutcome, RagResult | None], None]
 
 
+def each_observer(*observers: OnSaved) -> OnSaved:
+    """One observer that tells each of `observers` in turn; one failing does not stop the rest."""
+
+    def notify(outcome: SaveOutcome, rag: RagResult | None) -> None:
+        for observer in observers:
+            try:
+                observer(outcome, rag)
+            except Exception:
+                log.exception("on_saved observer %s failed for %s",
+                              getattr(observer, "__qualname__", observer), outcome.current.measure_id)  # fmt: skip
+
+    return notify
+
+
 class Collector:
     """Validates submissions against the register and stores them durably with an audit record."""
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.local import LocalChannel
-from collectors.submissions import Collector
+from collectors.submissions import Collector, each_observer
 from perfbot import config as config_module
+from perfbot.action_tracker import ActionTracker
 from perfbot.channel import Channel
 from perfbot.channels import enabled_channels, enabled_pollers
 from perfbot.clock import Clock
@@ -80,7 +81,8 @@ def build(
     links = FormLinks(secret=secret_for(data_dir), base_url=config.public_url)
     hours = WorkingHours.of(WorkingCalendar(config.holiday_subdivision), config.cycle)
     alerts = ExceptionAlerts(store, config, hours)
-    collector = Collector(store, config, on_saved=alerts.on_saved)
+    actions = ActionTracker(store)
+    collector = Collector(store, config, on_saved=each_observer(alerts.on_saved, actions.on_saved))
     dispatcher = Dispatcher(
         store,
         [*(channels or []), *([LocalChannel(show)] if show is not None else [])],

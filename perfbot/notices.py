@@ -30,6 +30,17 @@ class MeasureLine:
 
 
 @dataclass(frozen=True, slots=True)
+class ActionAsk:
+    """An open remedial action from an earlier quarter that a request asks about."""
+
+    action_id: str
+    measure_id: str
+    text: str
+    due: str  # "end of 2025/26 Q4", "31 March 2026"
+    raised_in: str  # "2025/26 Q3"
+
+
+@dataclass(frozen=True, slots=True)
 class PersonNotice:
     """A request, reminder, deadline notice, chase or escalation to one person."""
 
@@ -42,6 +53,7 @@ class PersonNotice:
     on_behalf_of: str = ""  # set when a deputy receives an absent owner's notice
     note: str = ""
     overdue: bool = False  # sent after the deadline (a late chase)
+    actions: tuple[ActionAsk, ...] = ()  # open actions on these measures: done yet?
 
     def to_content(self) -> dict[str, Any]:
         return {
@@ -49,6 +61,7 @@ class PersonNotice:
             "deadline": self.deadline.isoformat(), "form_url": self.form_url,
             "on_behalf_of": self.on_behalf_of, "note": self.note, "overdue": self.overdue,
             "measures": [_line(m) for m in self.measures],
+            "actions": [{n: getattr(a, n) for n in ActionAsk.__slots__} for a in self.actions],
         }  # fmt: skip
 
     @classmethod
@@ -63,6 +76,7 @@ class PersonNotice:
             on_behalf_of=content.get("on_behalf_of", ""),
             note=content.get("note", ""),
             overdue=bool(content.get("overdue", False)),
+            actions=tuple(ActionAsk(**a) for a in content.get("actions", ())),
         )
 
 

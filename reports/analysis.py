@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from perfbot.actions import overdue_by_measure, overdue_reason
 from perfbot.config import Config
 from perfbot.digest import RAG_ORDER
 from perfbot.model import Aggregation, Measure, RoundState
@@ -98,6 +99,7 @@ def analyse(store: Store, config: Config, period: Period) -> Analysis:
         for m in measures
         if m.due_in(period)
     ]
+    _add_overdue_actions(rows, store, period)
     found = store.rounds.get(period)
     publication = store.publications.latest(period) if found and found.state is RoundState.CLOSED else None
     rows = as_published(rows, publication, store, period) if publication else rows
@@ -110,6 +112,14 @@ def analyse(store: Store, config: Config, period: Period) -> Analysis:
         history=history,
         measures={m.measure_id: m for m in measures},
     )
+
+
+def _add_overdue_actions(rows: list[dict[str, Any]], store: Store, period: Period) -> None:
+    """An action overdue by the end of the quarter is one of its measure's exceptions."""
+    overdue = overdue_by_measure(store.actions.all(), period, today=store.clock.now().date())
+    for row in rows:
+        for action in overdue.get(row["measure_id"], ()):
+            row["exceptions"] = [*row["exceptions"], overdue_reason(action)]
 
 
 def _deadline(store: Store, period: Period) -> datetime | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from perfbot.actions import ActionLine, for_report
 from perfbot.config import Config
 from perfbot.digest import Digest
 from perfbot.model import Aggregation, Measure
@@ -56,6 +57,7 @@ class QuarterlyReport:
     points: list[Point]  # every measure in every quarter of the window: the open data
     window: list[Period]
     peers: dict[str, PeerComparison] = field(default_factory=dict)  # by measure id, where shown
+    actions: list[ActionLine] = field(default_factory=list)  # remedial actions (perfbot.actions)
 
     @property
     def slug(self) -> str:
@@ -98,6 +100,7 @@ def build_quarterly(store: Store, config: Config, period: Period, *, prepared: d
         council=config.council_name, period=period, prepared=prepared, analysis=analysis,
         digest=digest, themes=theme_sections(analysis, by_measure(points)), points=points,
         window=window, peers=for_analysis(store, config, analysis),
+        actions=for_report(store.actions.all(), period, today=store.clock.now().date()),
     )  # fmt: skip
 
 

@@ -69,6 +69,7 @@ def write_quarterly_docx(path: Path, report: QuarterlyReport, *, template: bytes
     _summary(doc, report)
     _themes(doc, report, charts)
     _exceptions(doc, report)
+    _actions(doc, report)
     _measures(doc, report, charts)
     _returns(doc, report)
     about(doc)
@@ -138,6 +139,23 @@ def _exceptions(doc: WordDocument, report: QuarterlyReport) -> None:
         bullets(doc, list(item.reasons))
         para(doc, item.commentary or "None given.", label="Commentary")
         para(doc, item.action or "None given.", label="Action")
+
+
+def _actions(doc: WordDocument, report: QuarterlyReport) -> None:
+    doc.add_heading(f"Remedial actions ({len(report.actions)})", level=1)
+    if not report.actions:
+        doc.add_paragraph("None: no Red figure this year came with an action still open.")
+        return
+    doc.add_paragraph("What services said they would do about Red figures, and where each stands: every "
+                      "open action, overdue first, and those completed or dropped since the quarter began.")  # fmt: skip
+    rows = []
+    for line in report.actions:
+        act, measure = line.action, report.analysis.measures.get(line.action.measure_id)
+        text = act.text + (f" ({line.last_note})" if line.last_note else "")
+        title = f"{act.measure_id} {measure.title}" if measure else act.measure_id
+        rows.append([text, f"{title} (raised {act.raised_in})", act.owner, str(act.due), line.state])
+    table(doc, ["Action", "Measure", "Owner", "Due", "Status"], rows,
+          caption=f"Remedial actions, {report.period}")  # fmt: skip
 
 
 def _measures(doc: WordDocument, report: QuarterlyReport, charts: Charts) -> None:

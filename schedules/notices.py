@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
+from perfbot.actions import TrackedAction
 from perfbot.links import FormLinks
 from perfbot.model import Measure, Return, Round
-from perfbot.notices import MeasureLine, NoticeKind, PersonNotice
+from perfbot.notices import ActionAsk, MeasureLine, NoticeKind, PersonNotice
 from perfbot.periods import Period
 from perfbot.rating import period_target
 from perfbot.store import Store
 from schedules.planner import DueAction
 
 LINK_LIFETIME_AFTER_DEADLINE = timedelta(days=60)  # late returns are still taken while open
+ASKS_ABOUT_ACTIONS = (NoticeKind.REQUEST, NoticeKind.REMINDER)  # "last quarter you said: … done?"
 
 
 class NoticeData:
@@ -29,6 +31,7 @@ class NoticeData:
         self._measures: dict[str, Measure] | None = None
         self._rounds: dict[Period, Round | None] = {}
         self._returns: dict[Period, dict[str, Return]] = {}
+        self._open_actions: dict[str, list[TrackedAction]] | None = None
 
     def measures(self) -> dict[str, Measure]:
         """The register's current measures by id."""
@@ -40,6 +43,15 @@ class NoticeData:
         if period not in self._rounds:
             self._rounds[period] = self.store.rounds.get(period)
         return self._rounds[period]
+
+    def open_actions(self) -> dict[str, list[TrackedAction]]:
+        """Each measure's open remedial actions."""
+        if self._open_actions is None:
+            self._open_actions = {}
+            for action in self.store.actions.all():
+                if action.is_open:
+                    self._open_actions.setdefault(action.measure_id, []).append(action)
+        return self._open_actions
 
     def returns(self, period: Period) -> dict[str, Return]:
         """A quarter's current returns by measure id."""
@@ -109,4 +121,14 @@ def build_notice(
         on_behalf_of=action.on_behalf_of,
         note=note,
         overdue=now > found.deadline and action.kind is not NoticeKind.REQUEST,
+        actions=_asks(data, measures, action.period) if action.kind in ASKS_ABOUT_ACTIONS else (),
     )
+
+
+def _asks(data: NoticeData, measures: list[Measure], period: Period) -> tuple[ActionAsk, ...]:
+    """The open actions raised before `period` on these measures, oldest first."""
+    found = data.open_actions()
+    return tuple(
+        ActionAsk(a.action_id, a.measure_id, a.text, str(a.due), str(a.raised_in))
+        for m in measures for a in found.get(m.measure_id, ()) if a.raised_in < period
+    )  # fmt: skip

@@ -33,6 +33,8 @@ def notice_html(notice: PersonNotice, *, council: str) -> str:
         title=messages.subject(notice), opening=shared.opening(notice), by_when=shared.by_when(notice),
         rows=[_row(m, with_owner=escalation) for m in notice.measures],
         columns=messages.measure_columns(), note=notice.note, url=notice.form_url,
+        actions_heading=shared.actions_heading(notice) if notice.actions else "",
+        actions=[shared.action_line(a) for a in notice.actions], actions_ask=shared.actions_ask(notice),
         button=messages.BUTTON, no_link=messages.NO_LINK, footer=_footer(council, personal=bool(notice.form_url)),
     )  # fmt: skip
 

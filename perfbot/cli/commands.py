@@ -420,6 +420,7 @@ def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str,
 
     # Each area registers its own commands in its own module.
     from perfbot.cli import (
+        actions_commands,
         benchmarks_commands,
         cycle_commands,
         m365_commands,
@@ -430,6 +431,6 @@ def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str,
     )  # fmt: skip
 
     modules = (register_commands, cycle_commands, report_commands, slack_commands, m365_commands,
-               web_commands, benchmarks_commands)  # fmt: skip
+               web_commands, benchmarks_commands, actions_commands)  # fmt: skip
     for module in modules:
         module.register(sub, add=add, period_type=period_type, formats=formats)

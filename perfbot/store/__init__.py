@@ -16,6 +16,7 @@ from pathlib import Path  # noqa: E402
 from perfbot.clock import Clock, SystemClock  # noqa: E402
 from perfbot.periods import Period  # noqa: E402
 from perfbot.store import interfaces  # noqa: E402
+from perfbot.store.actions_repo import Actions  # noqa: E402
 from perfbot.store.audit import AuditLog  # noqa: E402
 from perfbot.store.casestudies_repo import CaseStudies  # noqa: E402
 from perfbot.store.directory_repo import ChatDirectory  # noqa: E402
@@ -42,6 +43,7 @@ from perfbot.store.register_repo import Register  # noqa: E402
 from perfbot.store.returns_repo import Returns  # noqa: E402
 from perfbot.store.rounds_repo import Rounds  # noqa: E402
 from perfbot.store.sessions_repo import WebSessions  # noqa: E402
+from perfbot.store.signoffs_repo import SignOffs  # noqa: E402
 
 __all__ = [
     "OutboxMessage", "OutboxStatus", "PeerChanges", "Publication", "RegisterChanges", "SaveOutcome", "SaveStatus", "Store",
@@ -63,6 +65,8 @@ class Store:
         self.people: interfaces.People = People(files, clock)
         self.publications: interfaces.Publications = Publications(files, clock)
         self.peers: interfaces.PeerValues = PeerValues(files, clock)
+        self.actions: interfaces.Actions = Actions(files, clock)
+        self.sign_offs: interfaces.SignOffs = SignOffs(files, clock)
         self.audit: interfaces.AuditLog = AuditLog(files, clock)
         self.chat: interfaces.ChatDirectory = ChatDirectory(files, clock)
         self.drafts: interfaces.Drafts = Drafts(files, clock)

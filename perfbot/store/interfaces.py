@@ -18,6 +18,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from perfbot.actions import ActionChange, Due, TrackedAction
 from perfbot.benchmarks import PeerValue
 from perfbot.clock import Clock
 from perfbot.model import (
@@ -31,6 +32,7 @@ from perfbot.model import (
 )
 from perfbot.people import Absence, Person
 from perfbot.periods import Period
+from perfbot.sign_off import ServiceSignOff
 from perfbot.store.records import (
     AuditRecord,
     ChatMessage,
@@ -136,6 +138,23 @@ class People(Protocol):
         add_absences: tuple[Absence, ...] = (),
         clear_absences: bool = False,
     ) -> Person: ...
+
+
+class Actions(Protocol):
+    """Remedial actions raised by red returns (perfbot.actions)."""
+
+    def track(self, raised_by: Return, *, owner: str, due: Due) -> TrackedAction: ...
+    def get(self, key: str) -> TrackedAction | None: ...
+    def change(self, key: str, change: ActionChange) -> TrackedAction: ...
+    def all(self) -> list[TrackedAction]: ...
+
+
+class SignOffs(Protocol):
+    """Each service's sign-off in each round (perfbot.sign_off)."""
+
+    def get(self, period: Period, service: str) -> ServiceSignOff | None: ...
+    def for_period(self, period: Period) -> list[ServiceSignOff]: ...
+    def put(self, sign_off: ServiceSignOff, *, actor: str, what: str) -> ServiceSignOff: ...
 
 
 class PeerValues(Protocol):

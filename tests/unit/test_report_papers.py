@@ -51,7 +51,7 @@ def test_word_report_has_real_headings_in_order(quarterly):
     headings = _headings(doc)
     assert headings[0] == ("Title", "Quarterly performance report, 2025/26 Q3")
     level1 = [text for style, text in headings if style == "Heading 1"]
-    assert level1 == ["Summary", "RAG status by theme", "Exceptions (10)", "Every measure",
+    assert level1 == ["Summary", "RAG status by theme", "Exceptions (10)", "Remedial actions (0)", "Every measure",
                       "Returns and timeliness", "About these figures"]  # fmt: skip
     assert ("Heading 2", "Theme A") in headings and ("Heading 3", "Service B") in headings
     assert ("Heading 2", "■ Red — FLIP Measure FLIP") in headings  # an exception, RAG in words and a shape

@@ -1,0 +1,28 @@
+"""Raises the tracked action of each red return that gives one (see `perfbot.actions`)."""
+
+from __future__ import annotations
+
+from perfbot.actions import Due, TrackedAction, should_track
+from perfbot.model import Return
+from perfbot.rag import RagResult
+from perfbot.store import SaveOutcome, Store
+
+
+class ActionTracker:
+    """Called with each stored return, inside its quarter's commit, so an acknowledged red
+    return never lacks its action."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def on_saved(self, outcome: SaveOutcome, rag: RagResult | None) -> None:
+        self.track(outcome.current, rag)
+
+    def track(self, stored: Return, rag: RagResult | None) -> TrackedAction | None:
+        """Raise or reword `stored`'s action when it is Red with an action in a quarter the
+        cycle ran; None otherwise."""
+        if not should_track(rag, stored.action) or self._store.rounds.get(stored.period) is None:
+            return None
+        measure = self._store.register.measure(stored.measure_id)
+        owner = measure.owner_email if measure and measure.owner_email else stored.submitted_by
+        return self._store.actions.track(stored, owner=owner, due=Due.end_of(stored.period.next()))
