@@ -16,92 +16,25 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
-from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.requests import Request
 
 from bot.web.errors import WebError
 from bot.web.roles import ROLE_NAMES, Role
-from perfbot.links import LinkError
+from bot.web.state import state_of
+from bot.web.tokens import COOKIE as COOKIE
+from bot.web.tokens import Session as Session
+from bot.web.tokens import SessionCodec as SessionCodec
+from bot.web.tokens import SignInLink as SignInLink
+from bot.web.tokens import SignInLinks as SignInLinks
+from bot.web.tokens import cookie_name as cookie_name
+from bot.web.tokens import new_session as new_session
 from perfbot.store.interfaces import WebSessions
 from perfbot.store.records import key_of
 
 ANONYMOUS_HOURS = 24
-COOKIE = "perfbot_session"
-
-
-class SignInLinks:
-    """Signed, expiring sign-in links, one per person."""
-
-    def __init__(self, *, secret: str, base_url: str) -> None:
-        self._serializer = URLSafeSerializer(secret, salt="perfbot.web-sign-in")
-        self._base_url = base_url.rstrip("/")
-
-    def url(self, *, email: str, expires: datetime) -> str:
-        token = self._serializer.dumps({"m": email.strip().lower(), "x": int(expires.timestamp()),
-                                        "j": secrets.token_urlsafe(12)})  # fmt: skip
-        return f"{self._base_url}/sign-in/{token}"
-
-    def read(self, token: str, *, now: datetime) -> str:
-        """The e-mail a link was issued to; LinkError if it is forged or expired."""
-        return self.read_link(token, now=now).email
-
-    def read_link(self, token: str, *, now: datetime) -> SignInLink:
-        """What a link says; LinkError if it is forged or expired."""
-        try:
-            data = self._serializer.loads(token)
-        except BadSignature:
-            raise LinkError("This sign-in link is not valid. Ask for a new one.") from None
-        if not isinstance(data, dict) or now.timestamp() > data.get("x", 0) or "j" not in data:
-            raise LinkError("This sign-in link has expired. Ask the performance officer for a new one.")
-        return SignInLink(str(data["m"]), str(data["j"]), datetime.fromtimestamp(data["x"], tz=UTC))
-
-
-@dataclass(frozen=True, slots=True)
-class SignInLink:
-    email: str
-    nonce: str  # recorded when the link is used: it signs in once
-    expires: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Session:
-    email: str  # "" until the person signs in
-    csrf: str
-    expires: int  # POSIX seconds
-    sid: str = ""  # the server-side session's id, once signed in
-
-
-class SessionCodec:
-    """The session cookie's value: signed, so it cannot be forged or altered."""
-
-    def __init__(self, *, secret: str) -> None:
-        self._serializer = URLSafeSerializer(secret, salt="perfbot.web-session")
-
-    def dumps(self, session: Session) -> str:
-        return self._serializer.dumps([session.email, session.csrf, session.expires, session.sid])
-
-    def loads(self, text: str | None, *, now: datetime) -> Session | None:
-        if not text:
-            return None
-        try:
-            email, csrf, expires, sid = self._serializer.loads(text)
-        except (BadSignature, ValueError, TypeError):
-            return None  # forged, or from before sessions were kept server-side
-        if now.timestamp() > expires:
-            return None
-        return Session(str(email), str(csrf), int(expires), str(sid))
-
-
-def new_session(email: str, *, now: datetime, hours: int, sid: str = "") -> Session:
-    """A fresh session with a fresh CSRF secret (on sign-in, so no fixation)."""
-    return Session(email, secrets.token_urlsafe(32), int((now + timedelta(hours=hours)).timestamp()), sid)
-
-
 def sessions_of(request: Request) -> WebSessions:
     """The store's web sessions (the repository)."""
-    from bot.web.state import state_of
 
     return state_of(request).app.store.web_sessions
 
@@ -109,7 +42,6 @@ def sessions_of(request: Request) -> WebSessions:
 def start_session(request: Request, email: str, *, how: str = "link",
                   app_roles: tuple[str, ...] = ()) -> Session:  # fmt: skip
     """Sign `email` in: a server-side session, and its cookie set with the response."""
-    from bot.web.state import state_of
 
     web = state_of(request)
     sid, kept = sessions_of(request).start(email, hours=web.web.session_hours, how=how, app_roles=app_roles)
@@ -121,7 +53,6 @@ def start_session(request: Request, email: str, *, how: str = "link",
 
 def end_session(request: Request) -> None:
     """Sign out: the server-side session ends, and the browser gets an anonymous cookie."""
-    from bot.web.state import state_of
 
     current = session_of(request)
     if current.sid:
@@ -142,7 +73,6 @@ class User:
 
 
 def _how_to_sign_in(request: Request) -> str:
-    from bot.web.state import state_of
 
     microsoft = "Sign in with Microsoft on the start page, or use" if state_of(request).entra else "Use"
     return f"{microsoft} the sign-in link perfbot sent you, or ask the performance officer for one."
@@ -150,7 +80,6 @@ def _how_to_sign_in(request: Request) -> str:
 
 def session_of(request: Request) -> Session:
     """The visitor's session, starting an anonymous one (cookie set with the response)."""
-    from bot.web.state import state_of
 
     found = getattr(request.state, "session", None)
     if found is not None:
@@ -173,15 +102,9 @@ def _still_open(request: Request, session: Session) -> bool:
     return kept is not None and kept.email == session.email
 
 
-def cookie_name(secure: bool) -> str:
-    """`__Host-` binds the cookie to this exact host over https."""
-    return f"__Host-{COOKIE}" if secure else COOKIE
-
-
 def current_user(request: Request) -> User:
     """The signed-in person and their roles (no roles when not signed in)."""
     from bot.web.roles import roles_for
-    from bot.web.state import state_of
 
     session = session_of(request)
     if not session.email:

@@ -9,59 +9,22 @@ no caching of personal data).
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
 from typing import Any
 
-from jinja2 import (
-    ChoiceLoader,
-    Environment,
-    FileSystemLoader,
-    PackageLoader,
-    PrefixLoader,
-    select_autoescape,
-)
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from perfbot.formatting import format_value, rag_label
+from bot.web.auth import cookie_name, current_user, session_of
+from bot.web.page_env import Pages as Pages
+from bot.web.page_env import content_security_policy
+from bot.web.state import state_of
 
-TEMPLATES = Path(__file__).parent / "templates"
 # Published figures change only when a round is closed again: five minutes old is fine.
 PUBLIC_CACHE = "public, max-age=300"
-RAG_TAG_CLASSES = {"green": "govuk-tag--green", "amber": "govuk-tag--yellow", "red": "govuk-tag--red",
-                   "n/a": "govuk-tag--grey", "missing": "govuk-tag--grey"}  # fmt: skip
-
-
-def _csp(nonce: str) -> str:
-    return (f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
-            "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
-            "frame-ancestors 'none'")  # fmt: skip
-
-
-class Pages:
-    """The template environment, with the helpers every page uses."""
-
-    def __init__(self, *, council: str) -> None:
-        self.env = Environment(
-            loader=ChoiceLoader([
-                FileSystemLoader(TEMPLATES),
-                PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
-            ]),
-            autoescape=select_autoescape(("html",), default=True),
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )  # fmt: skip
-        self.env.globals.update(council=council, rag_label=rag_label, format_value=format_value,
-                                rag_class=lambda rag: RAG_TAG_CLASSES.get(rag, "govuk-tag--grey"))  # fmt: skip
-
-    def render(self, name: str, **context: Any) -> str:
-        return self.env.get_template(name).render(**context)
 
 
 def page(request: Request, name: str, *, status: int = 200, **context: Any) -> Response:
     """Render a template as the response, with the visitor's user and CSRF token in context."""
-    from bot.web.auth import current_user, session_of
-    from bot.web.state import state_of
 
     nonce = secrets.token_urlsafe(16)
     user = getattr(request.state, "user", None) or current_user(request)
@@ -70,7 +33,7 @@ def page(request: Request, name: str, *, status: int = 200, **context: Any) -> R
         path=request.url.path, **context,
     )  # fmt: skip
     response = HTMLResponse(body, status_code=status)
-    response.headers["Content-Security-Policy"] = _csp(nonce)
+    response.headers["Content-Security-Policy"] = content_security_policy(nonce)
     return finish(request, response)
 
 
@@ -80,8 +43,6 @@ def redirect(request: Request, url: str) -> Response:
 
 
 def finish(request: Request, response: Response) -> Response:
-    from bot.web.auth import cookie_name
-    from bot.web.state import state_of
 
     web = state_of(request)
     fresh = getattr(request.state, "new_session", None)
@@ -99,7 +60,7 @@ def finish(request: Request, response: Response) -> Response:
 
 def secured(response: Response, *, cache: str) -> Response:
     """The security headers every response carries, and how long it may be cached."""
-    response.headers.setdefault("Content-Security-Policy", _csp(secrets.token_urlsafe(16)))
+    response.headers.setdefault("Content-Security-Policy", content_security_policy(secrets.token_urlsafe(16)))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Frame-Options"] = "DENY"
@@ -111,12 +72,11 @@ def anonymous_page(request: Request, name: str, *, status: int = 200, cache: str
                    **context: Any) -> Response:  # fmt: skip
     """A page that is the same for everyone (the public performance page): no session is read
     or started, so no cookie is set, and shared caches may keep it for a few minutes."""
-    from bot.web.state import state_of
 
     nonce = secrets.token_urlsafe(16)
     web = state_of(request)
     body = web.pages.render(name, cspNonce=nonce, user=None, csrf_token="", path=request.url.path,
                             public_url=web.app.config.public_url.rstrip("/"), **context)  # fmt: skip
     response = HTMLResponse(body, status_code=status)
-    response.headers["Content-Security-Policy"] = _csp(nonce)
+    response.headers["Content-Security-Policy"] = content_security_policy(nonce)
     return secured(response, cache=cache if status == 200 else "no-store")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from starlette.requests import Request
 
-from bot.web.auth import SessionCodec, SignInLinks
 from bot.web.entra_flow import EntraSignIn
-from bot.web.pages import Pages
+from bot.web.page_env import Pages
 from bot.web.roles import WebSettings
+from bot.web.tokens import SessionCodec, SignInLinks
 from perfbot.services import Services
 
 

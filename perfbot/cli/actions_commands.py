@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from perfbot.actions import ActionError, ActionStatus, TrackedAction, change_for
+from perfbot.cli.app_access import open_app as _app
 from perfbot.cli.errors import UserError
 from perfbot.tables import render
 
@@ -14,10 +15,6 @@ COLUMNS = ["action", "status", "due", "overdue", "owner", "raised_in", "text", "
 SHOWN = ("open", "done", "dropped", "all")
 
 
-def _app(args: argparse.Namespace):  # noqa: ANN202 - perfbot.app.App
-    from perfbot.cli.commands import _app as build_app
-
-    return build_app(args)
 
 
 def _row(action: TrackedAction, today) -> dict[str, Any]:  # noqa: ANN001 - a date

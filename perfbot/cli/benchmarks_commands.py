@@ -9,14 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from perfbot.benchmarks import PeerValue
+from perfbot.cli.app_access import open_app as _app
 from perfbot.cli.errors import UserError
 from perfbot.store import PeerChanges
-
-
-def _app(args: argparse.Namespace):  # noqa: ANN202 - perfbot.app.App
-    from perfbot.cli.commands import _app as build_app
-
-    return build_app(args)
 
 
 def summary(source: str, values: list[PeerValue], changes: PeerChanges, *, skipped: int = 0) -> str:

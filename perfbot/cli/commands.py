@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from collectors.bulk import import_returns
 from perfbot import app as app_module
+from perfbot.cli.app_access import open_app as _app
 from perfbot.cli.errors import UserError
 from perfbot.config import CONFIG_NAME, DEFAULT_TOML
 from perfbot.formatting import format_value, rag_label
@@ -33,23 +34,11 @@ ANALYSE_COLUMNS = ["measure_id", "period", "value", "target", "rag", "dot_previo
                    "dot_last_year", "exceptions", "published", "revision"]  # fmt: skip
 
 
-def _app(args: argparse.Namespace) -> app_module.App:
-    if not (args.data / "core.json").exists() and not (args.data / CONFIG_NAME).exists():
-        raise UserError(f"no perfbot data in {args.data}: run 'perfbot init' first")
-    from perfbot.settings import Settings
-
-    return app_module.build(args.data, show=_show, settings=Settings.from_env())
-
-
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; write it like 2026-02-13") from None
-
-
-def _show(recipient: str, text: str) -> None:
-    print(f"\n── to {recipient} (local channel) ──\n{text}")
 
 
 def cmd_init(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from perfbot.cli.app_access import open_app as _app
 from perfbot.cli.errors import UserError
 from perfbot.people import Absence, PersonError
 from perfbot.tables import render
@@ -16,10 +17,6 @@ from schedules.chase import ChaseReport
 PEOPLE_COLUMNS = ["email", "deputy", "away", "away_today"]
 
 
-def _app(args: argparse.Namespace):  # noqa: ANN202 - perfbot.app.App
-    from perfbot.cli.commands import _app as build_app
-
-    return build_app(args)
 
 
 def _day(text: str) -> date:

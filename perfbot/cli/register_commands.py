@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from perfbot.cli.app_access import open_app as _app
 from perfbot.cli.errors import UserError
 from perfbot.register_export import export_register, write_template
 from perfbot.register_import import load_register
@@ -18,10 +19,6 @@ HISTORY_COLUMNS = ["from", "target", "tolerance", "rag_rule", "target_low", "tar
                    "recorded", "by"]  # fmt: skip
 
 
-def _app(args: argparse.Namespace):  # noqa: ANN202 - perfbot.app.App
-    from perfbot.cli.commands import _app as build_app
-
-    return build_app(args)
 
 
 def import_summary(file_name: str, parsed: Any, changes: Any) -> list[str]:  # noqa: ANN401

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from perfbot.cli.app_access import open_app as _app
 from perfbot.periods import Period, parse_financial_year
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from perfbot.cli.commands import _app
     from perfbot.cli.errors import UserError
     from reports.annual import ReportInputError
     from reports.docx_template import DocxTemplateError, load_template

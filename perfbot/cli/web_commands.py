@@ -6,12 +6,12 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from perfbot.cli.app_access import open_app as _app
 from perfbot.cli.errors import UserError
 
 
 def cmd_web_link(args: argparse.Namespace) -> int:
     from bot.web.sign_in_links import NoAccess, issue_link
-    from perfbot.cli.commands import _app
 
     try:
         url, hours = issue_link(_app(args), args.email)
