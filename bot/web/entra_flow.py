@@ -1,29 +1,34 @@
 """Signing in with Entra ID: msal's authorisation code flow (state, nonce, PKCE), the flow kept
-server-side between the two legs, and the id_token checked by `entra_tokens`.
+between the two legs in the browser, sealed, and the id_token checked by `entra_tokens`.
 
-A flow is kept in memory for ten minutes, keyed by its `state` and bound to the browser that
-started it (a hash of its session's CSRF secret), and taken out when the browser comes back: a
-second use of the same answer, or an answer carried to another browser, finds nothing. At most
-`MAX_PENDING` flows are kept (the oldest go first), so anonymous visitors cannot fill memory.
-The answer comes back as a query string (not form_post) because only a top-level GET carries our
-SameSite=Lax cookie, which the binding needs.
+The flow travels in a cookie sealed with the council's secret key (Fernet: encrypted, so the
+PKCE verifier and nonce stay secret, and authenticated, so it cannot be forged or altered), valid
+for ten minutes and bound to the browser that started it (a hash of its session's CSRF secret).
+Nothing is kept on the server: a sign-in started on one `perfbot serve` replica finishes on any
+other, survives a restart, and anonymous visitors cannot fill memory or the store. The cookie is
+removed when the browser comes back, so the same answer cannot be used twice from that browser
+(and Entra ID redeems a code once). The answer comes back as a query string (not form_post)
+because only a top-level GET carries our SameSite=Lax cookies, which the binding needs.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import json
 import logging
 import re
-import threading
 import warnings
-from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import msal
 import requests
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from bot.web.entra_settings import EntraSettings
 from bot.web.entra_tokens import EntraUnreachable, IdTokenVerifier, TokenRejected
@@ -31,7 +36,7 @@ from bot.web.entra_tokens import EntraUnreachable, IdTokenVerifier, TokenRejecte
 log = logging.getLogger("perfbot.web")
 SCOPES = ["email"]  # msal adds openid and profile; offline_access is excluded: no refresh tokens
 FLOW_MINUTES = 10
-MAX_PENDING = 5000
+FLOW_COOKIE = "perfbot_entra_flow"  # path-limited to the callback
 _AADSTS = re.compile(r"AADSTS\d{4,7}")
 # The query response mode is chosen on purpose (see the module docstring): not a warning per sign-in.
 warnings.filterwarnings("ignore", message="response_mode='form_post' is recommended", category=UserWarning)
@@ -54,11 +59,12 @@ class SignedIn:
     name: str
 
 
-@dataclass
-class _Pending:
-    flow: dict[str, Any]
-    binding: str
-    started: datetime
+@dataclass(frozen=True, slots=True)
+class Started:
+    """A sign-in begun: where to send the browser, and the sealed flow for its cookie."""
+
+    url: str
+    sealed: str
 
 
 def binding_of(csrf_secret: str) -> str:
@@ -69,12 +75,11 @@ class EntraSignIn:
     """One app registration's sign-in: `begin` gives the URL to send the browser to, `finish`
     takes what the browser brings back."""
 
-    def __init__(self, settings: EntraSettings, *, http: requests.Session | None = None) -> None:
+    def __init__(self, settings: EntraSettings, *, secret: str, http: requests.Session | None = None) -> None:
         self.settings = settings
         self._http = http or requests.Session()  # honours REQUESTS_CA_BUNDLE and proxies
         self._http_cache: dict[Any, Any] = {}  # msal's: the OpenID configuration once a day
-        self._pending: OrderedDict[str, _Pending] = OrderedDict()
-        self._lock = threading.Lock()
+        self._seal = Fernet(_flow_key(secret))
         self.verifier = IdTokenVerifier(authority=settings.authority, client_id=settings.client_id,
                                         tenant_id=settings.tenant_id, http=self._http)  # fmt: skip
 
@@ -90,23 +95,22 @@ class EntraSignIn:
         except (requests.RequestException, ValueError) as error:
             raise _unreachable(error) from None
 
-    def begin(self, *, binding: str, now: datetime) -> str:
-        """Start a sign-in for the browser whose session gives `binding`; the authorize URL."""
+    def begin(self, *, binding: str, now: datetime) -> Started:
+        """Start a sign-in for the browser whose session gives `binding`: the authorize URL, and
+        the sealed flow the browser keeps (in `FLOW_COOKIE`) until it comes back."""
         flow = self._client().initiate_auth_code_flow(SCOPES, redirect_uri=self.settings.redirect_uri)
-        with self._lock:
-            self._sweep(now)
-            self._pending[flow["state"]] = _Pending(flow, binding, now)
-            while len(self._pending) > MAX_PENDING:
-                self._pending.popitem(last=False)
-        return str(flow["auth_uri"])
+        kept = {k: v for k, v in flow.items() if k != "auth_uri"}  # the URL is long and not needed back
+        sealed = self._seal.encrypt_at_time(json.dumps({"flow": kept, "binding": binding}).encode(),
+                                            int(now.timestamp()))  # fmt: skip
+        return Started(str(flow["auth_uri"]), sealed.decode())
 
-    def finish(self, answer: dict[str, str], *, binding: str, now: datetime) -> SignedIn:
+    def finish(self, answer: dict[str, str], *, sealed: str | None, binding: str, now: datetime) -> SignedIn:
         """Redeem the code and check the id_token; SignInFailed saying why for anything wrong."""
-        pending = self._take(answer.get("state", ""), binding=binding, now=now)
+        flow = self._unseal(sealed, answer.get("state", ""), binding=binding, now=now)
         if answer.get("error"):
             raise _platform_error(answer)
         try:
-            result = self._client().acquire_token_by_auth_code_flow(pending.flow, answer)
+            result = self._client().acquire_token_by_auth_code_flow(flow, answer)
         except RuntimeError as error:  # msal's own nonce check
             raise _untrusted(f"msal: {error}") from None
         except ValueError as error:
@@ -117,7 +121,7 @@ class EntraSignIn:
         if "error" in result:
             raise _token_error(result)
         try:
-            claims = self.verifier.verify(str(result.get("id_token", "")), nonce=pending.flow["nonce"], now=now)
+            claims = self.verifier.verify(str(result.get("id_token", "")), nonce=flow["nonce"], now=now)
         except TokenRejected as error:
             raise _untrusted(str(error)) from None
         except EntraUnreachable as error:
@@ -132,23 +136,29 @@ class EntraSignIn:
             found = None
         return str(found or f"{self.settings.authority}/oauth2/v2.0/logout")
 
-    def _take(self, state: str, *, binding: str, now: datetime) -> _Pending:
-        with self._lock:
-            self._sweep(now)
-            pending = self._pending.pop(state, None)
-        if pending is None:
+    def _unseal(self, sealed: str | None, state: str, *, binding: str, now: datetime) -> dict[str, Any]:
+        """The flow this browser started for `state`, if it is still valid and truly its own."""
+        try:
+            kept = json.loads(self._seal.decrypt_at_time((sealed or "").encode(), FLOW_MINUTES * 60,
+                                                         int(now.timestamp())))  # fmt: skip
+        except (InvalidToken, ValueError):
+            kept = None
+        flow = kept.get("flow") if isinstance(kept, dict) else None
+        if not isinstance(flow, dict) or not hmac.compare_digest(str(flow.get("state", "")).encode(), state.encode()):
             raise SignInFailed(400, "This sign-in has expired", "This sign-in was started more than "
-                               f"{FLOW_MINUTES} minutes ago, has been used already, or was not started "
-                               "here. Start again.", why="no sign-in waiting for this state")  # fmt: skip
-        if not hmac.compare_digest(pending.binding, binding):
+                               f"{FLOW_MINUTES} minutes ago, has been used already, was followed by "
+                               "another, or was started in another browser. Start again here.",
+                               why="no sign-in waiting in this browser for this state")  # fmt: skip
+        if not hmac.compare_digest(str(kept.get("binding", "")).encode(), binding.encode()):
             raise SignInFailed(400, "Sign-in refused", "This sign-in was started in another browser. "
                                "Start again here.", why="state from another browser session")  # fmt: skip
-        return pending
+        return flow
 
-    def _sweep(self, now: datetime) -> None:
-        cutoff = now - timedelta(minutes=FLOW_MINUTES)
-        while self._pending and next(iter(self._pending.values())).started < cutoff:
-            self._pending.popitem(last=False)
+
+def _flow_key(secret: str) -> bytes:
+    """A Fernet key of its own, derived from the council's secret key."""
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"perfbot entra sign-in flow")
+    return base64.urlsafe_b64encode(derived.derive(secret.encode()))
 
 
 def _signed_in(claims: dict[str, Any]) -> SignedIn:

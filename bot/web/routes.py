@@ -60,7 +60,7 @@ def web_state(app: Services) -> WebState:
         sign_in=SignInLinks(secret=secret, base_url=app.config.public_url),
         sessions=SessionCodec(secret=secret),
         upload_dir=app.data_dir / "uploads",
-        entra=EntraSignIn(entra) if entra is not None else None,
+        entra=EntraSignIn(entra, secret=secret) if entra is not None else None,
     )
 
 

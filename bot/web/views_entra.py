@@ -7,7 +7,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.web.auth import app_roles, session_of, start_session
-from bot.web.entra_flow import EntraSignIn, SignedIn, SignInFailed, binding_of
+from bot.web.entra_flow import (
+    FLOW_COOKIE,
+    FLOW_MINUTES,
+    EntraSignIn,
+    SignedIn,
+    SignInFailed,
+    binding_of,
+)
 from bot.web.entra_settings import CALLBACK
 from bot.web.errors import WebError, not_found
 from bot.web.pages import redirect
@@ -31,10 +38,13 @@ def start(request: Request) -> Response:
     entra = _entra(request)
     now = state_of(request).app.store.clock.now()
     try:
-        url = entra.begin(binding=binding_of(session_of(request).csrf), now=now)
+        started = entra.begin(binding=binding_of(session_of(request).csrf), now=now)
     except SignInFailed as failed:
         raise WebError(failed.status, failed.title, failed.message, back="/") from None
-    return redirect(request, url)
+    response = redirect(request, started.url)
+    response.set_cookie(FLOW_COOKIE, started.sealed, max_age=FLOW_MINUTES * 60, path=CALLBACK,
+                        httponly=True, samesite="lax", secure=state_of(request).secure)  # fmt: skip
+    return response
 
 
 @router.get(CALLBACK)
@@ -43,12 +53,16 @@ def callback(request: Request) -> Response:
     answer = {k: v[:4096] for k, v in request.query_params.items()}
     now = state_of(request).app.store.clock.now()
     try:
-        signed_in = entra.finish(answer, binding=binding_of(session_of(request).csrf), now=now)
+        signed_in = entra.finish(answer, sealed=request.cookies.get(FLOW_COOKIE),
+                                 binding=binding_of(session_of(request).csrf), now=now)  # fmt: skip
     except SignInFailed as failed:
         raise WebError(failed.status, failed.title, failed.message, back=START) from None
     email = _person(request, entra, signed_in)
     start_session(request, email, how="entra", app_roles=signed_in.app_roles)
-    return redirect(request, "/")
+    response = redirect(request, "/")
+    response.delete_cookie(FLOW_COOKIE, path=CALLBACK, httponly=True, samesite="lax",
+                           secure=state_of(request).secure)  # used: the same answer cannot sign in twice
+    return response
 
 
 def _person(request: Request, entra: EntraSignIn, signed_in: SignedIn) -> str:

@@ -5,7 +5,9 @@ Each way a sign-in can be wrong is refused with a page saying so, and nobody is 
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,6 +15,7 @@ import pytest
 import requests
 from fastapi.testclient import TestClient
 
+from bot.web.entra_flow import FLOW_COOKIE, FLOW_MINUTES
 from bot.web.entra_tokens import IdTokenVerifier, TokenRejected, nonce_hash
 from tests.e2e.council import CMT, OFFICER, small_council
 from tests.e2e.web_client import client_for, csrf_of
@@ -112,6 +115,32 @@ def test_the_same_answer_cannot_be_used_twice(client, identity) -> None:
     again = _back(client, back)
     assert again.status_code == 400 and "This sign-in has expired" in again.text
     assert _signed_in_as(client) is None
+
+
+def test_a_sign_in_started_on_one_replica_finishes_on_another(council, client, identity) -> None:
+    """Nothing of a sign-in is kept in one process: behind a load balancer, or across a restart,
+    the browser may come back to another `perfbot serve` and still sign in."""
+    auth_uri = _to_microsoft(client)
+    other = client_for(council)  # a second server process over the same data
+    other.cookies = client.cookies  # the same browser
+    done = _back(other, identity.sign_in_as(auth_uri, OFFICER))
+    assert done.status_code == 303 and _signed_in_as(other) == OFFICER
+
+
+def test_a_sign_in_not_finished_within_ten_minutes_is_refused(council, client, identity) -> None:
+    back = identity.sign_in_as(_to_microsoft(client), OFFICER)
+    council.clock.advance(timedelta(minutes=FLOW_MINUTES, seconds=1))
+    identity.clock = lambda: council.clock.now().timestamp()
+    late = _back(client, back)
+    assert late.status_code == 400 and "This sign-in has expired" in late.text
+    assert _signed_in_as(client) is None
+
+
+def test_the_flow_cookie_keeps_the_pkce_verifier_secret(client, identity) -> None:
+    _to_microsoft(client)
+    sealed = client.cookies.get(FLOW_COOKIE)
+    assert sealed and "code_verifier" not in sealed and "nonce" not in sealed
+    assert "code_verifier" not in base64.urlsafe_b64decode(sealed + "==").decode("latin-1")
 
 
 def test_a_changed_state_is_refused(client, identity) -> None:
