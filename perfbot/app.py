@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.local import LocalChannel
+from collectors.case_studies import CaseStudyCollector
 from collectors.submissions import Collector, each_observer
 from perfbot import config as config_module
 from perfbot.action_tracker import ActionTracker
@@ -20,13 +21,17 @@ from perfbot.links import FormLinks
 from perfbot.periods import Period
 from perfbot.secret_key import secret_for
 from perfbot.services import Services
+from perfbot.services.case_studies import CaseStudies
+from perfbot.services.corrections import Corrections
 from perfbot.services.duties import Duties
+from perfbot.services.round_status import RoundStatusService
 from perfbot.settings import Settings
 from perfbot.store import Store
 from reports.digest import digest_for
 from schedules.alerts import ExceptionAlerts
 from schedules.calendar import WorkingCalendar, WorkingHours
 from schedules.cycle import Cycle
+from schedules.status import StatusReports
 
 log = logging.getLogger("perfbot.app")
 
@@ -89,7 +94,11 @@ def build(
         digest_for=lambda period: digest_for(store, config, period),
     )
     cycle = Cycle(store, config, dispatcher, links)
-    app = App(data_dir=data_dir, store=store, config=config, links=links,
-              duties=Duties(store, config), collector=collector, cycle=cycle)  # fmt: skip
+    duties = Duties(store, config)
+    app = App(data_dir=data_dir, store=store, config=config, links=links, duties=duties,
+              collector=collector, cycle=cycle,
+              status=RoundStatusService(store, config, duties, StatusReports(store)),
+              case_studies=CaseStudies(store, CaseStudyCollector(store)),
+              corrections=Corrections(store, collector, cycle))  # fmt: skip
     app.pollers = enabled_pollers(settings or Settings(), app)
     return app

@@ -1,23 +1,21 @@
-"""Round status: per owner what was asked, sent, returned and chased; completion per service."""
+"""Round status counted: per owner what was asked, sent, returned and chased; completion per
+service; what no channel delivered. `StatusReports` is the port `perfbot.services.round_status`
+calls (channels and the CLI call that service, not this module)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
-from typing import Any
 
 from perfbot.clock import LONDON
 from perfbot.model import Measure, Return
 from perfbot.notices import NoticeKind
 from perfbot.people import Person
 from perfbot.periods import Period
+from perfbot.services.round_rows import OwnerProgress, ServiceCompletion, Undelivered
 from perfbot.store import OutboxMessage, OutboxStatus, Store
 from schedules.planner import parse_key
 
-OWNER_COLUMNS = ["owner", "service", "measures", "returned", "on_time", "late", "requested",
-                 "reminders", "escalated", "chases", "last_chased", "deputy"]  # fmt: skip
-SERVICE_COLUMNS = ["service", "expected", "returned", "on_time", "completion_pct"]
-UNDELIVERED_COLUMNS = ["recipient", "kind", "for", "attempts", "reason"]
 _REMINDERS = (NoticeKind.REMINDER.value, NoticeKind.DEADLINE.value)
 
 
@@ -25,7 +23,7 @@ def _short(moment: datetime | None) -> str:
     return f"{moment.astimezone(LONDON):%Y-%m-%d %H:%M}" if moment else ""
 
 
-def first_returned(store: Store, period: Period) -> dict[str, datetime | None]:
+def _first_returned(store: Store, period: Period) -> dict[str, datetime | None]:
     """When each measure's return first came in (a later revision does not make it late)."""
     current = store.returns.for_period(period)
     return {mid: _first_at(store, r) for mid, r in current.items()}
@@ -38,11 +36,27 @@ def _first_at(store: Store, current: Return) -> datetime | None:
     return versions[0].submitted_at if versions else current.submitted_at
 
 
-def owner_status(store: Store, period: Period) -> list[dict[str, Any]]:
+class StatusReports:
+    """The `StatusReports` port: a round's progress, counted from the store."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def owners(self, period: Period) -> list[OwnerProgress]:
+        return _owners(self._store, period)
+
+    def services(self, period: Period) -> list[ServiceCompletion]:
+        return _services(self._store, period)
+
+    def undelivered(self, period: Period) -> list[Undelivered]:
+        return _undelivered(self._store, period)
+
+
+def _owners(store: Store, period: Period) -> list[OwnerProgress]:
     """One row per owner: requested, reminders, returned (on time/late), escalated, chased."""
     found = store.rounds.get(period)
     deadline = found.deadline if found else None
-    arrived = first_returned(store, period)
+    arrived = _first_returned(store, period)
     sent = [m for m in store.outbox.for_period(period) if m.status is OutboxStatus.SENT]
     people = store.people.all()
     today = store.clock.now().date()
@@ -54,27 +68,27 @@ def owner_status(store: Store, period: Period) -> list[dict[str, Any]]:
         mine = [m for m in sent if _for_owner(m, owner)]
         escalations = [m for m in sent if m.kind == NoticeKind.ESCALATION.value and ids & _measures(m)]
         chases = [m for m in mine if m.kind == NoticeKind.CHASE.value]
-        rows.append({
-            "owner": owner,
-            "service": ", ".join(sorted({m.service for m in measures})),
-            "measures": len(ids),
-            "returned": len(times),
-            "on_time": len(times) - late,
-            "late": late,
-            "requested": _requested(mine, owner),
-            "reminders": sum(1 for m in mine if m.kind in _REMINDERS),
-            "escalated": _short(_last(escalations)),
-            "chases": len(chases),
-            "last_chased": _short(_last(chases)),
-            "deputy": _deputy(people.get(owner), today),
-        })  # fmt: skip
+        rows.append(OwnerProgress(
+            owner=owner,
+            service=", ".join(sorted({m.service for m in measures})),
+            measures=len(ids),
+            returned=len(times),
+            on_time=len(times) - late,
+            late=late,
+            requested=_requested(mine, owner),
+            reminders=sum(1 for m in mine if m.kind in _REMINDERS),
+            escalated=_short(_last(escalations)),
+            chases=len(chases),
+            last_chased=_short(_last(chases)),
+            deputy=_deputy(people.get(owner), today),
+        ))  # fmt: skip
     return rows
 
 
-def service_status(store: Store, period: Period) -> list[dict[str, Any]]:
+def _services(store: Store, period: Period) -> list[ServiceCompletion]:
     """Per service: returns expected, returned, returned on time, and % complete."""
     found = store.rounds.get(period)
-    arrived = first_returned(store, period)
+    arrived = _first_returned(store, period)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for measure in store.register.measures():
         if measure.due_in(period):
@@ -82,11 +96,8 @@ def service_status(store: Store, period: Period) -> list[dict[str, Any]]:
             counts[measure.service][0] += 1
             counts[measure.service][1] += measure.measure_id in arrived
             counts[measure.service][2] += bool(at and found and at <= found.deadline)
-    return [
-        {"service": s, "expected": e, "returned": r, "on_time": t,
-         "completion_pct": round(100 * r / e, 1)}
-        for s, (e, r, t) in sorted(counts.items())
-    ]  # fmt: skip
+    return [ServiceCompletion(service=s, expected=e, returned=r, on_time=t, completion_pct=round(100 * r / e, 1))
+            for s, (e, r, t) in sorted(counts.items())]  # fmt: skip
 
 
 def _by_owner(store: Store, period: Period) -> dict[str, list[Measure]]:
@@ -128,15 +139,12 @@ def _deputy(person: Person | None, today: date) -> str:
     return f"{person.deputy or 'no deputy'} (owner away until {absence.end:%-d %b})"
 
 
-def undelivered(store: Store, period: Period) -> list[dict[str, Any]]:
+def _undelivered(store: Store, period: Period) -> list[Undelivered]:
     """Messages no channel delivered and that will not be retried (a refused address, nobody
     able to reach the person): the officers follow these up by hand."""
     failed = [m for m in store.outbox.for_period(period) if m.status is OutboxStatus.FAILED]
-    return [
-        {"recipient": m.recipient, "kind": m.kind, "for": _addressee(m), "attempts": m.attempts,
-         "reason": m.error or ""}
-        for m in failed
-    ]  # fmt: skip
+    return [Undelivered(recipient=m.recipient, kind=m.kind, addressee=_addressee(m), attempts=m.attempts,
+                        reason=m.error or "") for m in failed]  # fmt: skip
 
 
 def _addressee(message: OutboxMessage) -> str:

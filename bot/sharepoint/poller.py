@@ -21,11 +21,10 @@ from bot.sharepoint.client import SharePointClient
 from bot.sharepoint.rows import marks_of
 from bot.sharepoint.schema import CASE_STUDIES, RETURNS
 from bot.teams.identity import Identity
-from collectors import case_studies
-from collectors.case_studies import CaseStudySubmission
 from perfbot.channel import TransportError
 from perfbot.formatting import rag_label
 from perfbot.periods import Period, PeriodError
+from perfbot.services.case_study_forms import CaseStudySubmission
 from perfbot.settings import M365Settings
 from perfbot.store import SaveStatus
 from perfbot.submission import Submission
@@ -116,7 +115,7 @@ def _case_study_row(app: Services, client: SharePointClient, row: Row, report: P
         consent=bool(row.get("Consent to publish")), submitted_by=_text(row.get("Contact email")).lower(),
         channel="sharepoint", idempotency_key=_row_key(row),
     )  # fmt: skip
-    result = case_studies.submit(app.store, submission)
+    result = app.case_studies.submit(submission)
     if result.study is None:
         _write_back(client, CASE_STUDIES.title, row, say.needs(result.errors), None)
         return

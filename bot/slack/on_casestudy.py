@@ -1,5 +1,5 @@
 """Case studies from Slack: /perf casestudy, a global shortcut, or "Submit as case study" on a
-message (its text pre-fills "What happened"). The modal's answers go to `collectors.case_studies`,
+message (its text pre-fills "What happened"). The modal's answers go to `Services.case_studies`,
 once per modal (the view id is the delivery), for the performance team to moderate; its errors
 come back on the modal's blocks, in Slack's own words.
 """
@@ -15,9 +15,8 @@ from bot.slack import messages as say
 from bot.slack.modals import CASE_STUDY_MODAL, case_study_modal, read_case_study
 from bot.slack.on_replies import plain_text
 from bot.slack.runtime import Slack, log
-from collectors import case_studies
-from collectors.case_studies import LIMITS, TEXT_FIELDS, CaseStudySubmission, Choices
 from perfbot.channel import TransportError
+from perfbot.services.case_study_forms import LIMITS, TEXT_FIELDS, CaseStudySubmission
 
 CASE_SHORTCUT = "casestudy_shortcut"
 CASE_FROM_MESSAGE = "casestudy_from_message"
@@ -44,13 +43,12 @@ def register(bolt: BoltApp, slack: Slack) -> None:
 
 def open_case_study(slack: Slack, *, trigger_id: str, user_id: str = "", text: str = "") -> None:
     """The case-study form, with the person's own theme and service chosen if they have one."""
-    store = slack.perf.store
     mine = []
     known = slack.people.known.person_at(user_id) if user_id else None  # no API call:
     if known is not None:  # the form must open within the trigger's 3 seconds
         found = slack.perf.duties.current_round(known.email)
         mine = slack.perf.duties.owed(known.email, found.period).measures if found else []
-    choices = Choices.of(store)
+    choices = slack.perf.case_studies.choices()
     view = case_study_modal(
         themes=choices.themes, services=choices.services, what_happened=text[: LIMITS["what_happened"]],
         theme=mine[0].theme if mine else "", service=mine[0].service if mine else "",
@@ -66,7 +64,7 @@ def submit_case_study(slack: Slack, ack: Ack, *, user_id: str, view: dict[str, A
         **{name: answers[name] for name in TEXT_FIELDS}, consent=answers["consent"],
         submitted_by=email or "", channel="slack", idempotency_key=view["id"],
     )  # fmt: skip
-    result = case_studies.submit(slack.perf.store, submission, wording=say.CASE_MISSING)
+    result = slack.perf.case_studies.submit(submission, wording=say.CASE_MISSING)
     if result.study is None:
         ack(response_action="errors", errors=_on_blocks(result.errors))
         return

@@ -20,7 +20,6 @@ from bot.slack.runtime import Slack, log
 from perfbot.periods import Period, PeriodError
 from schedules.chase import ChaseReport
 from schedules.errors import RoundError
-from schedules.status import service_status
 
 Ack = Callable[..., Any]
 _USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -59,28 +58,26 @@ def answer(respond: Callable[..., Any], text: str) -> None:
 
 def status(slack: Slack, user_id: str, text: str) -> str:
     """Where the round stands: the person's own returns; for officers, every service."""
-    store = slack.perf.store
     email = slack.people.email_of(user_id) or ""
     try:
-        found = store.rounds.get(Period.parse(text)) if text else slack.perf.duties.current_round(email)
+        seen = slack.perf.status.for_person(email, Period.parse(text) if text else None)
     except PeriodError:
         return say.NOT_A_PERIOD.format(text=escape(text[:40]))
-    if found is None:
+    if seen is None:
         return say.NO_ROUND
-    returned = store.returns.for_period(found.period)
+    found = seen.round
     lines = [say.STATUS_HEAD.format(period=found.period, state=found.state.value,
                                     deadline=f"{found.deadline:%A %-d %B %Y}")]  # fmt: skip
-    mine = slack.perf.duties.owed(email, found.period).measures
+    mine = seen.measures
     if mine:
-        lines.append(say.STATUS_MINE.format(returned=sum(m.measure_id in returned for m in mine),
-                                            expected=len(mine)))  # fmt: skip
-        lines += [f"• {m.measure_id} {m.title}: {'in' if m.measure_id in returned else 'outstanding'}"
+        lines.append(say.STATUS_MINE.format(returned=seen.count_returned, expected=len(mine)))
+        lines += [f"• {m.measure_id} {m.title}: {'in' if m.measure_id in seen.returned else 'outstanding'}"
                   for m in mine]  # fmt: skip
-    if slack.people.is_officer(email):
+    if seen.services:
         lines += ["", "*By service*"] + [
-            "• " + say.STATUS_SERVICE.format(service=r["service"], returned=r["returned"],
-                                             expected=r["expected"], pct=r["completion_pct"])
-            for r in service_status(store, found.period)
+            "• " + say.STATUS_SERVICE.format(service=r.service, returned=r.returned,
+                                             expected=r.expected, pct=r.completion_pct)
+            for r in seen.services
         ]  # fmt: skip
     return "\n".join(lines)
 

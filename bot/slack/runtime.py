@@ -14,7 +14,6 @@ from bot.slack.people import SlackPeople
 from bot.slack.returns import lines_for, recorded
 from perfbot.channel import TransportError
 from perfbot.services import Services
-from schedules.status import service_status
 
 log = logging.getLogger("perfbot.slack")
 
@@ -49,16 +48,15 @@ class Slack:
 
     def home_data(self, email: str, *, note: str = "") -> HomeData:
         store = self.perf.store
-        found = self.perf.duties.current_round(email)
-        if found is None:
+        seen = self.perf.status.for_person(email)
+        if seen is None:
             return HomeData(note=note)
-        measures = self.perf.duties.owed(email, found.period).measures
-        services = service_status(store, found.period) if self.people.is_officer(email) else []
+        found, measures = seen.round, seen.measures
         return HomeData(
             period=str(found.period), deadline=f"{found.deadline:%A %-d %B %Y}",
             lines=lines_for(store, found.period, measures),
             done=recorded(store, self.perf.config, found.period, measures),
-            services=tuple(services), note=note,
+            services=tuple(s.row() for s in seen.services), note=note,
         )  # fmt: skip
 
     def publish_home(self, user_id: str, *, email: str | None = None, note: str = "") -> None:

@@ -1,14 +1,14 @@
-"""A case study sent from the Teams card: the card's answers in, `collectors.case_studies` checks
-and stores it, and its errors go back under the card's inputs (which have the fields' names)."""
+"""A case study sent from the Teams card: the card's answers in, the case-study service
+(`Services.case_studies`) checks and stores it, and its errors go back under the card's inputs
+(which have the fields' names)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from bot.teams.cards import FormState
-from collectors import case_studies
-from collectors.case_studies import TEXT_FIELDS, CaseStudySubmission, Choices
 from perfbot.model import CaseStudy
+from perfbot.services.case_study_forms import TEXT_FIELDS, CaseStudySubmission, consent_of
 
 if TYPE_CHECKING:
     from perfbot.services import Services
@@ -18,7 +18,7 @@ FIELDS = (*TEXT_FIELDS, "consent")
 
 def choices(app: Services) -> tuple[list[str], list[str]]:
     """The register's themes and services."""
-    found = Choices.of(app.store)
+    found = app.case_studies.choices()
     return found.themes, found.services
 
 
@@ -28,10 +28,10 @@ def submit(
     """Store the case study (a retry of the same `delivery` is stored once), or the errors."""
     values = {name: _text(data.get(name)) for name in FIELDS}
     submission = CaseStudySubmission(
-        **{name: values[name] for name in TEXT_FIELDS}, consent=case_studies.consent_of(values["consent"]),
+        **{name: values[name] for name in TEXT_FIELDS}, consent=consent_of(values["consent"]),
         submitted_by=email, channel="teams", idempotency_key=delivery,
     )  # fmt: skip
-    result = case_studies.submit(app.store, submission)
+    result = app.case_studies.submit(submission)
     if result.study is None:
         errors = dict(result.errors)
         if "submitted_by" in errors:  # the card has no input for it

@@ -20,7 +20,6 @@ from bot.teams.returns import form_for
 from collectors.reply_parser import Candidate, NotRead, read_reply
 from perfbot.formatting import format_value
 from schedules.errors import RoundError
-from schedules.status import service_status
 
 if TYPE_CHECKING:
     from perfbot.services import Services
@@ -53,7 +52,7 @@ def handle(app: Services, text: str, *, email: str, where: ConversationRef) -> R
 
 
 def _is_officer(app: Services, email: str) -> bool:
-    return email.lower() in {o.lower() for o in app.config.performance_officers}
+    return app.status.is_officer(email)
 
 
 def _submit(app: Services, args: list[str], email: str, where: ConversationRef) -> Reply:
@@ -88,30 +87,28 @@ def _plain_reply(app: Services, text: str, email: str) -> Reply:
 
 
 def _case_study(app: Services, args: list[str], email: str, where: ConversationRef) -> Reply:
-    measures = app.store.register.measures()
-    themes, services = sorted({m.theme for m in measures}), sorted({m.service for m in measures})
-    return Reply(card=cards.case_study_card(themes, services))
+    choices = app.case_studies.choices()
+    return Reply(card=cards.case_study_card(choices.themes, choices.services))
 
 
 def _status(app: Services, args: list[str], email: str, where: ConversationRef) -> Reply:
-    found = app.duties.current_round(email)
-    if found is None:
+    seen = app.status.for_person(email)
+    if seen is None:
         return Reply(say.NO_OPEN_ROUND)
-    returned = app.store.returns.for_period(found.period)
-    mine = app.duties.owed(email, found.period).measures
+    found = seen.round
     lines = [say.STATUS_HEADING.format(period=found.period, deadline=f"{found.deadline:%A %-d %B}")]
-    for measure in mine:
-        got = returned.get(measure.measure_id)
+    for measure in seen.measures:
+        got = seen.returned.get(measure.measure_id)
         state = f"returned ({format_value(got.value, measure.unit.value)})" if got else "outstanding"
         lines.append(say.STATUS_LINE.format(measure_id=escape_markdown(measure.measure_id),
                                             title=escape_markdown(measure.title), state=escape_markdown(state)))
-    if not mine:
+    if not seen.measures:
         lines = [say.NOTHING_OWNED.format(period=found.period)]
-    if _is_officer(app, email):
+    if seen.services:
         lines.append(say.SERVICES_HEADING)
-        lines += [say.SERVICE_LINE.format(service=escape_markdown(s["service"]), returned=s["returned"],
-                                          expected=s["expected"], pct=round(s["completion_pct"]))
-                  for s in service_status(app.store, found.period)]  # fmt: skip
+        lines += [say.SERVICE_LINE.format(service=escape_markdown(s.service), returned=s.returned,
+                                          expected=s.expected, pct=round(s.completion_pct))
+                  for s in seen.services]  # fmt: skip
     return Reply("\n".join(lines))
 
 

@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from bot import messages
 from bot.web.auth import User, require
-from bot.web.case_study_form import Choices, add_errors, submission_of, typed
+from bot.web.case_study_form import add_errors, submission_of, typed
 from bot.web.errors import WebError, not_found
 from bot.web.forms import Errors, PostedForm, PostedWithFile
 from bot.web.pages import page, redirect
@@ -26,7 +26,6 @@ from bot.web.roles import Role
 from bot.web.state import state_of
 from bot.web.uploads import ALLOWED_TEXT, Upload, UploadError, check_upload, store_upload
 from bot.web.views_returns import owner_for
-from collectors import case_studies
 from perfbot.model import CaseStudy
 from perfbot.periods import Period
 
@@ -44,7 +43,7 @@ def _form(request: Request, *, action: str, values: dict[str, str], errors: Erro
           status: int = 200, back: str | None = None) -> Response:  # fmt: skip
     web = state_of(request)
     return page(request, "case_studies/form.html", status=status, title=messages.SEND_CASE_STUDY,
-                action=action, values=values, errors=errors, choices=Choices.of(web.app.store),
+                action=action, values=values, errors=errors, choices=web.app.case_studies.choices(),
                 form_key=uuid.uuid4().hex, allowed=ALLOWED_TEXT, max_mb=web.web.upload_max_mb,
                 back=back)  # fmt: skip
 
@@ -52,12 +51,12 @@ def _form(request: Request, *, action: str, values: dict[str, str], errors: Erro
 def _accept(request: Request, form: PostedForm, *, author: str, period: Period, action: str,
             back: str | None) -> CaseStudy | Response:  # fmt: skip
     """Check and store the case study (with its file), or the form again with its errors."""
-    store = state_of(request).app.store
+    app = state_of(request).app
     values = typed(form)
     key = form.fields.get("form_key", "")
     submission = submission_of(values, author=author, period=period, form_key=key)
     errors = Errors()
-    add_errors(errors, case_studies.check(submission, Choices.of(store)))
+    add_errors(errors, app.case_studies.check(submission))
     chosen = form.files.get("attachment")
     upload = _upload(request, chosen, errors) if chosen is not None else None
     if errors:
@@ -66,12 +65,11 @@ def _accept(request: Request, form: PostedForm, *, author: str, period: Period, 
         return _form(request, action=action, values=values, errors=errors, status=400, back=back)
     if not _FORM_KEY.match(key):
         raise WebError(400, "Form refused", "This form is damaged. Go back, reload it and try again.")
-    sent_before = store.case_studies.get(submission.case_id)
+    sent_before = app.store.case_studies.get(submission.case_id)
     if sent_before is not None:  # the same form sent again: nothing it carries replaces what was sent
         return sent_before
-    data_dir = state_of(request).app.data_dir
-    stored = (store_upload(upload, data_dir=data_dir, case_id=submission.case_id),) if upload else ()
-    result = case_studies.submit(store, replace(submission, attachments=stored))
+    stored = (store_upload(upload, data_dir=app.data_dir, case_id=submission.case_id),) if upload else ()
+    result = app.case_studies.submit(replace(submission, attachments=stored))
     if result.study is None:  # the register changed since the check
         add_errors(errors, result.errors)
         return _form(request, action=action, values=values, errors=errors, status=400, back=back)
@@ -90,7 +88,7 @@ def _upload(request: Request, chosen: UploadFile, errors: Errors) -> Upload | No
 
 def _current_period(request: Request) -> Period:
     """The same rule as every channel: the open round's quarter, else the last ended quarter."""
-    return case_studies.current_period(state_of(request).app.store)
+    return state_of(request).app.case_studies.current_period()
 
 
 @router.get("/case-studies/new")

@@ -1,5 +1,6 @@
 """The performance officer's console: rounds, status by service and owner, chasing, opening
-and closing rounds. Chasing and opening go through `app.cycle` (outbox: nothing is sent twice)."""
+and closing rounds, withdrawing a figure. Status is `app.status`, withdrawals `app.corrections`;
+chasing and opening go through `app.cycle` (outbox: nothing is sent twice)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from bot.web.state import state_of
 from bot.web.urls import period_from_key
 from perfbot.model import Round, RoundState
 from perfbot.periods import Period, PeriodError
+from perfbot.services.corrections import NO_WITHDRAW_REASON, Withdrawal
 from schedules.cycle import RoundError
-from schedules.status import owner_status, service_status, undelivered
 
 router = APIRouter(prefix="/officer")
 OFFICER = Annotated[User, Depends(require(Role.OFFICER))]
@@ -45,12 +46,12 @@ def _openable(request: Request) -> list[Period]:
 
 def _console(request: Request, *, errors: Errors | None = None, status: int = 200,
              chosen: str = "", withdrawn: str = "") -> Response:  # fmt: skip
-    store = state_of(request).app.store
+    app = state_of(request).app
     rounds = []
-    for found in reversed(store.rounds.all()):
-        services = service_status(store, found.period)
-        rounds.append({"round": found, "expected": sum(s["expected"] for s in services),
-                       "returned": sum(s["returned"] for s in services)})  # fmt: skip
+    for found in reversed(app.store.rounds.all()):
+        services = app.status.services(found.period)
+        rounds.append({"round": found, "expected": sum(s.expected for s in services),
+                       "returned": sum(s.returned for s in services)})  # fmt: skip
     return page(request, "officer/console.html", status=status, title="Rounds", rounds=rounds,
                 openable=_openable(request), errors=errors, chosen=chosen, withdrawn=withdrawn)  # fmt: skip
 
@@ -65,20 +66,19 @@ def withdraw(request: Request, user: OFFICER, form: Posted) -> Response:
     """Withdraw a stray return with a reason; every version is kept."""
     errors = Errors()
     measure_id = form.text("measure_id", limit=40).strip()
-    reason = form.text("reason", limit=500).strip()
-    period = None
+    reason = form.text("reason", limit=500)
     try:
         period = Period.parse(form.text("withdraw_period", limit=40))
     except PeriodError as error:
         errors.add("withdraw_period", str(error))
-    if not reason:
-        errors.add("reason", "Say why it is withdrawn (it is kept in the audit trail)")
-    store = state_of(request).app.store
-    if period is not None and not errors and store.returns.get(measure_id, period) is None:
-        errors.add("measure_id", f"There is no return for '{measure_id}' in {period}")
-    if errors:
+        if not reason.strip():
+            errors.add("reason", NO_WITHDRAW_REASON)
         return _console(request, errors=errors, status=400)
-    store.returns.withdraw(measure_id, period, actor=user.email, reason=reason)  # type: ignore[arg-type]
+    done = state_of(request).app.corrections.withdraw(Withdrawal(measure_id, period, reason, actor=user.email))
+    if not done.accepted:
+        for name, message in done.errors.items():
+            errors.add(name, message)
+        return _console(request, errors=errors, status=400)
     return _console(request, withdrawn=f"{measure_id} {period}")
 
 
@@ -102,13 +102,11 @@ def open_round(request: Request, user: OFFICER, form: Posted) -> Response:
 
 def _round_page(request: Request, found: Round, *, banner: str | None = None,
                 chase_lines: list[str] | None = None) -> Response:  # fmt: skip
-    store = state_of(request).app.store
-    owners = owner_status(store, found.period)
+    status = state_of(request).app.status.of(found.period)
     return page(request, "officer/round.html", title=f"Round {found.period}", found=found,
-                services=service_status(store, found.period), owners=owners,
-                outstanding=[o for o in owners if o["returned"] < o["measures"]],
-                undelivered=undelivered(store, found.period),
-                banner=banner, chase_lines=chase_lines or [], back="/officer")  # fmt: skip
+                services=status.services, owners=status.owners, outstanding=status.outstanding,
+                undelivered=status.undelivered, banner=banner, chase_lines=chase_lines or [],
+                back="/officer")  # fmt: skip
 
 
 @router.get("/rounds/{key}")

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from bot.web.auth import User, require
-from bot.web.case_study_form import Choices, read_fields
+from bot.web.case_study_form import read_fields
 from bot.web.errors import WebError, not_found
 from bot.web.forms import Errors, Posted
 from bot.web.pages import finish, page, redirect
@@ -98,7 +98,7 @@ def edit_form(request: Request, case_id: str, user: OFFICER) -> Response:
 
 def _edit_page(request: Request, study: CaseStudy, values: dict[str, str], errors: Errors,
                status: int = 200) -> Response:  # fmt: skip
-    choices = Choices.of(state_of(request).app.store)
+    choices = state_of(request).app.case_studies.choices()
     return page(request, "officer/case_study_edit.html", status=status, title=f"Edit: {study.title}",
                 study=study, values=values, errors=errors, choices=choices,
                 back=f"/officer/case-studies/{study.case_id}")  # fmt: skip
@@ -109,7 +109,7 @@ def edit(request: Request, case_id: str, user: OFFICER,
          form: Posted) -> Response:  # fmt: skip
     study = _study(request, case_id)
     errors = Errors()
-    values = read_fields(form, Choices.of(state_of(request).app.store), errors, with_consent=False)
+    values = read_fields(form, state_of(request).app.case_studies, errors)
     if errors:
         return _edit_page(request, study, values, errors, status=400)
     values.pop("consent")

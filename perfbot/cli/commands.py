@@ -15,21 +15,19 @@ from perfbot.cli.app_access import open_app as _app
 from perfbot.cli.errors import UserError
 from perfbot.config import CONFIG_NAME, DEFAULT_TOML
 from perfbot.formatting import format_value, rag_label
+from perfbot.services.case_study_forms import CaseStudySubmission, consent_of
+from perfbot.services.corrections import Correction, Withdrawal
 from perfbot.submission import Submission
 from perfbot.tables import render
 from reports.analysis import analyse
-from schedules.status import (
-    OWNER_COLUMNS,
-    SERVICE_COLUMNS,
-    UNDELIVERED_COLUMNS,
-    owner_status,
-    service_status,
-    undelivered,
-)
 
 if TYPE_CHECKING:
     from perfbot.store.restore import Restored
 
+OWNER_COLUMNS = ["owner", "service", "measures", "returned", "on_time", "late", "requested",
+                 "reminders", "escalated", "chases", "last_chased", "deputy"]  # fmt: skip
+SERVICE_COLUMNS = ["service", "expected", "returned", "on_time", "completion_pct"]
+UNDELIVERED_COLUMNS = ["recipient", "kind", "for", "attempts", "reason"]
 ANALYSE_COLUMNS = ["measure_id", "period", "value", "target", "rag", "dot_previous",
                    "dot_last_year", "exceptions", "published", "revision"]  # fmt: skip
 
@@ -93,27 +91,22 @@ def cmd_round_reopen(args: argparse.Namespace) -> int:
 
 
 def cmd_round_status(args: argparse.Namespace) -> int:
-    app = _app(args)
-    found = app.store.rounds.get(args.period)
-    owners = owner_status(app.store, args.period)
-    services = service_status(app.store, args.period)
+    status = _app(args).status.of(args.period)
     if args.format == "json":
         import json
 
-        print(json.dumps({"period": str(args.period), "state": found.state.value if found else "not opened",
-                          "owners": owners, "services": services,
-                          "undelivered": undelivered(app.store, args.period)}, indent=2))  # fmt: skip
+        print(json.dumps(status.to_json(), indent=2))
         return 0
     if args.format == "table":
+        found = status.round
         state = f"{found.state.value}, due {found.deadline:%-d %b %Y}" if found else "not opened"
         print(f"Round {args.period}: {state}\n")
-    print(render(owners, OWNER_COLUMNS, args.format))
+    print(render([o.row() for o in status.owners], OWNER_COLUMNS, args.format))
     print()
-    print(render(services, SERVICE_COLUMNS, args.format))
-    failed = undelivered(app.store, args.period)
-    if failed and args.format == "table":
-        print(f"\nNot delivered ({len(failed)}): follow these up by hand")
-        print(render(failed, UNDELIVERED_COLUMNS, args.format))
+    print(render([s.row() for s in status.services], SERVICE_COLUMNS, args.format))
+    if status.undelivered and args.format == "table":
+        print(f"\nNot delivered ({len(status.undelivered)}): follow these up by hand")
+        print(render([u.row() for u in status.undelivered], UNDELIVERED_COLUMNS, args.format))
     return 0
 
 
@@ -129,36 +122,58 @@ def cmd_returns_import(args: argparse.Namespace) -> int:
 
 def cmd_submit(args: argparse.Namespace) -> int:
     app = _app(args)
+    if args.reason is not None:  # an officer's correction (closed and history quarters need one)
+        return _correct(app, args)
+    if args.republish:
+        raise UserError("--republish corrects a published quarter: give the reason (--reason)")
     submission = Submission(
         measure_id=args.measure, period=args.period, value=args.value,
         commentary=args.commentary, action=args.action, submitted_by=args.as_,
-        channel="cli", confirmed=args.confirm, officer=True, reason=args.reason or "",
+        channel="cli", confirmed=args.confirm, officer=True,
     )  # fmt: skip
     result = app.collector.submit(submission)
     if not result.accepted:
-        for field, message in result.errors.items():
-            print(f"perfbot: error: {field}: {message}", file=sys.stderr)
-        return 2
-    outcome = result.outcome
-    measure = app.store.register.measure(args.measure)
-    shown = format_value(outcome.current.value, measure.unit.value if measure else "number")
-    rag = rag_label(result.rag.rag.value) if result.rag else ""
-    print(f"{outcome.status.value.capitalize()}: {args.measure} {args.period} = {shown} "
-          f"[{rag}] (revision {outcome.current.revision})")  # fmt: skip
+        return _field_errors(result.errors)
+    _print_saved(app, args, result.outcome, result.rag)
     return 0
 
 
+def _correct(app: app_module.App, args: argparse.Namespace) -> int:
+    corrected = app.corrections.correct(Correction(
+        measure_id=args.measure, period=args.period, value=args.value, reason=args.reason,
+        actor=args.as_ or "performance officer", submitted_by=args.as_, commentary=args.commentary,
+        action=args.action, confirmed=args.confirm, republish=args.republish,
+    ))  # fmt: skip
+    if not corrected.accepted:
+        return _field_errors(corrected.errors)
+    _print_saved(app, args, corrected.outcome, corrected.rag)
+    if corrected.edition is not None:
+        print(f"Published {args.period} again (edition {corrected.edition}), with the correction.")
+    elif corrected.was_published:
+        print(f"{args.period} was published: the correction is shown beside its published figure.")
+    return 0
+
+
+def _field_errors(errors: dict[str, str]) -> int:
+    for field, message in errors.items():
+        print(f"perfbot: error: {field}: {message}", file=sys.stderr)
+    return 2
+
+
+def _print_saved(app: app_module.App, args: argparse.Namespace, outcome: Any, rag: Any) -> None:  # noqa: ANN401
+    measure = app.store.register.measure(args.measure)
+    shown = format_value(outcome.current.value, measure.unit.value if measure else "number")
+    label = rag_label(rag.rag.value) if rag else ""
+    print(f"{outcome.status.value.capitalize()}: {args.measure} {args.period} = {shown} "
+          f"[{label}] (revision {outcome.current.revision})")  # fmt: skip
+
+
 def cmd_returns_withdraw(args: argparse.Namespace) -> int:
-    app = _app(args)
-    if not args.reason.strip():
-        raise UserError("give the reason for withdrawing it (--reason)")
-    try:
-        withdrawn = app.store.returns.withdraw(args.measure, args.period, actor=args.actor,
-                                               reason=args.reason.strip())  # fmt: skip
-    except KeyError:
-        raise UserError(f"there is no return for {args.measure} in {args.period} to withdraw") from None
-    print(f"Withdrew {args.measure} {args.period} (was {withdrawn.value!s}, revision "
-          f"{withdrawn.revision}); every version is kept.")  # fmt: skip
+    done = _app(args).corrections.withdraw(Withdrawal(args.measure, args.period, args.reason, actor=args.actor))
+    if not done.accepted:
+        raise UserError("; ".join(done.errors.values()))
+    print(f"Withdrew {args.measure} {args.period} (was {done.withdrawn.value!s}, revision "
+          f"{done.withdrawn.revision}); every version is kept.")  # fmt: skip
     return 0
 
 
@@ -192,9 +207,6 @@ CASE_COLUMNS = ["case_id", "title", "theme", "service", "period", "status", "con
 def cmd_casestudy_add(args: argparse.Namespace) -> int:
     import hashlib
 
-    from collectors.case_studies import CaseStudySubmission, consent_of
-    from collectors.case_studies import submit as submit_case_study
-
     app = _app(args)
     texts = (args.title, args.theme, args.service, args.what_happened, args.impact, args.as_)
     submission = CaseStudySubmission(
@@ -202,7 +214,7 @@ def cmd_casestudy_add(args: argparse.Namespace) -> int:
         impact=args.impact, consent=consent_of(args.consent), submitted_by=args.as_, channel="cli",
         idempotency_key=hashlib.sha256("\x1f".join(texts).encode()).hexdigest()[:16],
     )  # fmt: skip
-    result = submit_case_study(app.store, submission)
+    result = app.case_studies.submit(submission)
     if not result.accepted:
         for field, message in result.errors.items():
             print(f"perfbot: error: {field}: {message}", file=sys.stderr)
@@ -361,6 +373,8 @@ def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str,
     p.add_argument("--as", dest="as_", metavar="EMAIL", help="submit as this person (checked against the owner)")
     p.add_argument("--confirm", action="store_true", help="confirm a figure that looks like missing data (a 0)")
     p.add_argument("--reason", help="why a closed or history quarter is corrected (required for those)")
+    p.add_argument("--republish", action="store_true",
+                   help="with --reason, for a closed round: publish its figures again as a new edition")
 
     p = add("analyse", cmd_analyse, "RAG, direction of travel and exceptions for a quarter")
     p.add_argument("period", type=period_type, help='a quarter like "2025/26 Q3"')

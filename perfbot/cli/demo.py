@@ -39,6 +39,7 @@ from perfbot.model import Measure
 from perfbot.people import Absence, stand_in
 from perfbot.periods import Period
 from perfbot.register_import import load_register
+from perfbot.services.corrections import Correction
 from perfbot.submission import Submission
 from reports.publish import write_quarterly
 from reports.render_text import render_text
@@ -136,18 +137,17 @@ def _publish(app: app_module.App, out: _Printer, clock: ManualClock) -> None:
 
 
 def _revise(app, out, clock, measure_id: str, period: Period) -> None:  # noqa: ANN001 - demo plumbing
-    """A published figure corrected: the round reopened with a reason, the figure fixed, the round
-    closed again (a new edition, shown on /public as a revision)."""
+    """A published figure corrected with a reason and its quarter published again (a new
+    edition, shown on /public as a revision)."""
     was = app.store.returns.get(measure_id, period)
     fixed = round(float(was.value) + 1.4, 1)
     why = "the October tonnage from the materials recovery facility arrived late"
-    app.cycle.reopen_round(period, actor=OFFICER, reason=why)
-    result = app.collector.submit(Submission(measure_id=measure_id, period=period, value=fixed,
-                                             commentary=was.commentary, submitted_by=OFFICER, channel="cli",
-                                             officer=True, reason=why))  # fmt: skip
-    if not result.accepted:
-        raise RuntimeError(f"the demo's correction was refused: {result.errors}")
-    app.cycle.close_round(period, actor=OFFICER)
+    corrected = app.corrections.correct(Correction(
+        measure_id=measure_id, period=period, value=fixed, reason=why, actor=OFFICER, submitted_by=OFFICER,
+        commentary=was.commentary, republish=True,
+    ))  # fmt: skip
+    if not corrected.accepted:
+        raise RuntimeError(f"the demo's correction was refused: {corrected.errors}")
     unit = app.store.register.measure(measure_id).unit.value
     out.step(clock, f"{measure_id} for {period} is corrected ({format_value(was.value, unit)} → "
                     f"{format_value(fixed, unit)}: {why}) and {period} republished: /public marks it revised.")  # fmt: skip

@@ -1,11 +1,20 @@
 """The use cases every channel offers, implemented once; channels and the CLI only translate.
 
 `Services` is what a platform package is given: the store and settings it reads, and the use
-cases — `duties` (what a person owes, `perfbot.services.duties`), `collector` (submit, revise,
-confirm an unusual figure: the `ReturnsIntake` port) and `cycle` (chase, open a round: the
-`RoundCommands` port). Case studies (`collectors.case_studies.submit`) and round status
-(`schedules.status`) are functions of the store that channels call directly. No module under
-`bot/` sees the wiring (`perfbot.app.App`).
+cases, each with typed inputs and results:
+
+- `duties` — what a person owes in a round: owner, deputy, head of service (`duties.py`);
+- `collector` — submit or revise a return, confirm an unusual figure, with the write rule (who
+  may write which quarter, `perfbot.write_rule`): the `ReturnsIntake` port;
+- `cycle` — an officer's round commands: open, close, reopen, chase (the `RoundCommands` port);
+- `status` — where a round stands, for the officers and for each person (`round_status.py`);
+- `case_studies` — submit a case study (`case_studies.py`);
+- `corrections` — an officer corrects or withdraws a figure, republishing a closed quarter
+  (`corrections.py`).
+
+The core may not import `collectors`, `schedules` or `reports`: what a service needs from them is
+a `typing.Protocol` in `ports.py` that the wiring (`perfbot.app`) fills. No module under `bot/`
+sees the wiring (`perfbot.app.App`).
 """
 
 from __future__ import annotations
@@ -15,8 +24,11 @@ from pathlib import Path
 
 from perfbot.config import Config
 from perfbot.links import FormLinks
+from perfbot.services.case_studies import CaseStudies
+from perfbot.services.corrections import Corrections
 from perfbot.services.duties import Duties
 from perfbot.services.ports import ReturnsIntake, RoundCommands
+from perfbot.services.round_status import RoundStatusService
 from perfbot.store import Store
 
 
@@ -31,3 +43,6 @@ class Services:
     duties: Duties
     collector: ReturnsIntake
     cycle: RoundCommands
+    status: RoundStatusService
+    case_studies: CaseStudies
+    corrections: Corrections

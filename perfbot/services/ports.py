@@ -1,20 +1,25 @@
 """The use cases the core asks of the outer packages, as ports the wiring fills.
 
 `ReturnsIntake` is the submit-or-revise use case (`collectors.submissions.Collector`);
-`RoundCommands` is an officer's round commands, chase among them (`schedules.cycle.Cycle`).
-Channel adapters are handed these through `perfbot.services.Services`, never the wiring.
+`RoundCommands` is an officer's round commands, chase among them (`schedules.cycle.Cycle`);
+`StatusReports` counts a round's progress (`schedules.status.StatusReports`); `CaseStudyIntake`
+checks and stores a case study (`collectors.case_studies.CaseStudyCollector`). The services in
+this package call them; channel adapters are handed them through `perfbot.services.Services`,
+never the wiring.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from perfbot.dispatch import DeliveryReport
 from perfbot.model import Round, Value
 from perfbot.periods import Period
 from perfbot.rag import RagResult
+from perfbot.services.case_study_forms import CaseStudyResult, CaseStudySubmission, Choices, Wording
+from perfbot.services.round_rows import OwnerProgress, ServiceCompletion, Undelivered
 from perfbot.submission import FieldErrors, Submission, SubmissionResult
 
 
@@ -33,10 +38,16 @@ class ReturnsIntake(Protocol):
 class Chased(Protocol):
     recipient: str
     addressee: str
+    measure_ids: tuple[str, ...]
+
+    @property
+    def on_behalf_of(self) -> str: ...
 
 
 class QuietOwner(Protocol):
     owner: str
+    last_at: datetime
+    until: datetime
 
 
 class ChaseOutcome(Protocol):
@@ -57,3 +68,31 @@ class RoundCommands(Protocol):
     ) -> ChaseOutcome: ...  # fmt: skip
 
     def open_round(self, period: Period, *, actor: str, deadline: date | None = None) -> tuple[Round, Any]: ...
+
+    def close_round(self, period: Period, *, actor: str) -> Round: ...
+
+    def reopen_round(self, period: Period, *, actor: str, reason: str) -> Round: ...
+
+
+class StatusReports(Protocol):
+    """A round's progress counted from the register, the returns and the outbox."""
+
+    def owners(self, period: Period) -> Sequence[OwnerProgress]: ...
+
+    def services(self, period: Period) -> Sequence[ServiceCompletion]: ...
+
+    def undelivered(self, period: Period) -> Sequence[Undelivered]: ...
+
+
+class CaseStudyIntake(Protocol):
+    """Check a case study's answers against the register's choices, and store it once."""
+
+    def check(self, submission: CaseStudySubmission, choices: Choices, *,
+              wording: Wording | None = None) -> dict[str, str]: ...  # fmt: skip
+
+    def check_texts(self, values: Mapping[str, str], choices: Choices, *,
+                    wording: Wording | None = None) -> dict[str, str]: ...  # fmt: skip
+
+    def submit(self, submission: CaseStudySubmission, *, wording: Wording | None = None) -> CaseStudyResult:
+        """Check and store a submission whose `period` is set."""
+        ...

@@ -10,7 +10,6 @@ import pytest
 from perfbot.cli import main
 from perfbot.people import Absence
 from schedules.errors import RoundError
-from schedules.status import owner_status
 from tests.integration.test_cycle_support import (
     ALICE,
     BOB,
@@ -79,7 +78,7 @@ def test_chases_are_audited_and_shown_in_round_status(opened):
     app.cycle.chase(Q3, owner=CAROL, actor="officer@council.gov.uk")
     record = next(r for r in app.store.audit.all() if r.action == "chase.recorded")
     assert record.actor == "officer@council.gov.uk" and CAROL in record.subject
-    rows = {r["owner"]: r for r in owner_status(app.store, Q3)}
+    rows = {r.owner: r.row() for r in app.status.of(Q3).owners}
     assert rows[CAROL]["chases"] == 1 and rows[CAROL]["last_chased"] == "2026-01-12 11:00"
     assert rows[ALICE]["chases"] == 0 and rows[ALICE]["last_chased"] == ""
 

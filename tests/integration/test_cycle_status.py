@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from perfbot.people import Absence
-from schedules.status import owner_status, service_status
 from tests.integration.test_cycle_support import (
     ALICE,
     BOB,
@@ -29,7 +28,8 @@ def test_round_status_per_owner_and_per_service(tmp_path):
         london("2026-01-23 11:30"): reply(app, "B1", Q3, 96, by=BOB),  # a late revision
         london("2026-01-27 10:00"): lambda: app.cycle.chase(Q3, owner=CAROL, actor="officer"),
     })  # fmt: skip
-    rows = {r.pop("owner"): r for r in owner_status(app.store, Q3)}
+    status = app.status.of(Q3)
+    rows = {r.pop("owner"): r for r in (o.row() for o in status.owners)}
     assert rows == {
         ALICE: {"service": "Housing", "measures": 2, "returned": 2, "on_time": 1, "late": 1,
                 "requested": "2026-01-08 09:30", "reminders": 3, "escalated": "", "chases": 0,
@@ -42,7 +42,7 @@ def test_round_status_per_owner_and_per_service(tmp_path):
                 "chases": 1, "last_chased": "2026-01-27 10:00",
                 "deputy": f"{BOB} (owner away until 30 Jan)"},
     }  # fmt: skip
-    assert service_status(app.store, Q3) == [
+    assert [s.row() for s in status.services] == [
         {"service": "Housing", "expected": 3, "returned": 3, "on_time": 2, "completion_pct": 100.0},
         {"service": "Waste", "expected": 1, "returned": 0, "on_time": 0, "completion_pct": 0.0},
     ]

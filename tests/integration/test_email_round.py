@@ -14,7 +14,6 @@ from perfbot import app as app_module
 from perfbot.clock import ManualClock
 from perfbot.mail_settings import EmailSettings
 from perfbot.store import OutboxStatus
-from schedules.status import owner_status, undelivered
 from tests.fakes.smtp_server import SmtpServer
 from tests.fakes.tls import LocalCA
 from tests.integration.test_cycle_support import (
@@ -102,8 +101,8 @@ def test_a_refused_address_is_undelivered_shown_and_not_retried(tmp_path, ca):
         clock, app = served(tmp_path, ca, smtp)
         app.cycle.tick()
         run_days(clock, app, until=date(2026, 1, 12))
-        [failed] = undelivered(app.store, Q3)
-        assert failed["recipient"] == BOB and failed["attempts"] == 1 and "550" in failed["reason"]
+        [failed] = app.status.of(Q3).undelivered
+        assert failed.recipient == BOB and failed.attempts == 1 and "550" in failed.reason
         assert sorted(m["To"] for m in smtp.messages) == [ALICE, CAROL]
 
 
@@ -114,9 +113,10 @@ def test_with_no_channel_nothing_is_marked_sent_and_the_log_says_so_once(tmp_pat
         run_days(clock, app, until=date(2026, 1, 9))
     messages = app.store.outbox.for_period(Q3)
     assert messages and all(m.status is OutboxStatus.FAILED for m in messages)
-    assert {u["recipient"] for u in undelivered(app.store, Q3)} == {ALICE, BOB, CAROL}
-    assert all("no channel can reach" in u["reason"] for u in undelivered(app.store, Q3))
-    assert all(row["requested"] == "" for row in owner_status(app.store, Q3))  # nothing counted as sent
+    status = app.status.of(Q3)
+    assert {u.recipient for u in status.undelivered} == {ALICE, BOB, CAROL}
+    assert all("no channel can reach" in u.reason for u in status.undelivered)
+    assert all(row.requested == "" for row in status.owners)  # nothing counted as sent
     logged = [r.getMessage() for r in caplog.records if "not delivered" in r.getMessage()]
     assert len(logged) == 3  # once for each message, however many ticks follow
     monkeypatch.setenv("PERFBOT_DATA", str(app.data_dir))

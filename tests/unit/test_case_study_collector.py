@@ -1,4 +1,5 @@
-"""The case-study collector: one submission in, errors by field out, stored once per delivery."""
+"""The case-study service and its collector: one submission in, errors by field out, stored once
+per delivery (`perfbot.services.case_studies` over `collectors.case_studies`)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from datetime import datetime
 
 import pytest
 
-from collectors import case_studies
-from collectors.case_studies import MISSING, CaseStudySubmission, Choices
+from collectors.case_studies import MISSING, CaseStudyCollector
 from perfbot.clock import LONDON
 from perfbot.model import CaseStudyStatus
 from perfbot.periods import Period
+from perfbot.services.case_studies import CaseStudies
+from perfbot.services.case_study_forms import CaseStudySubmission, consent_of
 from perfbot.store import Store
 from tests.conftest import make_measure
 
@@ -29,9 +31,13 @@ def store(store: Store) -> Store:
     return store
 
 
+def service(store: Store) -> CaseStudies:
+    return CaseStudies(store, CaseStudyCollector(store))
+
+
 def test_a_valid_case_study_is_stored_once_per_delivery(store: Store) -> None:
-    first = case_studies.submit(store, GOOD)
-    again = case_studies.submit(store, GOOD)  # a retried delivery
+    first = service(store).submit(GOOD)
+    again = service(store).submit(GOOD)  # a retried delivery
     assert (first.accepted, first.fresh, again.fresh) == (True, True, False)
     assert again.study == first.study and store.case_studies.list() == [first.study]
     study = first.study
@@ -50,41 +56,41 @@ def test_the_case_id_is_stable_for_a_delivery_and_differs_between_deliveries() -
 def test_every_missing_answer_is_named_on_its_field_in_the_order_asked(store: Store) -> None:
     empty = CaseStudySubmission(title="", theme="", service="", what_happened=" ", impact="",
                                 consent=None, submitted_by="", channel="web", idempotency_key="k")  # fmt: skip
-    result = case_studies.submit(store, empty)
+    result = service(store).submit(empty)
     assert result.errors == MISSING and list(result.errors) == list(MISSING)
     assert not result.accepted and store.case_studies.list() == []
 
 
 def test_a_channel_may_use_its_own_words_for_a_missing_answer(store: Store) -> None:
-    found = case_studies.check(replace(GOOD, title=""), Choices.of(store), wording={"title": "Enter the title"})
+    found = service(store).check(replace(GOOD, title=""), wording={"title": "Enter the title"})
     assert found == {"title": "Enter the title"}
 
 
 def test_theme_and_service_must_be_in_the_register(store: Store) -> None:
-    found = case_studies.check(replace(GOOD, theme="Theme Z", service="Parks"), Choices.of(store))
+    found = service(store).check(replace(GOOD, theme="Theme Z", service="Parks"))
     assert found == {"theme": MISSING["theme"], "service": MISSING["service"]}
 
 
 def test_limits_are_checked_after_stripping(store: Store) -> None:
     long = replace(GOOD, title="x" * 121, impact="y" * 3000 + "   ")
-    assert case_studies.check(long, Choices.of(store)) == {"title": "Keep this to 120 characters or fewer"}
+    assert service(store).check(long) == {"title": "Keep this to 120 characters or fewer"}
 
 
 def test_declining_consent_is_an_answer_and_is_stored(store: Store) -> None:
-    study = case_studies.submit(store, replace(GOOD, consent=False)).study
+    study = service(store).submit(replace(GOOD, consent=False)).study
     assert study is not None and study.consent_to_publish is False
-    assert [case_studies.consent_of(a) for a in ("yes", "no", "", "Yes")] == [True, False, None, None]
+    assert [consent_of(a) for a in ("yes", "no", "", "Yes")] == [True, False, None, None]
 
 
 def test_an_officers_edit_checks_the_text_fields_only(store: Store) -> None:
     values = {"title": "Retitled", "theme": "Theme B", "service": "Service A", "what_happened": "w",
               "impact": ""}  # fmt: skip
-    assert case_studies.check_texts(values, Choices.of(store)) == {"impact": MISSING["impact"]}
+    assert service(store).check_texts(values) == {"impact": MISSING["impact"]}
 
 
 def test_the_period_is_the_channels_else_the_open_round_else_the_last_ended_quarter(store: Store) -> None:
-    assert case_studies.current_period(store) == Period(2025, 3)  # 12 January 2026: Q4 has not ended
+    assert service(store).current_period() == Period(2025, 3)  # 12 January 2026: Q4 has not ended
     store.rounds.open(Period(2025, 2), deadline=datetime(2025, 10, 22, 23, 59, tzinfo=LONDON), actor="t")
-    assert case_studies.submit(store, GOOD).study.period == Period(2025, 2)
+    assert service(store).submit(GOOD).study.period == Period(2025, 2)
     chosen = replace(GOOD, idempotency_key="act-2", period=Period(2025, 4))
-    assert case_studies.submit(store, chosen).study.period == Period(2025, 4)
+    assert service(store).submit(chosen).study.period == Period(2025, 4)

@@ -1,0 +1,112 @@
+"""Round status: where a round stands, for the officers and for each person, on every channel.
+
+**The answer.** For a round, the officers see each owner's progress (measures, returned on time
+or late, requested, reminded, escalated, chased, who deputises), each service's completion, and
+the messages no channel delivered. A person asking on Slack, Teams or the web sees their own
+returns in the round — the measures `Duties` says are theirs, each in or outstanding — and, when
+they are a performance officer, every service's completion as well.
+
+The figures are counted by the `StatusReports` port (`schedules.status`, which reads the
+outbox); this module gives them their types and is the one entry point the channels call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from perfbot.config import Config
+from perfbot.model import Measure, Return, Round
+from perfbot.periods import Period
+from perfbot.services.duties import Duties, Owed
+from perfbot.services.ports import StatusReports
+from perfbot.services.round_rows import OwnerProgress, ServiceCompletion, Undelivered
+from perfbot.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class RoundStatus:
+    """A round as the officers see it."""
+
+    period: Period
+    round: Round | None  # None: never opened
+    owners: tuple[OwnerProgress, ...]
+    services: tuple[ServiceCompletion, ...]
+    undelivered: tuple[Undelivered, ...]
+
+    @property
+    def state(self) -> str:
+        return self.round.state.value if self.round else "not opened"
+
+    @property
+    def expected(self) -> int:
+        return sum(s.expected for s in self.services)
+
+    @property
+    def returned(self) -> int:
+        return sum(s.returned for s in self.services)
+
+    @property
+    def outstanding(self) -> tuple[OwnerProgress, ...]:
+        """Owners with returns still to come."""
+        return tuple(o for o in self.owners if o.returned < o.measures)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"period": str(self.period), "state": self.state, "owners": [o.row() for o in self.owners],
+                "services": [s.row() for s in self.services],
+                "undelivered": [u.row() for u in self.undelivered]}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class PersonStatus:
+    """A round as one person sees it: their own returns; every service's, for an officer."""
+
+    round: Round
+    owed: Owed
+    returned: Mapping[str, Return]  # their measures' current returns, by measure id
+    services: tuple[ServiceCompletion, ...]  # empty unless they are a performance officer
+
+    @property
+    def measures(self) -> list[Measure]:
+        return self.owed.measures
+
+    @property
+    def count_returned(self) -> int:
+        return len(self.returned)
+
+
+class RoundStatusService:
+    """Answers "where does this round stand?" for the officers' views and for each person."""
+
+    def __init__(self, store: Store, config: Config, duties: Duties, reports: StatusReports) -> None:
+        self._store = store
+        self._config = config
+        self._duties = duties
+        self._reports = reports
+
+    def of(self, period: Period) -> RoundStatus:
+        """Every owner, every service and every undelivered message of the round."""
+        return RoundStatus(period, self._store.rounds.get(period), tuple(self._reports.owners(period)),
+                           tuple(self._reports.services(period)), tuple(self._reports.undelivered(period)))  # fmt: skip
+
+    def services(self, period: Period) -> tuple[ServiceCompletion, ...]:
+        """Completion per service (the console's list of rounds, officers' summaries)."""
+        return tuple(self._reports.services(period))
+
+    def for_person(self, person: str, period: Period | None = None) -> PersonStatus | None:
+        """The person's view of `period`'s round (default: their current round); None when
+        there is no such round."""
+        found = self._store.rounds.get(period) if period is not None else self._duties.current_round(person)
+        if found is None:
+            return None
+        owed = self._duties.owed(person, found.period)
+        current = self._store.returns.for_period(found.period)
+        returned = {m.measure_id: current[m.measure_id] for m in owed.measures if m.measure_id in current}
+        services = self.services(found.period) if self.is_officer(person) else ()
+        return PersonStatus(found, owed, returned, services)
+
+    def is_officer(self, person: str | None) -> bool:
+        """Whether the person is one of the config's performance officers."""
+        officers = {o.lower() for o in self._config.performance_officers}
+        return bool(person) and person.strip().lower() in officers  # type: ignore[union-attr]
