@@ -2,7 +2,8 @@
 
 Jo owns CS01 and CS02 and names Sam as deputy; Sam owns WS01; the head of service heads every
 service (`perfbot.services.duties`). Slack's /perf status, Teams' typed `status`, the web's
-returns link (the deputy's own) and the CLI's `submit --as` all give the same answer.
+returns link (the deputy's own), the web inbox reached from an e-mailed sign-in link (a real SMTP
+server on 127.0.0.1), SharePoint's list rows and the CLI's `submit --as` all give the same answer.
 """
 
 from __future__ import annotations
@@ -13,11 +14,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from fastapi.testclient import TestClient
 
 from bot.teams import commands as teams_commands
 from bot.teams.conversations import ConversationRef
 from bot.web.urls import returns_url
 from perfbot.cli import main
+from perfbot.server import create_asgi
+from perfbot.settings import Settings
+from tests.e2e.web_client import csrf_of
+from tests.fakes.smtp_server import SmtpServer
 from tests.integration.test_slack_support import (
     HEAD,
     HEAD_ID,
@@ -32,6 +38,7 @@ from tests.integration.test_slack_support import (
 
 ANSWER = {JO: ["CS01", "CS02"], SAM: ["WS01", "CS01", "CS02"], HEAD: ["CS01", "CS02", "HR01", "WS01"]}
 IDS = re.compile(r"\b(?:CS|WS|HR)0\d\b")
+SIGN_IN_LINK = re.compile(r"https?://[^/\s]+(/sign-in/\S+)")
 
 
 @pytest.fixture
@@ -68,6 +75,21 @@ def test_web_returns_link(world: SlackWorld) -> None:
         page = world.http.get(urlsplit(returns_url(world.app.links, owner=email, round_=opened)).path)
         assert page.status_code == 200 and _ids(page.text) == sorted(ANSWER[email]), email
     assert [m.measure_id for m in world.app.duties.owed(SAM, PERIOD).measures] == ANSWER[SAM]
+
+
+def test_email_sign_in_link_leads_to_the_same_answer(world: SlackWorld) -> None:
+    with SmtpServer(None) as relay:
+        settings = Settings.from_env(relay.relay_env())
+        for email in ANSWER:
+            with TestClient(create_asgi(world.app, settings, run_scheduler=False), follow_redirects=False) as web:
+                form = web.get("/sign-in-by-email")
+                assert web.post("/sign-in-by-email", data={"csrf_token": csrf_of(form.text), "email": email}).status_code == 200
+                mail = relay.messages[-1]
+                assert mail["To"] == email
+                link = SIGN_IN_LINK.search(mail.get_body(("plain",)).get_content())[1]
+                assert web.post(link, data={"csrf_token": csrf_of(web.get(link).text)}).status_code == 303
+                inbox = web.get("/inbox")
+                assert inbox.status_code == 200 and _ids(inbox.text) == sorted(ANSWER[email]), email
 
 
 def test_cli_submit_as_follows_the_same_rule(world: SlackWorld, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
