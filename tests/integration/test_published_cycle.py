@@ -118,3 +118,19 @@ def test_a_zero_that_looks_like_missing_data_is_confirmed_on_the_cli(data, capsy
     assert main(["submit", "CS01", "2025/26 Q3", "0", "--commentary", "Phones down", "--confirm"]) == 0
     row = _analyse(capsys, "2025/26 Q3")["CS01"]
     assert row["rag"] == "missing" and any("confirmed by the submitter" in e for e in row["exceptions"])
+
+
+def test_a_correction_can_publish_the_closed_quarter_again_in_one_step(data, capsys):
+    assert main(["register", "import", _register(data, 80)]) == 0
+    assert main(["round", "open", "2025/26 Q4"]) == 0
+    assert main(["submit", "CS01", "2025/26 Q4", "82"]) == 0
+    assert main(["round", "close", "2025/26 Q4"]) == 0
+    assert main(["submit", "CS01", "2025/26 Q4", "70", "--republish"]) == 2  # a correction: a reason first
+    capsys.readouterr()
+    assert main(["submit", "CS01", "2025/26 Q4", "70", "--reason", "auditor's figure", "--republish"]) == 0
+    out = capsys.readouterr().out
+    assert "Revised: CS01 2025/26 Q4 = 70%" in out and "Published 2025/26 Q4 again (edition 2)" in out
+    republished = _analyse(capsys, "2025/26 Q4")["CS01"]
+    assert (republished["value"], republished["rag"], republished["revision"]) == (70, "red", None)
+    assert main(["submit", "CS01", "2025/26 Q4", "71", "--reason", "one more"]) == 0
+    assert "shown beside its published figure" in capsys.readouterr().out
