@@ -39,6 +39,9 @@ _FIXES = {
 }  # fmt: skip
 
 
+EDITOR_EMAIL = "Editor email"  # who saved the row's current version (not a column of the list)
+
+
 def odata_text(text: str) -> str:
     """A string literal for an OData URL: 'It''s'."""
     return "'" + text.replace("'", "''") + "'"
@@ -128,9 +131,10 @@ class SharePointClient:
     # -- items -------------------------------------------------------------------------------
     def items(self, title: str, *, where: str | None = None,
               order_by: str | None = None) -> Iterator[dict[str, Any]]:  # fmt: skip
-        """Every matching row (keys: display titles, plus Id, Modified, Version), page by page."""
+        """Every matching row (keys: display titles, plus Id, Modified, Version and "Editor email",
+        "" when the app saved it), page by page."""
         names = self.columns(title)
-        query: dict[str, str] = {"$top": str(self._page_size)}
+        query: dict[str, str] = {"$top": str(self._page_size), "$select": "*,Editor/EMail", "$expand": "Editor"}
         if where:
             query["$filter"] = where
         if order_by:
@@ -180,6 +184,7 @@ def _by_title(row: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
     values = {title: row.get(internal) for title, internal in names.items()}
     values["Id"] = row.get("Id", row.get("ID"))
     values["Version"] = row.get("OData__UIVersionString", "")
+    values[EDITOR_EMAIL] = (row.get("Editor") or {}).get("EMail") or ""
     return values
 
 

@@ -3,7 +3,8 @@
 `poll(services, client=…)` is what the scheduler tick calls (`bot.sharepoint.platform`). For
 each list it asks for rows with `Modified ge <high-water mark>` (oldest first, paged), so nothing edited in the same second as
 the mark is missed; rows already handled at exactly that moment and version are skipped. Each
-return row goes through `app.collector.submit` (the row's version is its idempotency key), then
+return row goes through `app.collector.submit` as the person who saved it (the write rule: the
+owner, their deputy or the head of service; the row's version is its idempotency key), then
 its Status ("Accepted", or "Needs commentary: …") and RAG are written back only when they
 change, so perfbot's own write-backs settle after one more look. Case studies come in the same
 way. The mark is saved after the rows are handled: a crash re-reads them, harmlessly.
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from bot.sharepoint import messages as say
-from bot.sharepoint.client import SharePointClient
+from bot.sharepoint.client import EDITOR_EMAIL, SharePointClient
 from bot.sharepoint.rows import marks_of
 from bot.sharepoint.schema import CASE_STUDIES, RETURNS
 from bot.teams.identity import Identity
@@ -93,7 +94,7 @@ def _return_row(app: Services, client: SharePointClient, row: Row, report: PollR
     submission = Submission(
         measure_id=_text(row.get("Measure ID")), period=period, value=_text(row.get("Value")),
         commentary=_text(row.get("Commentary")), action=_text(row.get("Remedial action")),
-        submitted_by=_text(row.get("Owner")).lower(), channel="sharepoint",
+        submitted_by=_editor(app, row), channel="sharepoint",
         idempotency_key=f"sharepoint:{_row_key(row)}:v{row['Version']}", confirmed=bool(row.get("Confirm figure")),
     )  # fmt: skip
     result = app.collector.submit(submission)
@@ -104,6 +105,18 @@ def _return_row(app: Services, client: SharePointClient, row: Row, report: PollR
             report.accepted.append(label)
     elif _write_back(client, RETURNS.title, row, say.needs(result.errors), ""):
         report.needs_fixing.append(label)
+
+
+def _editor(app: Services, row: Row) -> str:
+    """Who sent the row's figures, for the write rule: the person who saved this version; for
+    perfbot's own write-backs (saved by the app), the person who saved it before, else the owner
+    named on the row (rows perfbot made)."""
+    marks, key = marks_of(app), f"sharepoint.editor|{RETURNS.title}|{_row_key(row)}"
+    editor = _text(row.get(EDITOR_EMAIL)).lower()
+    if editor:
+        marks.put(key, editor)
+        return editor
+    return str(marks.get(key) or _text(row.get("Owner"))).lower()
 
 
 def _case_study_row(app: Services, client: SharePointClient, row: Row, report: PollReport) -> None:

@@ -149,6 +149,7 @@ class SPItem:
     modified: dt.datetime
     version: int = 1
     guid: str = field(default_factory=lambda: str(uuid.uuid4()))
+    editor: str = ""  # the e-mail of whoever saved this version; "" for the app (app-only writes)
 
     @property
     def etag(self) -> str:
@@ -329,6 +330,7 @@ class FakeSharePoint(FakeServer):
         self.files: dict[str, SPFile] = {}
         self.folders: set[str] = set()
         self._digests: dict[str, dt.datetime] = {}
+        self._user_ids: dict[str, int] = {}  # the site's user information list, by e-mail
         self.add_list("Documents", template=101, url_name="Shared Documents")
 
     # helpers for tests -------------------------------------------------------------------
@@ -680,8 +682,9 @@ class FakeSharePoint(FakeServer):
         rows = self._query(lst, request)
         top = int(request.param("$top") or self.page_size)
         page = rows[:top]
+        select, expand = request.param("$select"), _expanded(request.param("$select"), request.param("$expand"))
         result: dict[str, Any] = {
-            "results": [_select(self._item_json(lst, i), request.param("$select")) for i in page]
+            "results": [_select(self._item_json(lst, i) | self._lookups(i, expand), select) for i in page]
         }
         if len(rows) > top:
             result["__next"] = self._next_link(lst, request, page[-1])
@@ -768,6 +771,7 @@ class FakeSharePoint(FakeServer):
             return Reply(200)
         if method in ("MERGE", "PATCH"):
             item.values.update(self._item_values(lst, _entity_body(request, lst.item_type)))
+            item.editor = ""  # app-only: the app is the editor
             item.version += 1
             item.modified = max(self._now(), item.modified + dt.timedelta(seconds=1))
             return Reply(204, headers={"ETag": item.etag})
@@ -923,11 +927,28 @@ class FakeSharePoint(FakeServer):
             "Modified": sp_date(item.modified),
             "Created": sp_date(item.created),
             "AuthorId": APP_PRINCIPAL_ID,
-            "EditorId": APP_PRINCIPAL_ID,
+            "EditorId": self._user_id(item.editor),
             "OData__UIVersionString": f"{item.version}.0",
             "Attachments": False,
             "GUID": item.guid,
         } | custom
+
+    def _user_id(self, email: str) -> int:
+        """A person's id in the site's user information list (the app's principal for "")."""
+        if not email:
+            return APP_PRINCIPAL_ID
+        return self._user_ids.setdefault(email.lower(), 10 + len(self._user_ids))
+
+    def _lookups(self, item: SPItem, expand: dict[str, set[str]]) -> dict[str, Any]:
+        """The expanded user lookups (``$expand=Editor``), with only the fields selected."""
+        found: dict[str, Any] = {}
+        for name, fields in expand.items():
+            email = item.editor if name == "Editor" else ""
+            user = {"Id": self._user_id(email), "Title": email or "SharePoint App", "EMail": email}
+            wanted = {f.lower() for f in fields} or {k.lower() for k in user}
+            meta = {"id": f"{self.site_url}/_api/Web/GetUserById({user['Id']})", "type": "SP.Data.UserInfoItem"}
+            found[name] = {"__metadata": meta} | {k: v for k, v in user.items() if k.lower() in wanted}
+        return found
 
     def _folder_json(self, path: str) -> dict[str, Any]:
         uri = f"{self.site_url}/_api/Web/GetFolderByServerRelativePath(decodedurl='{path}')"
@@ -1057,8 +1078,33 @@ def _invalid_number() -> SPError:
 def _select(data: dict[str, Any], select: str | None) -> dict[str, Any]:
     if not select:
         return data
-    wanted = {s.strip().lower() for s in select.split(",")} | {"__metadata"}
+    wanted = {s.strip().split("/")[0].lower() for s in select.split(",")} | {"__metadata"}
+    if "*" in wanted:  # every field, and any lookup selected through its expansion
+        return data
     return {k: v for k, v in data.items() if k.lower() in wanted}
+
+
+USER_LOOKUPS = ("Author", "Editor")
+
+
+def _expanded(select: str | None, expand: str | None) -> dict[str, set[str]]:
+    """The user lookups to expand and the fields of each selected (``Editor/EMail``), refused as
+    SharePoint refuses them: a lookup field selected without its ``$expand``, or an unknown one."""
+    names = {n.strip().lower(): n.strip() for n in (expand or "").split(",") if n.strip()}
+    known = {n.lower(): n for n in USER_LOOKUPS}
+    for name in names:
+        if name not in known:
+            raise _bad_query(f"Field or property \"{names[name]}\" does not exist.")
+    fields: dict[str, set[str]] = {known[n]: set() for n in names}
+    for part in (p.strip() for p in (select or "").split(",")):
+        lookup, slash, field_name = part.partition("/")
+        if not slash:
+            continue
+        if lookup.lower() not in names:
+            raise _bad_query(f"The query to field '{part}' is not valid. The $select query string must "
+                             f"specify the target fields and the $expand query string must contains {lookup}.")
+        fields[known[lookup.lower()]].add(field_name)
+    return fields
 
 
 def _sortable(value: Any) -> tuple[int, Any]:

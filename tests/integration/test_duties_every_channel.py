@@ -3,7 +3,9 @@
 Jo owns CS01 and CS02 and names Sam as deputy; Sam owns WS01; the head of service heads every
 service (`perfbot.services.duties`). Slack's /perf status, Teams' typed `status`, the web's
 returns link (the deputy's own), the web inbox reached from an e-mailed sign-in link (a real SMTP
-server on 127.0.0.1), SharePoint's list rows and the CLI's `submit --as` all give the same answer.
+server on 127.0.0.1) and the CLI's `submit --as` all give the same answer. SharePoint's list rows
+follow the same rule (who saves a row sends it):
+`test_sharepoint_round.py::test_a_row_is_sent_by_whoever_saves_it_under_the_one_rule`.
 """
 
 from __future__ import annotations

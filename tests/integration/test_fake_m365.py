@@ -288,6 +288,12 @@ def test_sharepoint_is_strict(identity: FakeIdentity, sharepoint: FakeSharePoint
     merge = auth | {"X-HTTP-Method": "MERGE", "IF-MATCH": '"1"'}
     assert requests.post(f"{items}(1)", json=body, headers=merge).status_code == 204
     assert requests.post(f"{items}(1)", json=body, headers=merge).status_code == 412  # stale ETag
+    # who saved a row: a user lookup, selected only through its expansion
+    unexpanded = requests.get(f"{items}?$select=*,Editor/EMail", headers=auth)
+    assert unexpanded.status_code == 400 and "$expand" in unexpanded.text
+    assert requests.get(f"{items}?$expand=Nobody", headers=auth).status_code == 400
+    [row] = requests.get(f"{items}?$select=Title,Editor/EMail&$expand=Editor", headers=auth).json()["d"]["results"]
+    assert row["Editor"]["EMail"] == "" and set(row["Editor"]) == {"__metadata", "EMail"}  # the app saved it
 
 
 # --- Teams SDK against the Bot Framework fakes ----------------------------------------------

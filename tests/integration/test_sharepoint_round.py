@@ -22,7 +22,15 @@ from perfbot.periods import Period
 from perfbot.submission import Submission
 from reports.publish import write_quarterly
 from tests.fakes.sharepoint import FakeSharePoint, SPItem
-from tests.integration.test_teams_support import ALICE, BOB, PERIOD, M365World, register, world
+from tests.integration.test_teams_support import (
+    ALICE,
+    BOB,
+    HANA,
+    PERIOD,
+    M365World,
+    register,
+    world,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 RETURNS, STUDIES = "Performance Returns", "Case Studies"
@@ -41,12 +49,14 @@ def rows(fake: FakeSharePoint, title: str) -> dict[str, dict[str, Any]]:
     return {i.values["Title"]: {names[k]: v for k, v in i.values.items()} for i in lst.items.values()}
 
 
-def edit(fake: FakeSharePoint, title: str, row_title: str, **changes: Any) -> None:
-    """An owner edits a row in the SharePoint list (a new version, a later Modified)."""
+def edit(fake: FakeSharePoint, title: str, row_title: str, *, by: str | None = None, **changes: Any) -> None:
+    """Someone edits a row in the SharePoint list — by default the owner it names — so it has a
+    new version, a later Modified and that person as its editor."""
     lst = fake.get_list(title)
     columns = {f.title: f.internal_name for f in lst.fields.values()}
     item = next(i for i in lst.items.values() if i.values["Title"] == row_title)
     item.values.update({columns[k.replace("_", " ")]: v for k, v in changes.items()})
+    item.editor = by if by is not None else str(item.values.get(columns.get("Owner", ""), "") or "")
     item.version += 1
     latest = max(i.modified for i in lst.items.values())  # the server's clock never runs backwards
     item.modified = max(latest, fake.clock().replace(microsecond=0)) + dt.timedelta(seconds=1)
@@ -147,3 +157,32 @@ def test_a_round_through_sharepoint(tmp_path: Path) -> None:
         html = next(u for u in urls if u.endswith(".html"))
         assert w.sharepoint.file_content(html).startswith(b"<!DOCTYPE html>")
         assert len(w.sharepoint.calls_of("items.get")) > 6  # pages of 2 rows, followed by __next
+
+
+def test_a_row_is_sent_by_whoever_saves_it_under_the_one_rule(tmp_path: Path) -> None:
+    """The duty rule on SharePoint (`perfbot.services.duties`): the owner's deputy and the head of
+    service may fill in the owner's row and are recorded as its senders; anyone else is refused
+    on the row, and perfbot's own write-back does not turn their figure into the owner's."""
+    with world(tmp_path) as w:
+        client = sharepoint_client(w, [])
+        app = app_module.build(w.data, clock=w.clock, settings=w.settings(),
+                               channels=[SharePointChannel(lambda: client)], show=lambda to, text: None)  # fmt: skip
+        app.store.register.apply(register(), [], actor="test")
+        app.store.people.set(ALICE, actor="test", deputy=BOB)
+        provision(client, app.store)
+        period = Period.parse(PERIOD)
+        app.cycle.open_round(period, actor="olive@council.gov.uk")
+
+        edit(w.sharepoint, RETURNS, "M1 Repairs on time", by=BOB, Value="95")  # Alice's deputy
+        edit(w.sharepoint, RETURNS, "M2 Rent collected", by=HANA, Value="96")  # the head of service
+        edit(w.sharepoint, RETURNS, "M3 Voids relet", by="stranger@council.gov.uk", Value="97")
+        report = poll(app, client=client)
+        assert sorted(report.accepted) == [f"M1 {PERIOD}", f"M2 {PERIOD}"] and report.needs_fixing == [f"M3 {PERIOD}"]
+        stored = app.store.returns.for_period(period)
+        assert {m: r.submitted_by for m, r in stored.items()} == {"M1": BOB, "M2": HANA}
+        assert "stranger@council.gov.uk is not the owner of M3" in rows(w.sharepoint, RETURNS)["M3 Voids relet"]["Status"]
+
+        for _ in range(2):  # perfbot's write-backs are seen again: the stranger is still refused
+            again = poll(app, client=client)
+            assert again.accepted == [] and app.store.returns.get("M3", period) is None
+        assert {m: r.submitted_by for m, r in app.store.returns.for_period(period).items()} == {"M1": BOB, "M2": HANA}
