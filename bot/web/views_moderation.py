@@ -1,5 +1,6 @@
 """The performance officer's moderation queue for case studies: approve, reject, edit, and mark
-for the annual report. Every change goes through `store.case_studies.update` (audited)."""
+for the annual report. Every change goes through the case-study service (`app.case_studies`:
+its rules, then `store.case_studies.update`, audited)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from bot.web.roles import Role
 from bot.web.state import state_of
 from bot.web.uploads import content_type
 from perfbot.model import CaseStudy, CaseStudyStatus
+from perfbot.services.case_studies import NO_CONSENT, NOT_APPROVED, Moderation
 
 router = APIRouter(prefix="/officer/case-studies")
 OFFICER = Annotated[User, Depends(require(Role.OFFICER))]
@@ -63,10 +65,7 @@ def decide(request: Request, case_id: str, user: OFFICER,
     decision = form.choice("decision", tuple(DECISIONS))
     if decision is None:
         raise WebError(400, "Choose approve or reject", "The form did not say what to do.")
-    changes: dict[str, object] = {"status": DECISIONS[decision]}
-    if decision == "reject":
-        changes["for_annual_report"] = False
-    state_of(request).app.store.case_studies.update(study.case_id, actor=user.email, **changes)
+    _moderate(request, Moderation(study.case_id, actor=user.email, status=DECISIONS[decision]))
     return redirect(request, f"/officer/case-studies/{case_id}?done={decision}d")
 
 
@@ -77,16 +76,19 @@ def annual_report(request: Request, case_id: str, user: OFFICER,
     include = form.choice("include", ("yes", "no"))
     if include is None:
         raise WebError(400, "Choose yes or no", "The form did not say whether to include it.")
-    if include == "yes" and study.status is not CaseStudyStatus.APPROVED:
-        raise WebError(409, "Approve it first", "Only approved case studies can go in the annual "
-                       "report.", back=f"/officer/case-studies/{case_id}")  # fmt: skip
-    if include == "yes" and not study.consent_to_publish:
-        raise WebError(409, "No consent to publish", "The author did not consent to publication, so "
-                       "it cannot go in the annual report.", back=f"/officer/case-studies/{case_id}")  # fmt: skip
-    state_of(request).app.store.case_studies.update(
-        study.case_id, actor=user.email, for_annual_report=include == "yes")
+    _moderate(request, Moderation(study.case_id, actor=user.email, for_annual_report=include == "yes"))
     done = "annual" if include == "yes" else "not-annual"
     return redirect(request, f"/officer/case-studies/{case_id}?done={done}")
+
+
+def _moderate(request: Request, decision: Moderation) -> CaseStudy:
+    done = state_of(request).app.case_studies.moderate(decision)
+    if done.study is None:
+        title = {NOT_APPROVED: "Approve it first", NO_CONSENT: "No consent to publish"}
+        message = next(iter(done.errors.values()))
+        raise WebError(409, title.get(message, "Not changed"), message,
+                       back=f"/officer/case-studies/{decision.case_id}")  # fmt: skip
+    return done.study
 
 
 @router.get("/{case_id}/edit")
@@ -112,8 +114,7 @@ def edit(request: Request, case_id: str, user: OFFICER,
     values = read_fields(form, state_of(request).app.case_studies, errors)
     if errors:
         return _edit_page(request, study, values, errors, status=400)
-    values.pop("consent")
-    state_of(request).app.store.case_studies.update(study.case_id, actor=user.email, **values)
+    state_of(request).app.case_studies.edit(study.case_id, values, actor=user.email)
     return redirect(request, f"/officer/case-studies/{case_id}?done=saved")
 
 

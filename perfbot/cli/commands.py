@@ -236,19 +236,19 @@ def cmd_casestudy_list(args: argparse.Namespace) -> int:
 
 def cmd_casestudy_moderate(args: argparse.Namespace) -> int:
     from perfbot.model import CaseStudyStatus
+    from perfbot.services.case_studies import Moderation
 
-    app = _app(args)
-    study = app.store.case_studies.get(args.case_id)
-    if study is None:
-        raise UserError(f"there is no case study '{args.case_id}' (see perfbot casestudy list)")
-    status = CaseStudyStatus.APPROVED if args.action == "approve" else CaseStudyStatus.REJECTED
-    annual = args.action == "approve" and args.annual_report
-    if annual and not study.consent_to_publish:
-        raise UserError(f"{args.case_id} has no consent to publish, so it cannot go in the annual report")
+    approve = args.action == "approve"
     reason = (getattr(args, "reason", None) or "").strip()
-    app.store.case_studies.update(args.case_id, actor=args.actor, status=status, for_annual_report=annual,
-                                  reason=reason)  # fmt: skip
-    print(f"{args.case_id}: {status.value}" + (", marked for the annual report" if annual else "")
+    done = _app(args).case_studies.moderate(Moderation(
+        args.case_id, actor=args.actor, status=CaseStudyStatus.APPROVED if approve else CaseStudyStatus.REJECTED,
+        for_annual_report=bool(args.annual_report) if approve else None, reason=reason,
+    ))  # fmt: skip
+    if done.study is None:
+        found = done.errors.get("case_id")
+        raise UserError(f"{found} (see perfbot casestudy list)" if found else f"{args.case_id}: {done.errors['for_annual_report']}")
+    annual = done.study.for_annual_report
+    print(f"{args.case_id}: {done.study.status.value}" + (", marked for the annual report" if annual else "")
           + (f" ({reason})" if reason else ""))
     return 0
 

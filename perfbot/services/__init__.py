@@ -8,7 +8,7 @@ cases, each with typed inputs and results:
   may write which quarter, `perfbot.write_rule`): the `ReturnsIntake` port;
 - `cycle` — an officer's round commands: open, close, reopen, chase (the `RoundCommands` port);
 - `status` — where a round stands, for the officers and for each person (`round_status.py`);
-- `case_studies` — submit a case study (`case_studies.py`);
+- `case_studies` — submit a case study, and moderate it (`case_studies.py`);
 - `corrections` — an officer corrects or withdraws a figure, republishing a closed quarter
   (`corrections.py`).
 

@@ -94,3 +94,33 @@ def test_the_period_is_the_channels_else_the_open_round_else_the_last_ended_quar
     assert service(store).submit(GOOD).study.period == Period(2025, 2)
     chosen = replace(GOOD, idempotency_key="act-2", period=Period(2025, 4))
     assert service(store).submit(chosen).study.period == Period(2025, 4)
+
+
+def test_moderation_keeps_the_annual_report_to_approved_case_studies_with_consent(store: Store) -> None:
+    from perfbot.services.case_studies import NO_CONSENT, NOT_APPROVED, Moderation
+
+    cases = service(store)
+    agreed = cases.submit(GOOD).study
+    declined = cases.submit(replace(GOOD, idempotency_key="act-2", consent=False)).study
+    early = cases.moderate(Moderation(agreed.case_id, actor="officer", for_annual_report=True))
+    assert early.errors == {"for_annual_report": NOT_APPROVED} and not early.accepted
+    approved = cases.moderate(Moderation(agreed.case_id, actor="officer", status=CaseStudyStatus.APPROVED,
+                                         for_annual_report=True)).study  # fmt: skip
+    assert (approved.status, approved.for_annual_report) == (CaseStudyStatus.APPROVED, True)
+    refused = cases.moderate(Moderation(declined.case_id, actor="officer", status=CaseStudyStatus.APPROVED,
+                                        for_annual_report=True))  # fmt: skip
+    assert refused.errors == {"for_annual_report": NO_CONSENT}
+    assert store.case_studies.get(declined.case_id).status is CaseStudyStatus.SUBMITTED  # nothing changed
+    rejected = cases.moderate(Moderation(agreed.case_id, actor="officer", status=CaseStudyStatus.REJECTED,
+                                         reason="a duplicate"))  # fmt: skip
+    assert (rejected.study.status, rejected.study.for_annual_report) == (CaseStudyStatus.REJECTED, False)
+    assert "no case study 'nope'" in cases.moderate(Moderation("nope", actor="officer")).errors["case_id"]
+
+
+def test_an_officers_edit_is_checked_as_on_submission_and_stored_stripped(store: Store) -> None:
+    cases = service(store)
+    study = cases.submit(GOOD).study
+    texts = {"title": " Retitled ", "theme": "Theme B", "service": "Housing", "what_happened": "w", "impact": ""}
+    assert cases.edit(study.case_id, texts, actor="officer").errors == {"impact": MISSING["impact"]}
+    edited = cases.edit(study.case_id, {**texts, "impact": "i"}, actor="officer").study
+    assert (edited.title, edited.theme, edited.impact) == ("Retitled", "Theme B", "i")
