@@ -1,7 +1,10 @@
-"""Errors of the running cycle that an officer can fix (messages are user-facing)."""
+"""Errors of the running cycle that an officer can fix (messages are user-facing).
+
+`RoundError` belongs to the `RoundCommands` port, so channels catch it without importing this
+package; it is named here too for the cycle's own modules."""
 
 from __future__ import annotations
 
+from perfbot.services.ports import RoundError
 
-class RoundError(ValueError):
-    """A round cannot be opened or chased (message is user-facing)."""
+__all__ = ["RoundError"]

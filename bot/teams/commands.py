@@ -19,7 +19,7 @@ from bot.teams.refs import conversations_of
 from bot.teams.returns import form_for
 from collectors.reply_parser import Candidate, NotRead, read_reply
 from perfbot.formatting import format_value
-from schedules.errors import RoundError
+from perfbot.services.ports import RoundError
 
 if TYPE_CHECKING:
     from perfbot.services import Services

@@ -20,7 +20,7 @@ from bot.web.urls import period_from_key
 from perfbot.model import Round, RoundState
 from perfbot.periods import Period, PeriodError
 from perfbot.services.corrections import NO_WITHDRAW_REASON, Withdrawal
-from schedules.cycle import RoundError
+from perfbot.services.ports import RoundError
 
 router = APIRouter(prefix="/officer")
 OFFICER = Annotated[User, Depends(require(Role.OFFICER))]

@@ -9,10 +9,10 @@ from perfbot.links import LinkError
 from perfbot.people import PersonError
 from perfbot.periods import PeriodError
 from perfbot.register_import import RegisterImportError
+from perfbot.services.ports import RoundError
 from perfbot.store import StoreCorruptError, StoreWriteError
 from perfbot.tabular import InputFileError
 from perfbot.values import InvalidValue
-from schedules.cycle import RoundError
 
 
 class UserError(ValueError):

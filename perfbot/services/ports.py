@@ -23,6 +23,11 @@ from perfbot.services.round_rows import OwnerProgress, ServiceCompletion, Undeli
 from perfbot.submission import FieldErrors, Submission, SubmissionResult
 
 
+class RoundError(ValueError):
+    """A round command an officer asked for cannot be done, e.g. opening a quarter not yet ended
+    or chasing a round not open (the message is user-facing): raised by `RoundCommands`."""
+
+
 class ReturnsIntake(Protocol):
     """Check and store a return (submit, revise, confirm an unusual figure), for any channel."""
 
