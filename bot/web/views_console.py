@@ -20,7 +20,7 @@ from bot.web.urls import period_from_key
 from perfbot.model import Round, RoundState
 from perfbot.periods import Period, PeriodError
 from perfbot.services.corrections import NO_WITHDRAW_REASON, Withdrawal
-from perfbot.services.ports import RoundError
+from perfbot.services.ports import ChaseOutcome, RoundError
 
 router = APIRouter(prefix="/officer")
 OFFICER = Annotated[User, Depends(require(Role.OFFICER))]
@@ -131,14 +131,14 @@ def chase(request: Request, key: str, user: OFFICER, form: Posted) -> Response:
     return _round_page(request, found, banner=_chase_banner(report), chase_lines=_chase_details(report))
 
 
-def _chase_banner(report) -> str:  # noqa: ANN001 - schedules.chase.ChaseReport
+def _chase_banner(report: ChaseOutcome) -> str:
     if not report.chased and not report.quiet:
         return "Nothing outstanding to chase."
     return (f"Chased {len(report.chased)} owner(s); {len(report.delivery.sent)} message(s) sent"
             + (f", {len(report.delivery.failed)} failed." if report.delivery.failed else "."))  # fmt: skip
 
 
-def _chase_details(report) -> list[str]:  # noqa: ANN001 - schedules.chase.ChaseReport
+def _chase_details(report: ChaseOutcome) -> list[str]:
     lines = []
     for action in report.chased:
         via = f" (to their deputy {action.recipient})" if action.on_behalf_of else ""

@@ -11,8 +11,8 @@ from typing import Any
 from perfbot.cli.app_access import open_app as _app
 from perfbot.cli.errors import UserError
 from perfbot.people import Absence, PersonError
+from perfbot.services.ports import ChaseOutcome
 from perfbot.tables import render
-from schedules.chase import ChaseReport
 
 PEOPLE_COLUMNS = ["email", "deputy", "away", "away_today"]
 
@@ -36,7 +36,7 @@ def cmd_chase(args: argparse.Namespace) -> int:
     return 0
 
 
-def chase_lines(report: ChaseReport, *, quiet_hours: int) -> list[str]:
+def chase_lines(report: ChaseOutcome, *, quiet_hours: int) -> list[str]:
     """What a chase did, for the officer."""
     if not report.chased and not report.quiet:
         return [f"Nothing outstanding to chase in {report.period}."]
