@@ -2,12 +2,12 @@
 
 **The answer.** For a round, the officers see each owner's progress (measures, returned on time
 or late, requested, reminded, escalated, chased, who deputises), each service's completion, and
-the messages no channel delivered. A person asking on Slack, Teams or the web sees their own
-returns in the round — the measures `Duties` says are theirs, each in or outstanding — and, when
-they are a performance officer, every service's completion as well.
+the messages no channel delivered. A person asking on Slack or Teams (their status command, the
+Slack Home tab) sees their own returns in the round — the measures `Duties` says are theirs, each
+in or outstanding — and, when they are a performance officer, every service's completion too.
 
-The figures are counted by the `StatusReports` port (`schedules.status`, which reads the
-outbox); this module gives them their types and is the one entry point the channels call.
+The rows are counted by the `StatusReports` port (`schedules.status`, which reads the outbox)
+and typed in `round_rows.py`; this module is the one entry point the channels and the CLI call.
 """
 
 from __future__ import annotations
