@@ -22,6 +22,8 @@ from perfbot.tables import render
 from reports.analysis import analyse
 
 if TYPE_CHECKING:
+    from perfbot.rag import RagResult
+    from perfbot.store import SaveOutcome
     from perfbot.store.restore import Restored
 
 OWNER_COLUMNS = ["owner", "service", "measures", "returned", "on_time", "late", "requested",
@@ -160,7 +162,7 @@ def _field_errors(errors: dict[str, str]) -> int:
     return 2
 
 
-def _print_saved(app: app_module.App, args: argparse.Namespace, outcome: Any, rag: Any) -> None:  # noqa: ANN401
+def _print_saved(app: app_module.App, args: argparse.Namespace, outcome: SaveOutcome, rag: RagResult | None) -> None:
     measure = app.store.register.measure(args.measure)
     shown = format_value(outcome.current.value, measure.unit.value if measure else "number")
     label = rag_label(rag.rag.value) if rag else ""
