@@ -6,6 +6,8 @@ returns link (the deputy's own), the web inbox reached from an e-mailed sign-in 
 server on 127.0.0.1) and the CLI's `submit --as` all give the same answer. SharePoint's list rows
 follow the same rule (who saves a row sends it):
 `test_sharepoint_round.py::test_a_row_is_sent_by_whoever_saves_it_under_the_one_rule`.
+Round status (`perfbot.services.round_status`) is the same on Slack and Teams: every service's
+completion for an officer, none for an owner.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from bot.web.urls import returns_url
 from perfbot.cli import main
 from perfbot.server import create_asgi
 from perfbot.settings import Settings
+from perfbot.submission import Submission
 from tests.e2e.web_client import csrf_of
 from tests.fakes.smtp_server import SmtpServer
 from tests.integration.test_slack_support import (
@@ -31,6 +34,8 @@ from tests.integration.test_slack_support import (
     HEAD_ID,
     JO,
     JO_ID,
+    OFFICER,
+    OFFICER_ID,
     PERIOD,
     SAM,
     SAM_ID,
@@ -68,6 +73,20 @@ def test_teams_status(world: SlackWorld) -> None:
         where = ConversationRef("a:1", "https://smba.example", "tenant", "personal", email=email)
         answer = teams_commands.handle(world.app, "status", email=email, where=where).text
         assert _ids(answer) == sorted(ANSWER[email]), email
+
+
+def test_round_status_is_the_same_on_slack_and_teams_and_only_officers_see_every_service(world: SlackWorld) -> None:
+    assert world.app.collector.submit(Submission("CS01", PERIOD, 93, submitted_by=SAM, channel="test")).accepted
+    completion = re.compile(r"(Customer Services|People|Waste): (\d) of (\d)")
+    expected = [(s.service, str(s.returned), str(s.expected)) for s in world.app.status.services(PERIOD)]
+    assert ("Customer Services", "1", "2") in expected
+    for email, user_id in ((OFFICER, OFFICER_ID), (JO, JO_ID)):
+        _, url = world.command("status", user_id=user_id)
+        slack = world.answered(url)[0]["text"]
+        where = ConversationRef("a:1", "https://smba.example", "tenant", "personal", email=email)
+        teams = teams_commands.handle(world.app, "status", email=email, where=where).text
+        seen = expected if email == OFFICER else []
+        assert completion.findall(slack) == completion.findall(teams) == seen, email
 
 
 def test_web_returns_link(world: SlackWorld) -> None:
