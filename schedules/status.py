@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from schedules.planner import parse_key
 OWNER_COLUMNS = ["owner", "service", "measures", "returned", "on_time", "late", "requested",
                  "reminders", "escalated", "chases", "last_chased", "deputy"]  # fmt: skip
 SERVICE_COLUMNS = ["service", "expected", "returned", "on_time", "completion_pct"]
+SIGN_OFF_COLUMNS = [*SERVICE_COLUMNS, "sign_off"]  # when [cycle] sign_off is on
 UNDELIVERED_COLUMNS = ["recipient", "kind", "for", "attempts", "reason"]
 _REMINDERS = (NoticeKind.REMINDER.value, NoticeKind.DEADLINE.value)
 
@@ -71,8 +73,12 @@ def owner_status(store: Store, period: Period) -> list[dict[str, Any]]:
     return rows
 
 
-def service_status(store: Store, period: Period) -> list[dict[str, Any]]:
-    """Per service: returns expected, returned, returned on time, and % complete."""
+def service_status(
+    store: Store, period: Period, *, sign_off: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Per service: returns expected, returned, returned on time, and % complete; with
+    `sign_off` (service → its state: returns outstanding, awaiting approval, approved, sent
+    back), that too."""
     found = store.rounds.get(period)
     arrived = first_returned(store, period)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -84,7 +90,7 @@ def service_status(store: Store, period: Period) -> list[dict[str, Any]]:
             counts[measure.service][2] += bool(at and found and at <= found.deadline)
     return [
         {"service": s, "expected": e, "returned": r, "on_time": t,
-         "completion_pct": round(100 * r / e, 1)}
+         "completion_pct": round(100 * r / e, 1)} | ({"sign_off": sign_off.get(s, "")} if sign_off is not None else {})
         for s, (e, r, t) in sorted(counts.items())
     ]  # fmt: skip
 

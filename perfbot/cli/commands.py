@@ -21,6 +21,7 @@ from reports.analysis import analyse
 from schedules.status import (
     OWNER_COLUMNS,
     SERVICE_COLUMNS,
+    SIGN_OFF_COLUMNS,
     UNDELIVERED_COLUMNS,
     owner_status,
     service_status,
@@ -96,7 +97,8 @@ def cmd_round_status(args: argparse.Namespace) -> int:
     app = _app(args)
     found = app.store.rounds.get(args.period)
     owners = owner_status(app.store, args.period)
-    services = service_status(app.store, args.period)
+    states = {p.service: p.state for p in app.sign_off.progress(args.period)} if app.sign_off.enabled else None
+    services = service_status(app.store, args.period, sign_off=states)
     if args.format == "json":
         import json
 
@@ -109,7 +111,7 @@ def cmd_round_status(args: argparse.Namespace) -> int:
         print(f"Round {args.period}: {state}\n")
     print(render(owners, OWNER_COLUMNS, args.format))
     print()
-    print(render(services, SERVICE_COLUMNS, args.format))
+    print(render(services, SERVICE_COLUMNS if states is None else SIGN_OFF_COLUMNS, args.format))
     failed = undelivered(app.store, args.period)
     if failed and args.format == "table":
         print(f"\nNot delivered ({len(failed)}): follow these up by hand")
@@ -415,11 +417,12 @@ def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str,
         m365_commands,
         register_commands,
         report_commands,
+        signoff_commands,
         slack_commands,
         web_commands,
     )  # fmt: skip
 
     modules = (register_commands, cycle_commands, report_commands, slack_commands, m365_commands,
-               web_commands, benchmarks_commands, actions_commands)  # fmt: skip
+               web_commands, benchmarks_commands, actions_commands, signoff_commands)  # fmt: skip
     for module in modules:
         module.register(sub, add=add, period_type=period_type, formats=formats)

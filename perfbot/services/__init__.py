@@ -3,7 +3,8 @@
 `Services` is what a platform package is given: the store and settings it reads, and the use
 cases — `duties` (what a person owes, `perfbot.services.duties`), `collector` (submit, revise,
 confirm an unusual figure: the `ReturnsIntake` port) and `cycle` (chase, open a round: the
-`RoundCommands` port). Case studies (`collectors.case_studies.submit`) and round status
+`RoundCommands` port) and `sign_off` (a head of service approves or sends back their service's
+figures: `perfbot.services.sign_off`). Case studies (`collectors.case_studies.submit`) and round status
 (`schedules.status`) are functions of the store that channels call directly. No module under
 `bot/` sees the wiring (`perfbot.app.App`).
 """
@@ -17,6 +18,7 @@ from perfbot.config import Config
 from perfbot.links import FormLinks
 from perfbot.services.duties import Duties
 from perfbot.services.ports import ReturnsIntake, RoundCommands
+from perfbot.services.sign_off import SignOff
 from perfbot.store import Store
 
 
@@ -31,3 +33,4 @@ class Services:
     duties: Duties
     collector: ReturnsIntake
     cycle: RoundCommands
+    sign_off: SignOff  # approve or send back a service's figures (perfbot.services.sign_off)

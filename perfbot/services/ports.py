@@ -15,6 +15,7 @@ from perfbot.dispatch import DeliveryReport
 from perfbot.model import Round, Value
 from perfbot.periods import Period
 from perfbot.rag import RagResult
+from perfbot.sign_off import ServiceSignOff
 from perfbot.submission import FieldErrors, Submission, SubmissionResult
 
 
@@ -57,3 +58,15 @@ class RoundCommands(Protocol):
     ) -> ChaseOutcome: ...  # fmt: skip
 
     def open_round(self, period: Period, *, actor: str, deadline: date | None = None) -> tuple[Round, Any]: ...
+
+
+class SignOffNotices(Protocol):
+    """What sign-off tells people, recorded in the outbox (`schedules.sign_off_notices`)."""
+
+    def requested(self, sign_off: ServiceSignOff) -> list[str]:
+        """Ask the service's head (or whoever stands in) to decide; the outbox keys recorded."""
+        ...
+
+    def sent_back(self, sign_off: ServiceSignOff) -> list[str]:
+        """Tell the service's owners the figures were sent back, and why; the keys recorded."""
+        ...
