@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from perfbot.config import Config
-from perfbot.model import RoundState
+from perfbot.model import Measure, RoundState
 from perfbot.periods import Period
 from perfbot.rag import RagResult
 from perfbot.services.ports import SignOffNotices
@@ -74,6 +74,10 @@ class SignOff:
             if measure.due_in(period):
                 found.setdefault(measure.service, set()).add(measure.measure_id)
         return found
+
+    def measures(self, period: Period, service: str) -> list[Measure]:
+        """The service's measures due in the round, in register order."""
+        return [m for m in self._store.register.measures() if m.service == service and m.due_in(period)]
 
     def revisions(self, period: Period, service: str) -> dict[str, int]:
         """The service's current returns' revisions by measure."""
