@@ -76,3 +76,8 @@ def decided(*, service: str, period: str, by: str, approved: bool, on_behalf_of:
     if on_behalf_of:
         text = text[:-1] + ON_BEHALF.format(head=on_behalf_of, reason=reason) + "."
     return text
+
+
+def opening_for(service: str, period: str) -> str:
+    """The first line of a sign-off request, for a message being replaced once decided."""
+    return _OPENINGS[NoticeKind.SIGN_OFF].format(service=service, period=period)
