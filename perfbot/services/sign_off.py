@@ -94,21 +94,11 @@ class SignOff:
 
     def progress(self, period: Period) -> list[ServiceProgress]:
         """Every service of the round: returns expected and in, and its sign-off state."""
-        current = self._store.returns.for_period(period)
-        kept = {s.service: s for s in self._store.sign_offs.for_period(period)}
-        rows = []
-        for service, due in sorted(self.services(period).items()):
-            found = kept.get(service)
-            revisions = {mid: current[mid].revision for mid in due if mid in current}
-            rows.append(ServiceProgress(service, len(due), len(revisions),
-                                        _state(found, revisions, due), found))  # fmt: skip
-        return rows
+        return progress(self._store, period)
 
     def provisional(self, period: Period) -> frozenset[str]:
         """Services whose figures are not approved as they stand (none when sign-off is off)."""
-        if not self.enabled:
-            return frozenset()
-        return frozenset(p.service for p in self.progress(period) if p.provisional)
+        return provisional_services(self._store, self._config, period)
 
     def is_officer(self, person: str) -> bool:
         return person.strip().lower() in {o.lower() for o in self._config.performance_officers}
@@ -189,6 +179,30 @@ class SignOff:
             if self._deliver is not None and keys:
                 self._deliver(period, keys)
         return decided
+
+
+def progress(store: Store, period: Period) -> list[ServiceProgress]:
+    """Every service of the round: returns expected and in, and its sign-off state."""
+    current = store.returns.for_period(period)
+    kept = {s.service: s for s in store.sign_offs.for_period(period)}
+    due_by_service: dict[str, set[str]] = {}
+    for measure in store.register.measures():
+        if measure.due_in(period):
+            due_by_service.setdefault(measure.service, set()).add(measure.measure_id)
+    rows = []
+    for service, due in sorted(due_by_service.items()):
+        found = kept.get(service)
+        revisions = {mid: current[mid].revision for mid in due if mid in current}
+        rows.append(ServiceProgress(service, len(due), len(revisions), _state(found, revisions, due), found))
+    return rows
+
+
+def provisional_services(store: Store, config: Config, period: Period) -> frozenset[str]:
+    """Services whose figures for `period` are provisional: not approved as they stand (none
+    when `[cycle] sign_off` is off)."""
+    if not config.cycle.sign_off:
+        return frozenset()
+    return frozenset(p.service for p in progress(store, period) if p.provisional)
 
 
 def _state(found: ServiceSignOff | None, revisions: dict[str, int], due: set[str]) -> str:
