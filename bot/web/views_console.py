@@ -3,13 +3,14 @@ and closing rounds. Chasing and opening go through `app.cycle` (outbox: nothing 
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.web.auth import User, require
+from bot.web.auth import User, current_user, require
 from bot.web.errors import WebError
 from bot.web.forms import Errors, Posted
 from bot.web.pages import page, redirect
@@ -102,10 +103,11 @@ def open_round(request: Request, user: OFFICER, form: Posted) -> Response:
 
 def _round_page(request: Request, found: Round, *, banner: str | None = None,
                 chase_lines: list[str] | None = None) -> Response:  # fmt: skip
-    store = state_of(request).app.store
+    app = state_of(request).app
+    store = app.store
     owners = owner_status(store, found.period)
     return page(request, "officer/round.html", title=f"Round {found.period}", found=found,
-                services=service_status(store, found.period), owners=owners,
+                services=_services(request, found.period), sign_off=app.sign_off.enabled, owners=owners,
                 outstanding=[o for o in owners if o["returned"] < o["measures"]],
                 undelivered=undelivered(store, found.period),
                 banner=banner, chase_lines=chase_lines or [], back="/officer")  # fmt: skip
@@ -131,6 +133,21 @@ def chase(request: Request, key: str, user: OFFICER, form: Posted) -> Response:
     except RoundError as error:
         raise WebError(409, "Cannot chase", str(error), back=f"/officer/rounds/{key}") from None
     return _round_page(request, found, banner=_chase_banner(report), chase_lines=_chase_details(report))
+
+
+def _services(request: Request, period: Period) -> list[dict[str, object]]:
+    """Each service's returns; with sign-off on, its state and the officer's link to the
+    sign-off page (to decide on the head of service's behalf, with a reason)."""
+    app = state_of(request).app
+    if not app.sign_off.enabled:
+        return service_status(app.store, period)
+    states = {p.service: p.state for p in app.sign_off.progress(period)}
+    user = current_user(request)
+    rows = service_status(app.store, period, sign_off=states)
+    for row in rows:
+        link = app.sign_off.link_for(user.email, period, row["service"]) if user else ""
+        row["sign_off_path"] = re.sub(r"^https?://[^/]+", "", link)
+    return rows
 
 
 def _chase_banner(report) -> str:  # noqa: ANN001 - schedules.chase.ChaseReport

@@ -83,3 +83,16 @@ def test_links_for_someone_else_or_forged_are_refused_with_a_reason(council: Cou
     good = sign_off_link(council, HEAD)
     assert post_form(client, good, {"decision": "approve"}, to=forged).status_code == 403
     assert council.app.store.sign_offs.get(PERIOD, SERVICE).state is SignOffState.AWAITING
+
+
+def test_the_console_shows_each_services_sign_off_and_links_the_officer_to_decide(council: Council) -> None:
+    from tests.integration.conftest import signed_in
+
+    officer = signed_in(council, OFFICER)
+    page = officer.get(f"/officer/rounds/{PERIOD.key}")
+    assert page.status_code == 200 and "Sign-off" in page.text and "awaiting approval" in page.text
+    path = re.search(r'href="(/signoff/[^"]+)"', page.text)[1]
+    assert post_form(officer, path, {"decision": "send-back", "reason": "HO03 needs a source"}).status_code == 303
+    assert "sent back" in officer.get(f"/officer/rounds/{PERIOD.key}").text
+    last = council.app.store.sign_offs.get(PERIOD, SERVICE).last_decision
+    assert (last.by, last.on_behalf_of) == (OFFICER, HEAD)
