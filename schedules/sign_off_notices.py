@@ -21,7 +21,7 @@ from perfbot.people import stand_in
 from perfbot.periods import Period
 from perfbot.rating import rate_in_context
 from perfbot.services.sign_off import LINK_LIFETIME, SignOff
-from perfbot.sign_off import ServiceSignOff, SignOffState
+from perfbot.sign_off import Need, ServiceSignOff, SignOffState
 from perfbot.sign_off_links import SignOffLinks
 from perfbot.store import OutboxMessage, Store
 from schedules.calendar import WorkingCalendar, at
@@ -150,8 +150,9 @@ class SignOffSchedule:
         for period, found in sorted(rounds.items()):
             if found.state is not RoundState.OPEN:
                 continue
-            for service in sorted(self._sign_off.services(period)):
-                self._sign_off.ask_if_due(period, service)
+            for row in self._sign_off.progress(period):
+                if row.need is not Need.NOTHING:  # a bulk import, or an observer that failed
+                    self._sign_off.ask_if_due(period, row.service)
             recorded = frozenset(m.key for m in store.outbox.for_period(period))
             for kept in store.sign_offs.for_period(period):
                 if kept.state is SignOffState.AWAITING:

@@ -44,6 +44,7 @@ class ServiceProgress:
     returned: int
     state: str  # RETURNS_OUTSTANDING, or a SignOffState's value
     sign_off: ServiceSignOff | None = None
+    need: Need = Need.NOTHING  # whether to ask (again): an observer may have missed a return
 
     @property
     def provisional(self) -> bool:
@@ -193,7 +194,8 @@ def progress(store: Store, period: Period) -> list[ServiceProgress]:
     for service, due in sorted(due_by_service.items()):
         found = kept.get(service)
         revisions = {mid: current[mid].revision for mid in due if mid in current}
-        rows.append(ServiceProgress(service, len(due), len(revisions), _state(found, revisions, due), found))
+        rows.append(ServiceProgress(service, len(due), len(revisions), _state(found, revisions, due), found,
+                                    need_after_save(found, revisions, due)))  # fmt: skip
     return rows
 
 
