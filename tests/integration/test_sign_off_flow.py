@@ -126,3 +126,20 @@ def test_with_sign_off_off_nothing_is_asked_and_deciding_says_how_to_switch_it_o
     assert council.app.sign_off.provisional(PERIOD) == frozenset()
     with pytest.raises(SignOffError, match=r"\[cycle\] sign_off = true"):
         council.app.sign_off.decide(PERIOD, SERVICE, by=HEAD, approve=True)
+
+
+def test_while_the_head_is_away_their_deputy_is_asked_and_may_decide(council: Council) -> None:
+    from datetime import date
+
+    from perfbot.people import Absence
+
+    deputy = "dep.head@larkfield.gov.uk"
+    council.app.store.people.set(HEAD, actor="test", deputy=deputy,
+                                 add_absences=(Absence(date(2026, 1, 5), date(2026, 1, 30)),))  # fmt: skip
+    all_in(council)
+    council.app.tick()
+    [request] = [m for m in council.app.store.outbox.for_period(PERIOD) if m.kind == NoticeKind.SIGN_OFF.value]
+    assert request.recipient == deputy and request.content["on_behalf_of"] == HEAD
+    assert any(to == deputy and f"You are deputy for {HEAD}" in t for to, t in council.messages)
+    kept = council.app.sign_off.decide(PERIOD, SERVICE, by=deputy, approve=True)
+    assert kept.state is SignOffState.APPROVED and kept.last_decision.on_behalf_of == ""  # a deputy is an approver
