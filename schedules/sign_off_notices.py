@@ -15,7 +15,7 @@ from datetime import datetime
 from perfbot.clock import LONDON
 from perfbot.config import Config
 from perfbot.links import FormLinks
-from perfbot.model import Round, RoundState
+from perfbot.model import Measure, Round, RoundState
 from perfbot.notices import MeasureLine, NoticeKind, PersonNotice
 from perfbot.people import stand_in
 from perfbot.periods import Period
@@ -75,7 +75,7 @@ class SignOffRequests:
     def _heads(self, sign_off: ServiceSignOff) -> set[str]:
         return {m.head_of_service_email.lower() for m in self._measures(sign_off)}
 
-    def _measures(self, sign_off: ServiceSignOff) -> list:  # noqa: ANN401 - perfbot.model.Measure
+    def _measures(self, sign_off: ServiceSignOff) -> list[Measure]:
         return [m for m in self._store.register.measures()
                 if m.service == sign_off.service and m.due_in(sign_off.period)]  # fmt: skip
 

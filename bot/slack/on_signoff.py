@@ -50,6 +50,7 @@ def register(bolt: BoltApp, slack: Slack) -> None:
 
 
 def _target(value: str) -> tuple[Period, str] | None:
+    """The (round, service) a button's value or a modal's metadata names; None if it names none."""
     try:
         found = json.loads(value)
         return Period.parse(found["p"]), str(found["s"])
@@ -77,8 +78,9 @@ def clicked(slack: Slack, body: dict[str, Any], action: dict[str, Any], *, appro
 
 
 def reasoned(slack: Slack, ack: Ack, *, user_id: str, view: dict[str, Any]) -> None:
-    meta = json.loads(view.get("private_metadata") or "{}")
-    target = _target(json.dumps(meta))
+    metadata = view.get("private_metadata") or "{}"
+    target = _target(metadata)
+    meta = json.loads(metadata) if target is not None else {}
     email = slack.people.email_of(user_id)
     reason = ((view["state"]["values"].get(REASON_BLOCK) or {}).get("input") or {}).get("value") or ""
     if target is None or email is None:

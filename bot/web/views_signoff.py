@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from bot import sign_off_messages as say
 from bot.web.errors import WebError
-from bot.web.forms import Errors, Posted, PostedForm
+from bot.web.forms import Errors, Posted
 from bot.web.measure_facts import stored_rag
 from bot.web.pages import page, redirect
 from bot.web.state import state_of
@@ -82,8 +82,10 @@ def show(request: Request, token: str, done: str = "") -> Response:
 def decide(request: Request, token: str, form: Posted) -> Response:
     visit = _visit(request, token)
     decision, reason = form.choice("decision", DECISIONS), form.text("reason", limit=MAX_REASON)
-    errors = _check(form, decision)
-    if not errors:
+    errors = Errors()
+    if decision is None:
+        errors.add("decision", "Choose whether to approve the figures or send them back")
+    else:
         try:
             state_of(request).app.sign_off.decide(visit.link.period, visit.link.service, by=visit.link.person,
                                                   approve=decision == "approve", reason=reason)  # fmt: skip
@@ -93,9 +95,3 @@ def decide(request: Request, token: str, form: Posted) -> Response:
         return _page(request, visit, errors=errors, status=400, values={"decision": decision or "", "reason": reason})
     return redirect(request, f"{visit.base}?done={decision}")
 
-
-def _check(form: PostedForm, decision: str | None) -> Errors:
-    errors = Errors()
-    if decision is None:
-        errors.add("decision", "Choose whether to approve the figures or send them back")
-    return errors
