@@ -68,6 +68,9 @@ def clicked(slack: Slack, body: dict[str, Any], action: dict[str, Any], *, appro
     period, service = target
     where = {"c": (body.get("channel") or {}).get("id", ""), "t": (body.get("message") or {}).get("ts", "")}
     sign_off = slack.perf.sign_off
+    if not sign_off.may_decide(email, period, service):
+        _tell(slack, user_id, say.NOT_YOURS.format(person=email, service=service))
+        return
     is_approver = email.lower() in sign_off.approvers(period, service)
     if approve and is_approver:
         _decide(slack, user_id, email, period, service, approve=True, reason="", where=where)

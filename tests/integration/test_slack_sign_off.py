@@ -4,6 +4,7 @@ asks for the reason they decide on the head's behalf. Signed requests, the stric
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,13 +83,15 @@ def test_send_back_asks_why_refuses_a_blank_reason_then_tells_the_owner(world: S
 
 def test_an_owner_cannot_approve_and_an_officer_must_say_why(world: SlackWorld) -> None:
     dm = all_in(world)
-    world.click(dm, "signoff_approve", user_id=JO_ID)  # not an approver: asked why, then refused
-    view = opened_view(world.fake)
-    refused = world.send(signing.view_submission(signing_secret=world.settings.slack.signing_secret, view=view,
-                                                 answers={"reason": {"input": "I say so"}}, user_id=JO_ID))  # fmt: skip
-    assert "cannot sign off Customer Services" in refused.json()["errors"]["reason"]
+    world.click(dm, "signoff_approve", user_id=JO_ID)  # not an approver: told so, nothing opened
+    told = wait_until(lambda: [m for m in world.fake.messages(JO_DM) if "may not sign off" in texts(m)])
+    assert "jo@council.example may not sign off Customer Services" in texts(told[0])
+    forged = dict(dm, blocks=json.loads(json.dumps(dm["blocks"]).replace("2025/26 Q3", "not a quarter")))
+    world.click(forged, "signoff_approve", user_id=HEAD_ID)
+    assert wait_until(lambda: [m for m in world.fake.messages(HEAD_DM) if "not one perfbot can act on" in texts(m)])
+    assert world.store.sign_offs.get(PERIOD, SERVICE).state is SignOffState.AWAITING
     world.click(dm, "signoff_approve", user_id=OFFICER_ID)
-    view = opened_view(world.fake, 2)
+    view = opened_view(world.fake)
     world.send(signing.view_submission(signing_secret=world.settings.slack.signing_secret, view=view,
                                        answers={"reason": {"input": "Hari is on leave"}}, user_id=OFFICER_ID))  # fmt: skip
     last = world.store.sign_offs.get(PERIOD, SERVICE).last_decision

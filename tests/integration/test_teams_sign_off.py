@@ -99,3 +99,21 @@ def test_sign_off_through_teams(tmp_path, monkeypatch) -> None:  # noqa: ANN001
             assert (last.state, last.by, last.on_behalf_of) == (SignOffState.APPROVED, OLIVE, HANA)
         finally:
             teams.close()
+
+
+def test_a_card_with_bad_or_stale_data_is_answered_on_the_card_and_decides_nothing(tmp_path) -> None:  # noqa: ANN001
+    from bot.teams.signoff_card import submit_card
+    from tests.e2e.council import HEAD, small_council
+    from tests.e2e.council import PERIOD as Q3
+    from tests.integration.test_sign_off_flow import SERVICE, SIGN_OFF_ON, all_in
+
+    council = small_council(tmp_path, extra_toml=SIGN_OFF_ON)
+    all_in(council)
+    for data, says in (({"period": "Q9 of never", "service": SERVICE, "decision": "approve"}, "may not sign off"),
+                       ({"period": str(Q3), "service": SERVICE, "decision": "delete"}, "out of date"),
+                       ({"period": str(Q3), "service": "Parks", "decision": "approve"}, "no service 'Parks'"),
+                       ({"period": str(Q3), "service": SERVICE, "decision": "send-back", "reason": "x" * 5000},
+                        "keep it under 2,000")):  # fmt: skip
+        card = submit_card(council.app, email=HEAD, data={"perfbot": "signoff", **data})
+        assert any(says in t for t in texts(card)), (data, texts(card))
+    assert council.app.store.sign_offs.get(Q3, SERVICE).state is SignOffState.AWAITING
