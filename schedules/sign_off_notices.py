@@ -162,11 +162,14 @@ class SignOffSchedule:
     def _follow_ups(self, kept: ServiceSignOff, now: datetime, recorded: frozenset[str]) -> list[OutboxMessage]:
         cycle = self._config.cycle
         asked = kept.requested_at.astimezone(LONDON).date()
+        # A step's messages are recorded together (one transaction): one of them means all are.
+        steps = {key.rsplit("|", 1)[0] for key in recorded}
         found: list[OutboxMessage] = []
-        if now >= self._after(asked, cycle.sign_off_remind_after):
-            found += self._requests.reminded(kept, recorded=recorded)
-        if now >= self._after(asked, cycle.sign_off_escalate_after):
-            found += self._requests.escalated(kept, recorded=recorded)
+        for kind, days, make in ((NoticeKind.SIGN_OFF_REMINDER, cycle.sign_off_remind_after, self._requests.reminded),
+                                 (NoticeKind.SIGN_OFF_ESCALATION, cycle.sign_off_escalate_after, self._requests.escalated)):  # fmt: skip
+            step = action_key(kept.period, kind, "", request_step(kept)).rsplit("|", 1)[0]
+            if step not in steps and now >= self._after(asked, days):
+                found += make(kept, recorded=recorded)
         return found
 
     def _after(self, asked, days: int) -> datetime:  # noqa: ANN001 - a date
