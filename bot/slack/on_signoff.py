@@ -71,8 +71,7 @@ def clicked(slack: Slack, body: dict[str, Any], action: dict[str, Any], *, appro
     if not sign_off.may_decide(email, period, service):
         _tell(slack, user_id, say.NOT_YOURS.format(person=email, service=service))
         return
-    is_approver = email.lower() in sign_off.approvers(period, service)
-    if approve and is_approver:
+    if approve and sign_off.is_approver(email, period, service):
         _decide(slack, user_id, email, period, service, approve=True, reason="", where=where)
         return
     metadata = {"p": str(period), "s": service, "a": approve, **where}

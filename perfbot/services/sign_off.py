@@ -104,9 +104,14 @@ class SignOff:
     def is_officer(self, person: str) -> bool:
         return person.strip().lower() in {o.lower() for o in self._config.performance_officers}
 
+    def is_approver(self, person: str, period: Period, service: str) -> bool:
+        """One of the approvers the request went to (or would go to): a head or their deputy."""
+        kept = self._store.sign_offs.get(period, service)
+        return person.strip().lower() in (kept.approvers if kept else self.approvers(period, service))
+
     def may_decide(self, person: str, period: Period, service: str) -> bool:
-        who = person.strip().lower()
-        return self.is_officer(who) or who in self.approvers(period, service)
+        """An approver, or a performance officer (on the head's behalf)."""
+        return self.is_officer(person) or self.is_approver(person, period, service)
 
     def read_link(self, token: str) -> SignOffLink:
         """Whom a sign-off link is for (LinkError if forged or expired)."""
