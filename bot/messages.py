@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from bot import sign_off_messages
 from perfbot.formatting import format_value
-from perfbot.notices import ActionAsk, Alert, MeasureLine, NoticeKind, PersonNotice
+from perfbot.notices import SIGN_OFF_KINDS, ActionAsk, Alert, MeasureLine, NoticeKind, PersonNotice
 from perfbot.periods import Period
 
 SUBMIT_RETURNS = "Submit returns"  # the button or action that opens the returns form
@@ -74,7 +75,9 @@ def actions_ask(notice: PersonNotice) -> str:
 
 
 def notice_text(notice: PersonNotice) -> str:
-    """A request, reminder, chase or escalation as plain text."""
+    """A request, reminder, chase or escalation (or a sign-off notice) as plain text."""
+    if notice.kind in SIGN_OFF_KINDS:
+        return sign_off_messages.notice_text(notice)
     lines = [opening(notice), by_when(notice)]
     escalation = notice.kind is NoticeKind.ESCALATION
     lines.extend(f"  • {measure_line(m, with_owner=escalation)}" for m in notice.measures)

@@ -25,12 +25,15 @@ from perfbot.services.case_studies import CaseStudies
 from perfbot.services.corrections import Corrections
 from perfbot.services.duties import Duties
 from perfbot.services.round_status import RoundStatusService
+from perfbot.services.sign_off import SignOff
 from perfbot.settings import Settings
+from perfbot.sign_off_links import SignOffLinks
 from perfbot.store import Store
 from reports.digest import digest_for
 from schedules.alerts import ExceptionAlerts
 from schedules.calendar import WorkingCalendar, WorkingHours
 from schedules.cycle import Cycle
+from schedules.sign_off_notices import SignOffRequests, SignOffSchedule
 from schedules.status import StatusReports
 
 log = logging.getLogger("perfbot.app")
@@ -83,21 +86,28 @@ def build(
     store = Store.open(data_dir, clock=clock)
     if channels is None:
         channels = enabled_channels(settings or Settings(), store=store, config=config)
-    links = FormLinks(secret=secret_for(data_dir), base_url=config.public_url)
-    hours = WorkingHours.of(WorkingCalendar(config.holiday_subdivision), config.cycle)
-    alerts = ExceptionAlerts(store, config, hours)
-    actions = ActionTracker(store)
-    collector = Collector(store, config, on_saved=each_observer(alerts.on_saved, actions.on_saved))
+    secret = secret_for(data_dir)
+    links = FormLinks(secret=secret, base_url=config.public_url)
+    calendar = WorkingCalendar(config.holiday_subdivision)
+    hours = WorkingHours.of(calendar, config.cycle)
     dispatcher = Dispatcher(
         store,
         [*(channels or []), *([LocalChannel(show)] if show is not None else [])],
         digest_for=lambda period: digest_for(store, config, period),
     )
-    cycle = Cycle(store, config, dispatcher, links)
+    sign_off_links = SignOffLinks(secret=secret, base_url=config.public_url)
+    requests = SignOffRequests(store, config, links=sign_off_links, forms=links)
+    sign_off = SignOff(store, config, links=sign_off_links, notices=requests, deliver=dispatcher.deliver_keys)
+    alerts = ExceptionAlerts(store, config, hours)
+    actions = ActionTracker(store)
+    collector = Collector(store, config, on_saved=each_observer(alerts.on_saved, actions.on_saved,
+                                                                sign_off.on_saved))  # fmt: skip
+    cycle = Cycle(store, config, dispatcher, links,
+                  sign_off=SignOffSchedule(sign_off, requests, config, calendar))  # fmt: skip
     duties = Duties(store, config)
     app = App(data_dir=data_dir, store=store, config=config, links=links, duties=duties,
-              collector=collector, cycle=cycle,
-              status=RoundStatusService(store, config, duties, StatusReports(store)),
+              collector=collector, cycle=cycle, sign_off=sign_off,
+              status=RoundStatusService(store, config, duties, StatusReports(store), sign_off),
               case_studies=CaseStudies(store, CaseStudyCollector(store)),
               corrections=Corrections(store, collector, cycle))  # fmt: skip
     app.pollers = enabled_pollers(settings or Settings(), app)

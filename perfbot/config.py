@@ -37,6 +37,9 @@ class CycleConfig:
     send_time: time = time(9, 30)
     send_until: time = time(17, 30)  # scheduled messages go out between send_time and this
     chase_quiet_hours: int = 24
+    sign_off: bool = False  # heads of service approve each service's returns (perfbot.sign_off)
+    sign_off_remind_after: int = 2  # working days from the request to a reminder
+    sign_off_escalate_after: int = 4  # and to telling the performance officers
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +100,9 @@ def parse(raw: dict[str, Any], *, source: str = CONFIG_NAME) -> Config:
         send_time=reader.clock_time("cycle.send_time", "09:30"),
         send_until=reader.clock_time("cycle.send_until", "17:30"),
         chase_quiet_hours=reader.whole("cycle.chase_quiet_hours", 24),
+        sign_off=reader.flag("cycle.sign_off", False),
+        sign_off_remind_after=reader.whole("cycle.sign_off_remind_after", 2, minimum=1),
+        sign_off_escalate_after=reader.whole("cycle.sign_off_escalate_after", 4, minimum=1),
     )
     if cycle.send_until <= cycle.send_time:
         raise ConfigError(f"{source}: cycle.send_until must be later than cycle.send_time")
@@ -165,6 +171,12 @@ class _Reader:
             raise self._fail(name, "must be a list of text")
         return value
 
+    def flag(self, name: str, default: bool) -> bool:
+        value = self._get(name, default)
+        if not isinstance(value, bool):
+            raise self._fail(name, f"must be true or false (not {value!r})")
+        return value
+
     def whole(self, name: str, default: int, *, minimum: int = 0) -> int:
         value = self._get(name, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
@@ -213,6 +225,9 @@ digest_after_deadline = 5             # the CMT digest goes out
 send_time = "09:30"                   # Europe/London, on working days
 send_until = "17:30"                  # scheduled messages and alerts wait for working hours
 chase_quiet_hours = 24                # an ad-hoc chase does not repeat within this time
+sign_off = false                      # true: heads of service approve their service's returns
+sign_off_remind_after = 2             # a head who has not decided is reminded after this
+sign_off_escalate_after = 4           # and the performance officers are told after this
 
 [rag]
 rule = "band"                         # band | improved | range | data_only

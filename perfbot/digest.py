@@ -49,6 +49,8 @@ class Digest:
     on_time_by_service: dict[str, int] = field(default_factory=dict)
     # service → quarter ("2025/26 Q3") → % of returns on time; the last four quarters, oldest first
     timeliness: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    # services whose figures are not signed off by their head of service yet ([cycle] sign_off)
+    provisional: tuple[str, ...] = ()
 
     @property
     def rag_totals(self) -> dict[str, int]:

@@ -16,6 +16,15 @@ class NoticeKind(StrEnum):
     ESCALATION = "escalation"
     DIGEST = "digest"
     ALERT = "alert"
+    SIGN_OFF = "sign-off"  # a service's figures, to its head of service to approve
+    SIGN_OFF_REMINDER = "sign-off-reminder"
+    SIGN_OFF_ESCALATION = "sign-off-escalation"  # to the performance officers: not decided yet
+    SENT_BACK = "sent-back"  # to the owners: the head sent the figures back, and why
+
+
+SIGN_OFF_KINDS = frozenset({NoticeKind.SIGN_OFF, NoticeKind.SIGN_OFF_REMINDER,
+                            NoticeKind.SIGN_OFF_ESCALATION, NoticeKind.SENT_BACK})  # fmt: skip
+ASKS_TO_DECIDE = frozenset({NoticeKind.SIGN_OFF, NoticeKind.SIGN_OFF_REMINDER, NoticeKind.SIGN_OFF_ESCALATION})
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +36,8 @@ class MeasureLine:
     last_value: float | str | None = None
     owner: str = ""
     status: str = ""  # e.g. "returned", "outstanding"
+    value: float | str | None = None  # this quarter's figure (sign-off notices)
+    rag: str = ""  # and its rating
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +65,7 @@ class PersonNotice:
     note: str = ""
     overdue: bool = False  # sent after the deadline (a late chase)
     actions: tuple[ActionAsk, ...] = ()  # open actions on these measures: done yet?
+    service: str = ""  # the service a sign-off notice is about
 
     def to_content(self) -> dict[str, Any]:
         return {
@@ -62,6 +74,7 @@ class PersonNotice:
             "on_behalf_of": self.on_behalf_of, "note": self.note, "overdue": self.overdue,
             "measures": [_line(m) for m in self.measures],
             "actions": [{n: getattr(a, n) for n in ActionAsk.__slots__} for a in self.actions],
+            "service": self.service,
         }  # fmt: skip
 
     @classmethod
@@ -77,6 +90,7 @@ class PersonNotice:
             note=content.get("note", ""),
             overdue=bool(content.get("overdue", False)),
             actions=tuple(ActionAsk(**a) for a in content.get("actions", ())),
+            service=content.get("service", ""),
         )
 
 

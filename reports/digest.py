@@ -9,12 +9,15 @@ import pandas as pd
 from perfbot.config import Config
 from perfbot.digest import Digest, ExceptionItem
 from perfbot.periods import Period
+from perfbot.services.sign_off import provisional_services
 from perfbot.store import Store
 from reports.analysis import Analysis, analyse
 
 
-def build_digest(analysis: Analysis, *, council: str, now: datetime) -> Digest:
-    """Summarise an analysis for CMT."""
+def build_digest(
+    analysis: Analysis, *, council: str, now: datetime, provisional: frozenset[str] = frozenset()
+) -> Digest:
+    """Summarise an analysis for CMT (`provisional`: services whose figures are not signed off)."""
     frame = analysis.frame.astype(object).where(analysis.frame.notna(), None)
     by_theme = analysis.rag_counts("theme")
     by_service = analysis.rag_counts("service")
@@ -45,6 +48,7 @@ def build_digest(analysis: Analysis, *, council: str, now: datetime) -> Digest:
         rag_by_service=_counts(by_service),
         on_time_by_service={service: int(row["on_time"]) for service, row in completeness.iterrows()},
         timeliness=_timeliness(analysis),
+        provisional=tuple(sorted(provisional)),
     )
 
 
@@ -68,4 +72,5 @@ def _ordered(items: tuple[ExceptionItem, ...]) -> tuple[ExceptionItem, ...]:
 def digest_for(store: Store, config: Config, period: Period) -> Digest:
     """Analyse a quarter and summarise it for CMT."""
     analysis = analyse(store, config, period)
-    return build_digest(analysis, council=config.council_name, now=store.clock.now())
+    return build_digest(analysis, council=config.council_name, now=store.clock.now(),
+                        provisional=provisional_services(store, config, period))

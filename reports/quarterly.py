@@ -13,6 +13,7 @@ from perfbot.digest import Digest
 from perfbot.model import Aggregation, Measure
 from perfbot.periods import Period
 from perfbot.rating import HISTORY_QUARTERS
+from perfbot.services.sign_off import provisional_services
 from perfbot.store import Store
 from reports.alt_text import no_trend_text, rag_bars_alt, trend_alt
 from reports.analysis import TIMELINESS_QUARTERS, Analysis, analyse
@@ -90,7 +91,8 @@ def load_window(store: Store, period: Period, quarters: int) -> tuple[list[Perio
 def build_quarterly(store: Store, config: Config, period: Period, *, prepared: date) -> QuarterlyReport:
     """Analyse the quarter and draw every chart."""
     analysis = analyse(store, config, period)
-    digest = build_digest(analysis, council=config.council_name, now=store.clock.now())
+    digest = build_digest(analysis, council=config.council_name, now=store.clock.now(),
+                          provisional=provisional_services(store, config, period))
     window, history = load_window(store, period, TREND_QUARTERS)
     measures = list(analysis.measures.values())
     points = trend_points(measures, window, history=history,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from perfbot.digest import RAG_ORDER, Digest
 from reports.templating import render
-from reports.wording import rag_counts_line, returns_line
+from reports.wording import provisional_line, rag_counts_line, returns_line
 
 # Backgrounds with dark text pass WCAG AA contrast; the words and shapes carry the meaning.
 RAG_STYLE = {
@@ -26,4 +26,5 @@ def render_html(digest: Digest) -> str:
         rag_style=RAG_STYLE,
         totals_line=rag_counts_line(digest.rag_totals),
         returns=returns_line(returned=digest.returned, expected=digest.expected, on_time=digest.on_time),
+        provisional=provisional_line(digest.provisional),
     )

@@ -11,7 +11,16 @@ import re
 
 from perfbot.digest import RAG_ORDER, Digest, ExceptionItem
 from perfbot.formatting import rag_label
-from reports.wording import figures, long_date, percent, rag_counts_line, returns_line, travel
+from reports.wording import (
+    figures,
+    long_date,
+    percent,
+    provisional_line,
+    rag_counts_line,
+    returns_line,
+    service_shown,
+    travel,
+)  # fmt: skip
 
 _ACTIVE = re.compile(r"([\\`*_\[\]<>&|~#!])")
 
@@ -30,6 +39,7 @@ def render_markdown(digest: Digest) -> str:
         "",
         f"**All measures:** {rag_counts_line(digest.rag_totals)}",
         "",
+        *([f"**{md(provisional_line(digest.provisional))}**", ""] if digest.provisional else []),
         "## RAG by theme",
         "",
         *_rag_table(digest),
@@ -40,7 +50,7 @@ def render_markdown(digest: Digest) -> str:
     if not digest.exceptions:
         lines.append("None this quarter.")
     for item in digest.exceptions:
-        lines += _exception(item)
+        lines += _exception(item, digest.provisional)
     if digest.completeness_by_service:
         lines += ["", "## Returns by service", "", *_completeness(digest)]
     return "\n".join(lines).rstrip() + "\n"
@@ -58,11 +68,11 @@ def _rag_table(digest: Digest) -> list[str]:
     return [header, rule, *rows]
 
 
-def _exception(item: ExceptionItem) -> list[str]:
+def _exception(item: ExceptionItem, provisional: tuple[str, ...] = ()) -> list[str]:
     lines = [
         f"### {rag_label(item.rag)} — {md(item.measure_id)} {md(item.title)}",
         "",
-        f"{md(item.service)}, {md(item.theme)}. {md(figures(item))}.",
+        f"{md(service_shown(item.service, provisional))}, {md(item.theme)}. {md(figures(item))}.",
     ]
     moved = travel(item.dot_previous, item.dot_last_year)
     if moved:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from perfbot.digest import RAG_ORDER, Digest
 from perfbot.formatting import RAG_WORDS, rag_label
-from reports.wording import figures
+from reports.wording import figures, provisional_line, service_shown
 
 __all__ = ["figures", "render_text"]
 
@@ -14,6 +14,7 @@ def render_text(digest: Digest) -> str:
         f"{digest.council} — performance digest, {digest.period}",
         f"Returns received: {digest.returned} of {digest.expected} "
         f"({digest.on_time} on time)",
+        *([provisional_line(digest.provisional)] if digest.provisional else []),
         "",
         "RAG by theme:",
     ]
@@ -27,7 +28,8 @@ def render_text(digest: Digest) -> str:
     if not digest.exceptions:
         lines.append("  None this quarter.")
     for item in digest.exceptions:
-        lines.append(f"  [{rag_label(item.rag)}] {item.measure_id} {item.title} — {item.service}")
+        lines.append(f"  [{rag_label(item.rag)}] {item.measure_id} {item.title} — "
+                     f"{service_shown(item.service, digest.provisional)}")
         lines.append(f"      {figures(item)}")
         lines.extend(f"      - {reason}" for reason in item.reasons)
         if item.commentary:

@@ -29,7 +29,15 @@ from reports.docx_template import open_document
 from reports.peers import PeerComparison
 from reports.quarterly import MeasureLine, QuarterlyReport
 from reports.templating import months
-from reports.wording import arrow, figures, long_date, percent, travel
+from reports.wording import (
+    arrow,
+    figures,
+    long_date,
+    percent,
+    provisional_line,
+    service_shown,
+    travel,
+)
 
 TREND_WIDTH = 0.9  # inches: a sparkline in a table cell
 # Measure, figure, target, status, since last quarter / year, trend: the measure's words widest.
@@ -79,6 +87,8 @@ def write_quarterly_docx(path: Path, report: QuarterlyReport, *, template: bytes
 def _summary(doc: WordDocument, report: QuarterlyReport) -> None:
     d, t = report.digest, report.digest.rag_totals
     doc.add_heading("Summary", level=1)
+    if d.provisional:
+        para(doc, f"{provisional_line(d.provisional)} Their figures may still change.")
     bullets(doc, [f"{d.expected} measures due this quarter",
                   f"{d.returned} returns received ({percent(d.returned, d.expected)})",
                   f"{d.on_time} on time ({percent(d.on_time, d.expected)})",
@@ -129,7 +139,7 @@ def _exceptions(doc: WordDocument, report: QuarterlyReport) -> None:
         para(doc, "None this quarter.")
     for item in items:
         doc.add_heading(f"{rag_cell(item.rag)} — {item.measure_id} {item.title}", level=2)
-        para(doc, f"{item.service} ({item.theme})", label="Service")
+        para(doc, f"{service_shown(item.service, report.digest.provisional)} ({item.theme})", label="Service")
         para(doc, figures(item), label="Figures")
         moved = travel(item.dot_previous, item.dot_last_year)
         if moved:
@@ -170,7 +180,7 @@ def _measures(doc: WordDocument, report: QuarterlyReport, charts: Charts) -> Non
     for theme in report.themes:
         doc.add_heading(theme.name, level=2)
         for service, lines in sorted(theme.services.items()):
-            doc.add_heading(service, level=3)
+            doc.add_heading(service_shown(service, report.digest.provisional), level=3)
             rows = [_measure_row(line, report.peers.get(line.measure.measure_id)) for line in lines]
             grid = table(doc, header, rows, rag_column=3, rags=[ln.row["rag"] for ln in lines],
                          caption=f"{service}: measures for {report.period}", shares=MEASURE_SHARES)  # fmt: skip

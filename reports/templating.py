@@ -49,6 +49,7 @@ def environment() -> Environment:
         travel=wording.travel, months=months, rag_class=rag_class, rag_order=RAG_ORDER, css_string=css_string,
         rag_symbol=lambda status: RAG_SYMBOLS.get(status, ""),
         rag_word=lambda status: RAG_WORDS.get(status, status),
+        provisional_line=wording.provisional_line, service_shown=wording.service_shown,
     )  # fmt: skip
     return env
 

@@ -62,3 +62,18 @@ def heading(item: ExceptionItem) -> str:
     return f"{rag_label(item.rag)} — {item.measure_id} {item.title}"
 
 
+
+
+PROVISIONAL = "provisional"
+
+
+def provisional_line(services: tuple[str, ...]) -> str:
+    """'Provisional (not yet signed off by the head of service): Housing, Waste.' or ''."""
+    if not services:
+        return ""
+    return f"Provisional (not yet signed off by the head of service): {', '.join(services)}."
+
+
+def service_shown(service: str, provisional: tuple[str, ...]) -> str:
+    """A service's name, marked when its figures are provisional."""
+    return f"{service} ({PROVISIONAL})" if service in provisional else service

@@ -33,6 +33,7 @@ from schedules.planner import (
     round_to_open,
     skip_reason,
 )  # fmt: skip
+from schedules.sign_off_notices import SignOffSchedule
 
 log = logging.getLogger("perfbot.cycle")
 ACTIVE_AFTER_DIGEST = timedelta(days=30)  # pending retries and late alerts still go out
@@ -65,9 +66,11 @@ class TickReport:
 
 class Cycle:
     def __init__(
-        self, store: Store, config: Config, dispatcher: Dispatcher, links: FormLinks
-    ) -> None:
+        self, store: Store, config: Config, dispatcher: Dispatcher, links: FormLinks,
+        *, sign_off: SignOffSchedule | None = None,
+    ) -> None:  # fmt: skip
         self.store = store
+        self.sign_off = sign_off
         self.config = config
         self.dispatcher = dispatcher
         self.links = links
@@ -148,6 +151,8 @@ class Cycle:
                 batch.append((self._skipped(self._message(action, data), reason), reason))
             elif send:
                 batch.append((self._message(action, data), None))
+        if send and self.sign_off is not None:
+            batch += [(message, None) for message in self.sign_off.due(self.store, rounds, now)]
         self._enqueue(batch, report)
 
     def _enqueue(self, batch: list[tuple[OutboxMessage, str | None]], report: TickReport) -> None:

@@ -12,7 +12,8 @@ from schedules.planner import parse_key
 
 KINDS = {"request": "Request for returns", "reminder": "Reminder", "deadline": "Deadline notice",
          "chase": "Chase", "escalation": "Overdue returns in your service", "digest": "CMT digest",
-         "alert": "Exception alert"}  # fmt: skip
+         "alert": "Exception alert", "sign-off": "Figures to sign off", "sign-off-reminder": "Sign-off reminder",
+         "sign-off-escalation": "Figures not signed off yet", "sent-back": "Figures sent back"}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

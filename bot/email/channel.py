@@ -13,12 +13,13 @@ import requests
 from bot import messages as shared
 from bot.email import html, messages
 from bot.email.compose import THREADED, Sender, compose, request_key
+from bot.email.sign_off_mail import sign_off_mail
 from perfbot.channel import OUTBOX_KEY
 from perfbot.clock import LONDON
 from perfbot.config import Config
 from perfbot.digest import Digest
 from perfbot.mail_settings import EmailSettings
-from perfbot.notices import Alert, PersonNotice
+from perfbot.notices import SIGN_OFF_KINDS, Alert, PersonNotice
 from perfbot.people import PersonError, normalise_email
 from perfbot.settings import M365Settings
 from reports.render_html import render_html
@@ -83,6 +84,9 @@ class EmailChannel:
     def _send_notice(self, address: str, notice: PersonNotice) -> str:
         council = self._sender.council
         key = OUTBOX_KEY.get() or f"{notice.period}|{notice.kind}|{address}"
+        if notice.kind in SIGN_OFF_KINDS:
+            subject, text, body = sign_off_mail(notice, council=council)
+            return self._send(address, subject, text, body, key=key)
         parent = request_key(key, notice) if notice.kind in THREADED else ""
         return self._send(address, messages.subject(notice), html.notice_text(notice, council=council),
                           html.notice_html(notice, council=council), key=key, parent=parent)  # fmt: skip

@@ -39,6 +39,11 @@ def notice_html(notice: PersonNotice, *, council: str) -> str:
     )  # fmt: skip
 
 
+def notice_layout(**context: object) -> str:
+    """The notice layout (opening, a three-column table, a button) with other words in it."""
+    return _environment().get_template("notice.html.j2").render(**context)
+
+
 def alert_html(alert: Alert, *, council: str) -> str:
     return _environment().get_template("alert.html.j2").render(
         title=messages.alert_subject(alert), heading=shared.alert_text(alert).splitlines()[0],

@@ -15,9 +15,10 @@ from bot.slack.client import SlackApi, shared_api
 from bot.slack.destinations import destinations
 from bot.slack.notices import NoticeMessages
 from bot.slack.people import PLATFORM, SlackPeople
+from bot.slack.signoff_blocks import sign_off_message
 from perfbot.config import Config
 from perfbot.digest import Digest
-from perfbot.notices import Alert, PersonNotice
+from perfbot.notices import SIGN_OFF_KINDS, Alert, PersonNotice
 from perfbot.settings import SlackSettings
 from perfbot.store import Store
 
@@ -64,6 +65,9 @@ class SlackChannel:
         return ref(channel, ts)
 
     def send_reminder(self, address: str, notice: PersonNotice) -> str:
+        if notice.kind in SIGN_OFF_KINDS:  # its own DM, with Approve and Send back
+            text, blocks = sign_off_message(notice)
+            return ref(*self.api.post(address, text=text, blocks=blocks))
         channel, ts = self.notices.send(address, notice)
         return ref(channel, ts)
 

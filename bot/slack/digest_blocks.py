@@ -13,7 +13,16 @@ from typing import Any
 
 from perfbot.digest import Digest, ExceptionItem
 from perfbot.formatting import rag_label
-from reports.wording import figures, heading, long_date, rag_counts_line, returns_line, travel
+from reports.wording import (
+    figures,
+    heading,
+    long_date,
+    provisional_line,
+    rag_counts_line,
+    returns_line,
+    service_shown,
+    travel,
+)  # fmt: skip
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -66,12 +75,13 @@ def render_blockkit(digest: Digest, *, main_exceptions: int = MAIN_EXCEPTIONS) -
     """The main message (summary, RAG by theme, the first exceptions) and the thread replies."""
     blocks = _summary(digest)
     shown = list(digest.exceptions[: max(0, min(main_exceptions, MAX_BLOCKS - len(blocks) - 2))])
-    blocks += [exception_block(item) for item in shown]
+    blocks += [exception_block(item, digest.provisional) for item in shown]
     rest = list(digest.exceptions[len(shown):])
     if rest:
         blocks.append(context(f"{len(rest)} more exception{'s' if len(rest) != 1 else ''} "
                               f"in the thread below."))  # fmt: skip
-    thread = _thread(rest, start=len(shown) + 1, total=len(digest.exceptions), period=digest.period)
+    thread = _thread(rest, start=len(shown) + 1, total=len(digest.exceptions), period=digest.period,
+                     provisional=digest.provisional)
     return SlackDigest(main={"text": _fallback(digest), "blocks": blocks}, thread=thread)
 
 
@@ -89,6 +99,7 @@ def _summary(digest: Digest) -> list[Block]:
         section(escape(returns_line(returned=digest.returned, expected=digest.expected,
                                     on_time=digest.on_time))
                 + f"\n*All measures:* {rag_counts_line(digest.rag_totals)}"),
+        *([section(f"*{escape(provisional_line(digest.provisional))}*")] if digest.provisional else []),
         *_theme_sections(digest),
         context(f"Prepared {long_date(digest.generated_at)} by perfbot."),
         {"type": "divider"},
@@ -114,9 +125,9 @@ def _theme_sections(digest: Digest, *, most: int = 5) -> list[Block]:
     return [section(chunk) for chunk in chunks]
 
 
-def exception_block(item: ExceptionItem) -> Block:
+def exception_block(item: ExceptionItem, provisional: tuple[str, ...] = ()) -> Block:
     """One exception as one section: heading, figures, reasons, commentary and action."""
-    lines = [f"*{escape(heading(item))}*", f"{escape(item.service)} · {escape(figures(item))}"]
+    lines = [f"*{escape(heading(item))}*", f"{escape(service_shown(item.service, provisional))} · {escape(figures(item))}"]
     moved = travel(item.dot_previous, item.dot_last_year)
     if moved:
         lines.append(f"_Direction of travel:_ {moved}")
@@ -128,13 +139,14 @@ def exception_block(item: ExceptionItem) -> Block:
     return section("\n".join(lines))
 
 
-def _thread(rest: list[ExceptionItem], *, start: int, total: int, period: str) -> list[dict[str, Any]]:
+def _thread(rest: list[ExceptionItem], *, start: int, total: int, period: str,
+            provisional: tuple[str, ...] = ()) -> list[dict[str, Any]]:  # fmt: skip
     replies = []
     for offset in range(0, len(rest), THREAD_EXCEPTIONS):
         chunk = rest[offset: offset + THREAD_EXCEPTIONS]
         first = start + offset
         label = f"Exceptions {first}–{first + len(chunk) - 1} of {total}, {period}"
-        blocks = [context(escape(label)), *(exception_block(item) for item in chunk)]
+        blocks = [context(escape(label)), *(exception_block(item, provisional) for item in chunk)]
         text = clip(escape(f"{label}: " + "; ".join(f"{rag_label(i.rag)} {i.measure_id}" for i in chunk)),
                     MAX_FALLBACK_TEXT)  # fmt: skip
         replies.append({"text": text, "blocks": blocks})

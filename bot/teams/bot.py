@@ -21,6 +21,7 @@ from bot.teams.identity import BOT_RESOURCE, Identity
 from bot.teams.refs import conversations_of, ref_from_activity
 from bot.teams.sdk import InboundTokens, RouteKeeper, build_sdk_app
 from bot.teams.sender import activity
+from bot.teams.signoff_card import SIGN_OFF_ACTION, submit_card
 from perfbot.channel import TransportError
 from perfbot.settings import M365Settings
 
@@ -83,6 +84,9 @@ class TeamsBot:
             await self._return_card(ctx, email, value)
         elif isinstance(value, dict) and value.get("perfbot") == cards.CASE_STUDY_ACTION:
             await self._case_study_card(ctx, email, value)
+        elif isinstance(value, dict) and value.get("perfbot") == SIGN_OFF_ACTION:
+            card = await asyncio.to_thread(submit_card, self.app, email=email, data=value)
+            await self._replace(ctx, card)
         elif value is not None:  # a card perfbot did not make, or no longer understands
             await _answer(ctx, activity(say.CARD_EXPIRED))
         else:

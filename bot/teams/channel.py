@@ -20,11 +20,12 @@ from bot.teams.identity import BOT_RESOURCE, Identity
 from bot.teams.refs import conversations_of
 from bot.teams.returns import form_from_notice
 from bot.teams.sender import BotSender, ConversationGone
+from bot.teams.signoff_card import sign_off_card
 from bot.teams.webhook import WorkflowWebhook
 from perfbot.channel import TransportError
 from perfbot.config import Config, ConfigError
 from perfbot.digest import Digest
-from perfbot.notices import Alert, NoticeKind, PersonNotice
+from perfbot.notices import SIGN_OFF_KINDS, Alert, NoticeKind, PersonNotice
 from perfbot.settings import M365Settings
 from perfbot.store import Store
 
@@ -90,6 +91,8 @@ class TeamsChannel:
         return self._post(address, cards.return_card(form_from_notice(notice)))
 
     def send_reminder(self, address: str, notice: PersonNotice) -> str:
+        if notice.kind in SIGN_OFF_KINDS:
+            return self._post(address, sign_off_card(notice))
         if notice.kind is NoticeKind.ESCALATION:
             return self._post(address, _escalation_card(notice))
         return self._post(address, cards.return_card(form_from_notice(notice)))

@@ -13,7 +13,15 @@ from typing import Any
 
 from perfbot.digest import RAG_ORDER, Digest, ExceptionItem
 from perfbot.formatting import rag_label
-from reports.wording import figures, heading, long_date, returns_line, travel
+from reports.wording import (
+    figures,
+    heading,
+    long_date,
+    provisional_line,
+    returns_line,
+    service_shown,
+    travel,
+)
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
@@ -46,7 +54,7 @@ def render_adaptive(digest: Digest, *, max_bytes: int = MAX_CARD_BYTES) -> dict[
     items = list(digest.exceptions)
     used = _size(card)
     for count, item in enumerate(items):
-        element = exception_element(item)
+        element = exception_element(item, digest.provisional)
         if used + _size(element) + 400 > max_bytes:  # 400: room for the "more" note
             remaining = len(items) - count
             card["body"].append(plain(f"…and {remaining} more exception{'s' if remaining != 1 else ''}: "
@@ -71,6 +79,7 @@ def _summary(digest: Digest) -> list[Element]:
         {"type": "FactSet", "facts": [
             {"title": rag_label(rag), "value": str(totals.get(rag, 0))} for rag in RAG_ORDER
         ]},
+        *([plain(provisional_line(digest.provisional), weight="Bolder")] if digest.provisional else []),
         _heading("RAG by theme"),
         _theme_table(digest),
         _heading(f"Exceptions ({len(digest.exceptions)})"),
@@ -97,12 +106,12 @@ def _theme_table(digest: Digest) -> Element:
     }
 
 
-def exception_element(item: ExceptionItem) -> Element:
+def exception_element(item: ExceptionItem, provisional: tuple[str, ...] = ()) -> Element:
     """One exception as a Container: heading, figures, direction of travel, reasons, words."""
     colour = RAG_COLOURS.get(item.rag)
     items: list[Element] = [
         plain(heading(item), weight="Bolder", **({"color": colour} if colour else {})),
-        plain(f"{item.service} · {figures(item)}", isSubtle=True),
+        plain(f"{service_shown(item.service, provisional)} · {figures(item)}", isSubtle=True),
     ]
     moved = travel(item.dot_previous, item.dot_last_year)
     if moved:

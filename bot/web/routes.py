@@ -27,6 +27,7 @@ from bot.web import (
     views_public,
     views_register,
     views_returns,
+    views_signoff,
 )  # fmt: skip
 from bot.web.auth import SessionCodec, SignInLinks
 from bot.web.entra_flow import EntraSignIn
@@ -46,7 +47,7 @@ log = logging.getLogger("perfbot.web")
 STATIC = Path(__file__).parent / "static"
 ROUTERS = (views_home, views_returns, views_casestudies, views_moderation, views_console,
            views_register, views_dashboard, views_admin, views_email_link, views_inbox, views_entra,
-           views_public)  # fmt: skip
+           views_public, views_signoff)  # fmt: skip
 
 
 def web_state(app: Services) -> WebState:

@@ -4,13 +4,14 @@ chasing and opening go through `app.cycle` (outbox: nothing is sent twice)."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.web.auth import User, require
+from bot.web.auth import User, current_user, require
 from bot.web.errors import WebError
 from bot.web.forms import Errors, Posted
 from bot.web.pages import page, redirect
@@ -21,6 +22,7 @@ from perfbot.model import Round, RoundState
 from perfbot.periods import Period, PeriodError
 from perfbot.services.corrections import NO_WITHDRAW_REASON, Withdrawal
 from perfbot.services.ports import ChaseOutcome, RoundError
+from perfbot.services.round_status import RoundStatus
 
 router = APIRouter(prefix="/officer")
 OFFICER = Annotated[User, Depends(require(Role.OFFICER))]
@@ -102,11 +104,12 @@ def open_round(request: Request, user: OFFICER, form: Posted) -> Response:
 
 def _round_page(request: Request, found: Round, *, banner: str | None = None,
                 chase_lines: list[str] | None = None) -> Response:  # fmt: skip
-    status = state_of(request).app.status.of(found.period)
+    app = state_of(request).app
+    status = app.status.of(found.period)
     return page(request, "officer/round.html", title=f"Round {found.period}", found=found,
-                services=status.services, owners=status.owners, outstanding=status.outstanding,
-                undelivered=status.undelivered, banner=banner, chase_lines=chase_lines or [],
-                back="/officer")  # fmt: skip
+                services=_services(request, status), sign_off=app.sign_off.enabled, owners=status.owners,
+                outstanding=status.outstanding, undelivered=status.undelivered, banner=banner,
+                chase_lines=chase_lines or [], back="/officer")  # fmt: skip
 
 
 @router.get("/rounds/{key}")
@@ -129,6 +132,20 @@ def chase(request: Request, key: str, user: OFFICER, form: Posted) -> Response:
     except RoundError as error:
         raise WebError(409, "Cannot chase", str(error), back=f"/officer/rounds/{key}") from None
     return _round_page(request, found, banner=_chase_banner(report), chase_lines=_chase_details(report))
+
+
+def _services(request: Request, status: RoundStatus) -> list[dict[str, object]]:
+    """Each service's returns; with sign-off on, its state and the officer's link to the
+    sign-off page (to decide on the head of service's behalf, with a reason)."""
+    app = state_of(request).app
+    rows = [s.row() for s in status.services]
+    if not app.sign_off.enabled:
+        return rows
+    user = current_user(request)
+    for row in rows:
+        link = app.sign_off.link_for(user.email, status.period, row["service"]) if user else ""
+        row["sign_off_path"] = re.sub(r"^https?://[^/]+", "", link)
+    return rows
 
 
 def _chase_banner(report: ChaseOutcome) -> str:

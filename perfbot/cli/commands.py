@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 OWNER_COLUMNS = ["owner", "service", "measures", "returned", "on_time", "late", "requested",
                  "reminders", "escalated", "chases", "last_chased", "deputy"]  # fmt: skip
 SERVICE_COLUMNS = ["service", "expected", "returned", "on_time", "completion_pct"]
+SIGN_OFF_COLUMNS = [*SERVICE_COLUMNS, "sign_off"]  # when [cycle] sign_off is on
 UNDELIVERED_COLUMNS = ["recipient", "kind", "for", "attempts", "reason"]
 ANALYSE_COLUMNS = ["measure_id", "period", "value", "target", "rag", "dot_previous",
                    "dot_last_year", "exceptions", "published", "revision"]  # fmt: skip
@@ -105,7 +106,9 @@ def cmd_round_status(args: argparse.Namespace) -> int:
         print(f"Round {args.period}: {state}\n")
     print(render([o.row() for o in status.owners], OWNER_COLUMNS, args.format))
     print()
-    print(render([s.row() for s in status.services], SERVICE_COLUMNS, args.format))
+    signing_off = any(s.sign_off is not None for s in status.services)
+    print(render([s.row() for s in status.services], SIGN_OFF_COLUMNS if signing_off else SERVICE_COLUMNS,
+                 args.format))  # fmt: skip
     if status.undelivered and args.format == "table":
         print(f"\nNot delivered ({len(status.undelivered)}): follow these up by hand")
         print(render([u.row() for u in status.undelivered], UNDELIVERED_COLUMNS, args.format))
@@ -431,11 +434,12 @@ def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str,
         m365_commands,
         register_commands,
         report_commands,
+        signoff_commands,
         slack_commands,
         web_commands,
     )  # fmt: skip
 
     modules = (register_commands, cycle_commands, report_commands, slack_commands, m365_commands,
-               web_commands, benchmarks_commands, actions_commands)  # fmt: skip
+               web_commands, benchmarks_commands, actions_commands, signoff_commands)  # fmt: skip
     for module in modules:
         module.register(sub, add=add, period_type=period_type, formats=formats)

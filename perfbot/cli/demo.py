@@ -32,6 +32,7 @@ from perfbot.cli.demo_data import (
     sample_value,
     write_history,
 )  # fmt: skip
+from perfbot.cli.demo_sign_off import decide_today
 from perfbot.clock import LONDON, ManualClock
 from perfbot.config import CONFIG_NAME, DEFAULT_TOML
 from perfbot.formatting import format_value, rag_label
@@ -83,6 +84,7 @@ def run_demo(args: argparse.Namespace) -> int:
         'recipients = ["cmt"]', f'recipients = ["{CMT_EMAIL}"]')  # fmt: skip
     for commented, setting in PEERS_TOML.items():
         toml = toml.replace(commented, setting)
+    toml = toml.replace("sign_off = false ", "sign_off = true  ")  # heads of service approve (issue 19)
     (data_dir / CONFIG_NAME).write_text(toml, encoding="utf-8")
     out = _Printer()
     clock = ManualClock(START)
@@ -99,6 +101,7 @@ def run_demo(args: argparse.Namespace) -> int:
         if app.cycle.calendar.is_working_day(day):
             _working_day(app, out, clock, day, replies)
         day += timedelta(days=1)
+    _sign_off_summary(app, out, clock)
     out.step(clock, f"Digest for CMT, {DEMO_PERIOD}:")
     print(render_text(app.digest(DEMO_PERIOD)))
     _publish(app, out, clock)
@@ -117,6 +120,11 @@ def run_demo(args: argparse.Namespace) -> int:
           f"The public performance page needs no sign-in: with perfbot serve running, open\n"
           f"  {app.config.public_url}/public   (open data: {app.config.public_url}/public/open-data.csv)")  # fmt: skip
     return 0
+
+
+def _sign_off_summary(app, out, clock) -> None:  # noqa: ANN001 - demo plumbing
+    states = ", ".join(f"{p.service}: {p.state}" for p in app.sign_off.progress(DEMO_PERIOD))
+    out.step(clock, f"Sign-off by heads of service — {states}. Figures not approved are provisional.")
 
 
 def _publish(app: app_module.App, out: _Printer, clock: ManualClock) -> None:
@@ -211,6 +219,8 @@ def _working_day(app, out, clock, day, replies) -> None:  # noqa: ANN001 - demo 
         if clock.now().strftime("%H:%M") == "13:30" and replies.get(day):
             clock.set(datetime.combine(day, datetime.min.time(), tzinfo=LONDON) + timedelta(hours=14))
             _replies(app, out, clock, replies[day])
+        if clock.now().strftime("%H:%M") == "15:00":
+            decide_today(app, out, clock, DEMO_PERIOD)
 
 
 def _tick(app, out, clock) -> None:  # noqa: ANN001 - demo plumbing

@@ -104,3 +104,9 @@ OFFICER = "performance@example.gov.uk"
 CHASE = (date(2026, 1, 19), "Economic Development")  # the officer chases a quiet service
 FORGETS_COMMENTARY = {"RB03"}  # first try has no commentary: validation sends it back
 TYPES_ZERO = {"CS05"}  # first try says 0 (the figure was not in yet)
+
+# Sign-off ([cycle] sign_off = true): what each head of service does with their service's figures
+# (default: approve the working day after they are asked).
+SEND_BACK = {"Waste & Recycling": "WR02 looks like last year's figure: please check it against the weighbridge records."}
+HEAD_SILENT = {"Revenues & Benefits", "Leisure & Culture"}  # never decide; the officer may step in
+OFFICER_STEPS_IN = {"Revenues & Benefits": "James is on leave; he agreed the figures by phone."}

@@ -10,7 +10,10 @@ cases, each with typed inputs and results:
 - `status` — where a round stands, for the officers and for each person (`round_status.py`);
 - `case_studies` — submit a case study, and moderate it (`case_studies.py`);
 - `corrections` — an officer corrects or withdraws a figure, republishing a closed quarter
-  (`corrections.py`).
+  (`corrections.py`);
+- `sign_off` — a head of service approves or sends back their service's figures, an officer on
+  their behalf (`sign_off.py`);
+- `actions` — update a remedial action: done, still open, dropped (`actions.py`).
 
 The core may not import `collectors`, `schedules` or `reports`: what a service needs from them is
 a `typing.Protocol` in `ports.py` that the wiring (`perfbot.app`) fills. No module under `bot/`
@@ -29,6 +32,7 @@ from perfbot.services.corrections import Corrections
 from perfbot.services.duties import Duties
 from perfbot.services.ports import ReturnsIntake, RoundCommands
 from perfbot.services.round_status import RoundStatusService
+from perfbot.services.sign_off import SignOff
 from perfbot.store import Store
 
 
@@ -46,3 +50,4 @@ class Services:
     status: RoundStatusService
     case_studies: CaseStudies
     corrections: Corrections
+    sign_off: SignOff  # approve or send back a service's figures (perfbot.services.sign_off)

@@ -20,6 +20,7 @@ from perfbot.periods import Period
 from perfbot.rag import RagResult
 from perfbot.services.case_study_forms import CaseStudyResult, CaseStudySubmission, Choices, Wording
 from perfbot.services.round_rows import OwnerProgress, ServiceCompletion, Undelivered
+from perfbot.sign_off import ServiceSignOff
 from perfbot.submission import FieldErrors, Submission, SubmissionResult
 
 
@@ -100,4 +101,16 @@ class CaseStudyIntake(Protocol):
 
     def submit(self, submission: CaseStudySubmission, *, wording: Wording | None = None) -> CaseStudyResult:
         """Check and store a submission whose `period` is set."""
+        ...
+
+
+class SignOffNotices(Protocol):
+    """What sign-off tells people, recorded in the outbox (`schedules.sign_off_notices`)."""
+
+    def requested(self, sign_off: ServiceSignOff) -> list[str]:
+        """Ask the service's head (or whoever stands in) to decide; the outbox keys recorded."""
+        ...
+
+    def sent_back(self, sign_off: ServiceSignOff) -> list[str]:
+        """Tell the service's owners the figures were sent back, and why; the keys recorded."""
         ...

@@ -35,9 +35,13 @@ class ServiceCompletion:
     returned: int
     on_time: int
     completion_pct: float
+    sign_off: str | None = None  # with [cycle] sign_off on: returns outstanding, awaiting approval, …
 
     def row(self) -> dict[str, Any]:
-        return asdict(self)
+        row = asdict(self)
+        if self.sign_off is None:
+            del row["sign_off"]
+        return row
 
 
 @dataclass(frozen=True, slots=True)

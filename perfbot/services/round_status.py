@@ -13,7 +13,7 @@ and typed in `round_rows.py`; this module is the one entry point the channels an
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from perfbot.config import Config
@@ -22,6 +22,7 @@ from perfbot.periods import Period
 from perfbot.services.duties import Duties, Owed
 from perfbot.services.ports import StatusReports
 from perfbot.services.round_rows import OwnerProgress, ServiceCompletion, Undelivered
+from perfbot.services.sign_off import SignOff
 from perfbot.store import Store
 
 
@@ -79,20 +80,27 @@ class PersonStatus:
 class RoundStatusService:
     """Answers "where does this round stand?" for the officers' views and for each person."""
 
-    def __init__(self, store: Store, config: Config, duties: Duties, reports: StatusReports) -> None:
+    def __init__(self, store: Store, config: Config, duties: Duties, reports: StatusReports,
+                 sign_off: SignOff | None = None) -> None:  # fmt: skip
         self._store = store
         self._config = config
         self._duties = duties
         self._reports = reports
+        self._sign_off = sign_off
 
     def of(self, period: Period) -> RoundStatus:
         """Every owner, every service and every undelivered message of the round."""
         return RoundStatus(period, self._store.rounds.get(period), tuple(self._reports.owners(period)),
-                           tuple(self._reports.services(period)), tuple(self._reports.undelivered(period)))  # fmt: skip
+                           self.services(period), tuple(self._reports.undelivered(period)))  # fmt: skip
 
     def services(self, period: Period) -> tuple[ServiceCompletion, ...]:
-        """Completion per service (the console's list of rounds, officers' summaries)."""
-        return tuple(self._reports.services(period))
+        """Completion per service (the console's list of rounds, officers' summaries); with
+        sign-off on, each service's sign-off state too."""
+        found = tuple(self._reports.services(period))
+        if self._sign_off is None or not self._sign_off.enabled:
+            return found
+        states = {p.service: str(p.state) for p in self._sign_off.progress(period)}
+        return tuple(replace(s, sign_off=states.get(s.service, "")) for s in found)
 
     def for_person(self, person: str, period: Period | None = None) -> PersonStatus | None:
         """The person's view of `period`'s round (default: their current round); None when

@@ -39,7 +39,7 @@ OLIVE = "olive@council.gov.uk"  # performance officer
 ALICE, BOB = "alice@council.gov.uk", "bob@council.gov.uk"  # owners
 HANA = "hana@council.gov.uk"  # head of service
 AAD = {OLIVE: "aaaaaaaa-0000-0000-0000-00000000000f", ALICE: "aaaaaaaa-0000-0000-0000-00000000000a",
-       BOB: "aaaaaaaa-0000-0000-0000-00000000000b"}  # fmt: skip
+       BOB: "aaaaaaaa-0000-0000-0000-00000000000b", HANA: "aaaaaaaa-0000-0000-0000-00000000000c"}  # fmt: skip
 CMT_CHANNEL = "19:cmt-performance@thread.tacv2"
 TOML = f"""
 [council]

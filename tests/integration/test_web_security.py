@@ -40,7 +40,7 @@ def test_every_web_route_checks_a_role_or_a_signed_link() -> None:
                 continue
             if route.path in public:
                 continue
-            guarded_by_link = route.path.startswith("/returns/{token}")
+            guarded_by_link = route.path.startswith(("/returns/{token}", "/signoff/{token}"))  # signed links
             assert guarded_by_link or _roles_of(route), f"{route.path} checks no role"
 
 

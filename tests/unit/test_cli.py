@@ -78,6 +78,11 @@ def test_demo_runs_a_whole_quarter(capsys):
     assert "rejected" in out and "reminder" in out and "escalation" in out
     assert "Returns received: 38 of 41" in out
     assert "Exceptions (" in out
+    # sign-off: approved, sent back and revised, reminded, escalated, approved on the head's behalf
+    assert "helen.marsh@larkfield.gov.uk approves Housing Options's figures" in out
+    assert "sends Waste & Recycling's figures back: WR02" in out and "revises WR02" in out
+    assert "Reminder: sign off Revenues & Benefits" in out and "on james.corrigan@larkfield.gov.uk's behalf" in out
+    assert "Provisional (not yet signed off by the head of service): Economic Development, Leisure & Culture." in out
     assert "You are deputy for tom.brennan@larkfield.gov.uk" in out  # absence and delegation
     assert "The performance officer chases Economic Development: 1 chase sent." in out
     assert "Scheduler: 1 message sent (alert)" in out
