@@ -20,6 +20,7 @@ from perfbot.links import FormLinks
 from perfbot.periods import Period
 from perfbot.secret_key import secret_for
 from perfbot.services import Services
+from perfbot.services.actions import ActionUpdates
 from perfbot.services.duties import Duties
 from perfbot.settings import Settings
 from perfbot.store import Store
@@ -90,6 +91,7 @@ def build(
     )
     cycle = Cycle(store, config, dispatcher, links)
     app = App(data_dir=data_dir, store=store, config=config, links=links,
-              duties=Duties(store, config), collector=collector, cycle=cycle)  # fmt: skip
+              duties=Duties(store, config), collector=collector, cycle=cycle,
+              actions=ActionUpdates(store, config))  # fmt: skip
     app.pollers = enabled_pollers(settings or Settings(), app)
     return app

@@ -2,8 +2,9 @@
 
 `Services` is what a platform package is given: the store and settings it reads, and the use
 cases — `duties` (what a person owes, `perfbot.services.duties`), `collector` (submit, revise,
-confirm an unusual figure: the `ReturnsIntake` port) and `cycle` (chase, open a round: the
-`RoundCommands` port). Case studies (`collectors.case_studies.submit`) and round status
+confirm an unusual figure: the `ReturnsIntake` port), `cycle` (chase, open a round: the
+`RoundCommands` port) and `actions` (update a remedial action, `perfbot.services.actions`).
+Case studies (`collectors.case_studies.submit`) and round status
 (`schedules.status`) are functions of the store that channels call directly. No module under
 `bot/` sees the wiring (`perfbot.app.App`).
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from perfbot.config import Config
 from perfbot.links import FormLinks
+from perfbot.services.actions import ActionUpdates
 from perfbot.services.duties import Duties
 from perfbot.services.ports import ReturnsIntake, RoundCommands
 from perfbot.store import Store
@@ -31,3 +33,4 @@ class Services:
     duties: Duties
     collector: ReturnsIntake
     cycle: RoundCommands
+    actions: ActionUpdates

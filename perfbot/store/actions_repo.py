@@ -74,7 +74,7 @@ class Actions:
                          before={"status": action.status.value, "due": action.due.to_text(),
                                  "owner": action.owner},
                          after={"status": after.status.value, "due": after.due.to_text(),
-                                "owner": after.owner, "note": change.note})  # fmt: skip
+                                "owner": after.owner, "note": change.note, "via": change.via})  # fmt: skip
             return after
 
     def all(self) -> list[TrackedAction]:
