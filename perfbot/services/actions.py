@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from perfbot.actions import ActionError, ActionStatus, Due, TrackedAction, change_for
 from perfbot.config import Config
+from perfbot.notices import ActionAsk
 from perfbot.services.duties import Duties
 from perfbot.store import Store
 
@@ -101,3 +102,8 @@ def _repeats(action: TrackedAction, request: ActionUpdate, by: str) -> bool:
     except ActionError:
         return False
     return last.status is (request.status or action.status) and last.due == due
+
+
+def ask_for(action: TrackedAction) -> ActionAsk:
+    """An open action as a request asks about it ("last quarter you said: … — done?")."""
+    return ActionAsk(action.action_id, action.measure_id, action.text, str(action.due), str(action.raised_in))
