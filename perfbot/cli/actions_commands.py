@@ -16,7 +16,8 @@ COLUMNS = ["action", "status", "due", "overdue", "owner", "raised_in", "text", "
 SHOWN = ("open", "done", "dropped", "all")
 
 
-def _row(action: TrackedAction, today) -> dict[str, Any]:  # noqa: ANN001 - a date
+def action_row(action: TrackedAction, today) -> dict[str, Any]:  # noqa: ANN001 - a date
+    """One action as `actions list` prints it."""
     last = action.changes[-1] if action.changes else None
     return {
         "action": action.action_id, "status": action.status.value, "due": str(action.due),
@@ -41,7 +42,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"No {'overdue' if args.overdue else args.status if args.status != 'all' else ''} "
               "actions.".replace("  ", " "))  # fmt: skip
         return 0
-    print(render([_row(a, today) for a in actions], COLUMNS, args.format))
+    print(render([action_row(a, today) for a in actions], COLUMNS, args.format))
     return 0
 
 

@@ -14,6 +14,7 @@ from bot.email.channel import EmailChannel
 from bot.email.compose import Sender
 from bot.email.folder import EmlFolder
 from perfbot import app as app_module
+from perfbot.cli.demo_actions import show_actions
 from perfbot.cli.demo_data import (
     ACTIONS,
     AWAY,
@@ -75,6 +76,10 @@ class _Printer:
     def note(self, text: str) -> None:
         print(f"    {text}", flush=True)
 
+    def keep_only(self, recipient: str) -> None:
+        """Show only the held messages to `recipient` (a round's worth would fill the screen)."""
+        self._held = [held for held in self._held if f"to {recipient} " in held.splitlines()[0]]
+
 
 def run_demo(args: argparse.Namespace) -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="perfbot-demo-"))
@@ -103,6 +108,7 @@ def run_demo(args: argparse.Namespace) -> int:
     _publish(app, out, clock)
     files = write_quarterly(app.store, app.config, DEMO_PERIOD, data_dir / "report")
     print(f"\nQuarterly report for Cabinet and Scrutiny: {', '.join(str(f) for f in files)}")
+    show_actions(app, out, clock, DEMO_PERIOD)
     emails = sorted((data_dir / "emails").glob("*.eml"))
     print(f"\nE-mails perfbot sent: {len(emails)} .eml files in {data_dir / 'emails'} "
           "(open one in Outlook, Thunderbird or any mail program)")  # fmt: skip
