@@ -121,4 +121,4 @@ def test_the_next_request_asks_whether_the_action_is_done(data, capsys):
     to_jo = sent[sent.index("jo@council.gov.uk"):]
     assert "Last quarter you said you would:" in to_jo
     assert "CS01 (2025/26 Q3): Agency staff for six weeks — due end of 2025/26 Q4. Done?" in to_jo
-    assert "Say on the form whether each is done, still in hand or dropped." in to_jo
+    assert "Say whether each is done, still open or dropped: http" in to_jo and "/actions" in to_jo
