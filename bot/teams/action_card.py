@@ -8,7 +8,7 @@ below its input. User text goes in RichTextBlock text runs (never Markdown).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot import messages as common
 from bot.teams import messages as say
@@ -20,6 +20,8 @@ ACTIONS_ACTION = "actions"  # the `perfbot` value of the card's Action.Submit da
 CHOICES = (("done", "Done"), ("open", "Still open"), ("dropped", "Dropped"))
 FIELDS = ("status", "note", "due")
 MAX_NOTE = 2000  # perfbot.actions.MAX_TEXT
+MAX_ASKS = 8  # with a long note typed into each, a card stays inside Teams' 28 KB
+MAX_SHOWN = 400  # of an action's wording (the web page shows it all)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,18 +39,19 @@ def input_id(action_id: str, name: str) -> str:
 def ask_elements(asks: tuple[ActionAsk, ...], title: str, state: AskState | None = None) -> list[Element]:
     """A heading and, for each action, what was said and its inputs."""
     state = state or AskState()
-    return [heading(title), *(_ask(a, state) for a in asks)]
+    more = [plain(say.MORE_ACTIONS.format(count=len(asks) - MAX_ASKS))] if len(asks) > MAX_ASKS else []
+    return [heading(title), *(_ask(a, state) for a in asks[:MAX_ASKS]), *more]
 
 
 def _submit(asks: tuple[ActionAsk, ...]) -> Element:
     return {"type": "Action.Submit", "title": say.ACTIONS_SUBMIT,
-            "data": {"perfbot": ACTIONS_ACTION, "actions": ",".join(a.action_id for a in asks)}}  # fmt: skip
+            "data": {"perfbot": ACTIONS_ACTION, "actions": ",".join(a.action_id for a in asks[:MAX_ASKS])}}  # fmt: skip
 
 
 def _ask(ask: ActionAsk, state: AskState) -> Element:
     ident = ask.action_id
     items: list[Element] = [
-        {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": common.action_line(ask)}]},
+        {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": common.action_line(_shortened(ask))}]},
         {"type": "Input.ChoiceSet", "id": input_id(ident, "status"), "label": say.ACTION_STATUS_LABEL,
          "style": "expanded", "value": state.values.get(input_id(ident, "status"), ""),
          "choices": [{"title": title, "value": value} for value, title in CHOICES]},
@@ -62,6 +65,12 @@ def _ask(ask: ActionAsk, state: AskState) -> Element:
             at = next(i for i, e in enumerate(items) if e.get("id") == input_id(ident, name))
             items.insert(at + 1, error(state.errors[input_id(ident, name)]))
     return {"type": "Container", "separator": True, "spacing": "Medium", "items": items}
+
+
+def _shortened(ask: ActionAsk) -> ActionAsk:
+    if len(ask.text) <= MAX_SHOWN:
+        return ask
+    return replace(ask, text=ask.text[: MAX_SHOWN - 1].rstrip() + "…")
 
 
 def with_asks(return_card: Card, notice: PersonNotice) -> Card:

@@ -73,3 +73,4 @@ ACTION_DUE_LABEL = "New due date (a quarter such as 2026/27 Q1, or a date such a
 ACTION_NOW = "{action_id}: {status}"
 STATUS_WORDS = {"done": "done", "open": "still open", "dropped": "dropped"}
 NO_OPEN_ACTIONS = "You have no open remedial actions."
+MORE_ACTIONS = "…and {count} more: update these first, or use the web page from your request's link."

@@ -49,3 +49,12 @@ def test_the_actions_card_shows_errors_under_their_inputs(validator) -> None:  #
     assert items[at + 1]["inlines"][0]["text"] == "⚠ Say why it is dropped"
     assert next(e for e in items if e.get("id") == "M0-2025-26-Q2.status")["value"] == "dropped"
     assert errors_of(validator, actions_card(())) == [] and errors_of(validator, updated_card(["M0: done"])) == []
+
+
+def test_many_actions_fit_on_one_card(validator) -> None:  # noqa: ANN001
+    many = tuple(ActionAsk(f"M{n}-2025-26-Q2", f"M{n}", "x" * 2000, "end of 2025/26 Q3", "2025/26 Q2")
+                 for n in range(30))  # fmt: skip
+    card = actions_card(many, AskState({f"M{n}-2025-26-Q2.note": "y" * 3000 for n in range(30)}))
+    assert errors_of(validator, card) == [] and len(json.dumps(card).encode()) < 28 * 1024
+    assert "…and 22 more" in json.dumps(card, ensure_ascii=False)
+    assert len(card["actions"][0]["data"]["actions"].split(",")) == 8
