@@ -112,3 +112,24 @@ def test_someone_else_cannot_update_it_from_slack(world: SlackWorld) -> None:
     assert world.store.actions.get(KEY).status is ActionStatus.OPEN and _changes(world) == []
     damaged = dict(view, private_metadata=json.dumps({"x": 1}))
     assert "out of date" in _submit(world, damaged, {"status": "done"}).json()["errors"]["status"]
+
+
+def test_the_shortcut_opens_every_open_action_on_one_form(world: SlackWorld) -> None:
+    request = _asked(world)
+    assert world.send(signing.shortcut(signing_secret=SECRET, callback_id="actions_shortcut",
+                                       user_id=JO_ID)).status_code == 200  # fmt: skip
+    form = opened_view(world.fake, 1)
+    assert form["callback_id"] == "actions_form_modal"
+    assert "Agency staff for six weeks" in texts(form)
+    unchosen = _submit(world, form, {f"note|{KEY}": "Nearly there"})
+    assert unchosen.json()["errors"] == {f"status|{KEY}": "Choose done, still open or dropped"}
+    refused = _submit(world, form, {f"status|{KEY}": "dropped"})
+    assert "Say why the action is dropped" in refused.json()["errors"][f"note|{KEY}"]
+    done = _submit(world, form, {f"status|{KEY}": "done", f"note|{KEY}": "Both posts filled"})
+    assert done.status_code == 200 and not done.content
+    assert world.store.actions.get(KEY).status is ActionStatus.DONE
+    assert _changes(world) == [(JO, "done", "slack")]
+    wait_until(lambda: "Marked done" in texts(_now(world, request)))
+    assert world.send(signing.shortcut(signing_secret=SECRET, callback_id="actions_shortcut",
+                                       user_id=JO_ID)).status_code == 200  # fmt: skip
+    assert "You have no open remedial actions." in texts(opened_view(world.fake, 2))

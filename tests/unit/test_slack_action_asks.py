@@ -6,7 +6,14 @@ import json
 from dataclasses import replace
 from datetime import datetime
 
-from bot.slack.action_asks import ModalOrigin, action_modal, ask_blocks, read_action_modal
+from bot.slack.action_asks import (
+    ModalOrigin,
+    action_modal,
+    actions_form,
+    ask_blocks,
+    read_action_modal,
+    read_actions_form,
+)
 from bot.slack.blocks import notice_message
 from perfbot.clock import LONDON
 from perfbot.notices import ActionAsk, MeasureLine, NoticeKind, PersonNotice
@@ -57,3 +64,16 @@ def test_the_modal_is_valid_and_read_back() -> None:
     assert read_action_modal(values) == {"status": "dropped", "note": "No longer needed", "due": ""}
     assert ModalOrigin.read(view["private_metadata"]) == ModalOrigin("M000-2025-26-Q3", "D0JO", "1700000000.000100")
     assert ModalOrigin.read("not json") is None and ModalOrigin.read('{"a": 3}') is None
+
+
+def test_the_actions_form_is_valid_with_many_actions_and_read_back_by_action() -> None:
+    notice = _notice(0, 30)
+    view = actions_form(notice.actions)
+    assert validate_view(view) == [] and len(view["blocks"]) <= 100
+    assert "11 more not shown" in json.dumps(view)
+    answers = {"status|M001-2025-26-Q3": {"input": "open"}, "due|M001-2025-26-Q3": {"input": "2026/27 Q1"},
+               "note|M002-2025-26-Q3": {"input": "just a note"}}  # fmt: skip
+    values = signing.submitted_view(view, answers)["state"]["values"]
+    assert read_actions_form(values) == {
+        "M001-2025-26-Q3": {"status": "open", "note": "", "due": "2026/27 Q1"},
+        "M002-2025-26-Q3": {"status": "", "note": "just a note", "due": ""}}
