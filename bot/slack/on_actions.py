@@ -34,7 +34,6 @@ from perfbot.services.actions import ActionUpdate, ask_for
 Ack = Callable[..., Any]
 STATUSES = {"done": ActionStatus.DONE, "open": ActionStatus.OPEN, "dropped": ActionStatus.DROPPED}
 ACTIONS_SHORTCUT = "actions_shortcut"
-ON_BLOCKS = {"status": "status", "note": "note", "due": "due"}  # the service's fields → block ids
 
 
 def register(bolt: BoltApp, slack: Slack) -> None:
@@ -92,7 +91,7 @@ def submit_update(slack: Slack, ack: Ack, *, user_id: str, view: dict[str, Any])
         origin.action_id, by=email, via="slack", status=STATUSES[answers["status"]],
         note=answers["note"], due=answers["due"] or None))  # fmt: skip
     if not result.accepted:
-        ack(response_action="errors", errors={ON_BLOCKS.get(k, "status"): _sentence(m) for k, m in result.errors.items()})
+        ack(response_action="errors", errors=result.on_form())  # the modal's block ids are the fields
         return
     ack()
     if result.action is not None and origin.channel and origin.ts:
@@ -129,7 +128,7 @@ def submit_form(slack: Slack, ack: Ack, *, user_id: str, view: dict[str, Any]) -
         result = slack.perf.actions.update(ActionUpdate(
             action_id, by=email, via="slack", status=STATUSES[typed["status"]], note=typed["note"],
             due=typed["due"] or None))  # fmt: skip
-        errors.update({form_block(action_id, ON_BLOCKS.get(k, "status")): _sentence(m) for k, m in result.errors.items()})
+        errors.update({form_block(action_id, name): message for name, message in result.on_form().items()})
         if result.action is not None:
             done.append(result.action)
     if errors:
@@ -144,7 +143,3 @@ def _redraw(slack: Slack, origin: ModalOrigin, measure_id: str) -> None:
     anchor = slack.notices.notice_at(origin.channel, origin.ts)
     if anchor is not None:
         slack.notices.refresh(anchor.period, [measure_id])
-
-
-def _sentence(message: str) -> str:
-    return message[:1].upper() + message[1:]

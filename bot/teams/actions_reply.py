@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.teams import messages as say
-from bot.teams.action_card import CHOICES, FIELDS, AskState, actions_card, input_id, updated_card
+from bot.teams.action_card import CHOICES, AskState, actions_card, input_id, updated_card
 from bot.teams.cards import Card
 from perfbot.actions import ActionStatus
 from perfbot.services.actions import ActionUpdate, ask_for
@@ -43,8 +43,7 @@ def submit_actions(app: Services, *, email: str, data: dict[str, Any]) -> Card:
             due=typed.get(input_id(action_id, "due")) or None))  # fmt: skip
         if result.accepted:
             done.append(say.ACTION_NOW.format(action_id=action_id, status=say.STATUS_WORDS[status.value]))
-        for name, message in result.errors.items():
-            errors[input_id(action_id, name if name in FIELDS else "status")] = message[:1].upper() + message[1:]
+        errors.update({input_id(action_id, name): message for name, message in result.on_form().items()})
     if errors:
         failed = [i for i in chosen if any(k.startswith(f"{i}.") for k in errors)]
         return _again(app, failed, AskState(typed, errors))

@@ -28,7 +28,6 @@ from perfbot.services.actions import ActionUpdate
 router = APIRouter()
 STAFF = Annotated[User, Depends(require(Role.OWNER, Role.OFFICER))]
 CHOICES = {"done": ActionStatus.DONE, "open": ActionStatus.OPEN, "dropped": ActionStatus.DROPPED}
-FIELDS = ("status", "note", "due")
 
 
 def field_id(action_id: str, name: str) -> str:
@@ -69,10 +68,10 @@ def _update(request: Request, email: str, action_id: str, form: PostedForm, *, b
         return redirect(request, f"{base}?updated={action_id}")
     if "action" in result.errors:  # not there, or not theirs: no form on the page to correct
         gone = state_of(request).app.store.actions.get(action_id) is None
-        raise WebError(404 if gone else 403, "You cannot update this action", _sentence(result.errors["action"]),
+        raise WebError(404 if gone else 403, "You cannot update this action", result.on_form()["status"],
                        back=base)  # fmt: skip
-    for name, message in result.errors.items():
-        errors.add(field_id(action_id, name if name in FIELDS else "status"), _sentence(message))
+    for name, message in result.on_form().items():
+        errors.add(field_id(action_id, name), message)
     return _page(request, email, base=base, errors=errors, typed=typed, status=400)
 
 
@@ -96,7 +95,3 @@ def link_list(request: Request, token: str, updated: str = "") -> Response:
 def link_update(request: Request, token: str, action_id: str, form: Posted) -> Response:
     owner = owner_for(request, token)
     return _update(request, owner.email, action_id, form, base=f"{owner.base}/actions")
-
-
-def _sentence(message: str) -> str:
-    return message[:1].upper() + message[1:]

@@ -18,6 +18,8 @@ from perfbot.notices import ActionAsk
 from perfbot.services.duties import Duties
 from perfbot.store import Store
 
+FORM_FIELDS = ("status", "note", "due")  # what every channel's form asks for
+
 
 @dataclass(frozen=True, slots=True)
 class ActionUpdate:
@@ -45,6 +47,14 @@ class ActionUpdated:
     @property
     def accepted(self) -> bool:
         return self.action is not None
+
+    def on_form(self) -> dict[str, str]:
+        """The errors as a form shows them: by input ("status", "note", "due"; anything else
+        under "status"), each a sentence."""
+        found: dict[str, str] = {}
+        for name, message in self.errors.items():
+            found.setdefault(name if name in FORM_FIELDS else "status", message[:1].upper() + message[1:])
+        return found
 
 
 class ActionUpdates:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from perfbot.actions import ActionStatus
 from perfbot.submission import Submission
-from tests.e2e.council import OTHER_OWNER as OWNER  # HO04's owner in the sample register
+from tests.e2e.council import OTHER_OWNER as OWNER  # owns HO04 in the sample register
 from tests.e2e.council import PERIOD
 
 
