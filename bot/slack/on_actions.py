@@ -67,15 +67,21 @@ def _register_button(bolt: BoltApp, slack: Slack, action_id: str, choice: str) -
 
 def open_update(slack: Slack, *, trigger_id: str, user_id: str, origin: ModalOrigin, choice: str) -> None:
     """The modal for one action (who may update it is checked when it is submitted)."""
-    found = slack.perf.store.actions.get(origin.action_id)
     try:
-        if found is None:
-            slack.api.open_view(trigger_id, info_modal("Remedial action", say.ACTION_GONE.format(action_id=origin.action_id)))
-            return
-        slack.api.open_view(trigger_id, action_modal(text=found.text, due=str(found.due), choice=choice,
-                                                     origin=origin))  # fmt: skip
+        slack.api.open_view(trigger_id, _update_view(slack, origin, choice))
     except TransportError as error:
         log.warning("Slack: could not open the action form for %s: %s", user_id, error)
+
+
+def _update_view(slack: Slack, origin: ModalOrigin, choice: str) -> dict[str, Any]:
+    """The action's form, or why there is none (gone, or answered already elsewhere)."""
+    found = slack.perf.store.actions.get(origin.action_id)
+    if found is None:
+        return info_modal("Remedial action", say.ACTION_GONE.format(action_id=origin.action_id))
+    if not found.is_open:
+        return info_modal("Remedial action", say.ACTION_CLOSED.format(action_id=found.action_id,
+                                                                      status=found.status.value))  # fmt: skip
+    return action_modal(text=found.text, due=str(found.due), choice=choice, origin=origin)
 
 
 def submit_update(slack: Slack, ack: Ack, *, user_id: str, view: dict[str, Any]) -> None:

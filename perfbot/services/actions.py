@@ -62,7 +62,6 @@ class ActionUpdates:
 
     def __init__(self, store: Store, config: Config) -> None:
         self._store = store
-        self._config = config
         self._duties = Duties(store, config)
 
     def may_update(self, person: str, action: TrackedAction) -> bool:

@@ -89,6 +89,8 @@ def test_dropped_needs_a_reason_on_the_modal_then_is_stored_audited_and_shown(wo
     assert _changes(world) == [(JO, "dropped", "slack")]
     redrawn = wait_until(lambda: "Marked dropped" in texts(_now(world, request)) and _now(world, request))
     assert not any(b.get("block_id") == f"ask:{KEY}" for b in redrawn["blocks"])
+    world.click(request, "action_done", user_id=JO_ID)  # a button on a copy not redrawn yet
+    assert "is dropped already" in texts(opened_view(world.fake, 2))
 
 
 def test_still_open_when_late_needs_a_new_due_date(world: SlackWorld) -> None:
