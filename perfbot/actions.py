@@ -209,8 +209,9 @@ def change_for(
         raise ActionError(f"owner must be an e-mail address, not {owner!r}", field="owner")
     if new_status is action.status and new_due in (None, action.due.to_text()) \
             and new_owner in (None, action.owner) and not note:  # fmt: skip
-        raise ActionError(f"nothing to change: {action.action_id} is already {action.status.value} "
-                          "(say how it is going in a note, or give a new due date)", field="note")  # fmt: skip
+        hint = " (say how it is going in a note, or give a new due date)" if action.is_open else ""
+        raise ActionError(f"nothing to change: {action.action_id} is already {action.status.value}{hint}",
+                          field="note" if action.is_open else "status")  # fmt: skip
     return ActionChange(at, by, new_status, note, new_due, new_owner, via)
 
 
