@@ -43,7 +43,7 @@ def _page(request: Request, email: str, *, base: str, errors: Errors | None = No
     banner = _banner(request, updated) if updated else None
     return page(request, "actions/list.html", status=status, title="Your remedial actions", actions=actions,
                 today=today, base=base, errors=errors or Errors(), typed=typed or {}, banner=banner,
-                field_id=field_id)  # fmt: skip
+                field_id=field_id, email=email)  # fmt: skip
 
 
 def _banner(request: Request, action_id: str) -> str | None:

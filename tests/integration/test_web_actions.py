@@ -75,6 +75,7 @@ def test_the_head_of_service_signed_in_moves_the_due_date_and_an_officer_drops_i
     assert moved.status_code == 303
     assert str(council.app.store.actions.get(KEY).due) == "end of 2026/27 Q1"
     browser = signed_in(council, OFFICER)
+    assert f"{OWNER} said: Agency cover from May." in browser.get("/actions").text
     dropped = post_form(browser, "/actions", {"status": "dropped", "note": "Service redesigned"}, to=f"/actions/{KEY}")
     assert dropped.status_code == 303
     assert council.app.store.actions.get(KEY).status is ActionStatus.DROPPED
