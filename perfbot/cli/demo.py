@@ -117,6 +117,7 @@ def run_demo(args: argparse.Namespace) -> int:
           f"  PERFBOT_DATA={data_dir} perfbot analyse \"{DEMO_PERIOD}\" --format json\n"
           f"  PERFBOT_DATA={data_dir} perfbot digest \"{DEMO_PERIOD}\" --format markdown\n"
           f"  PERFBOT_DATA={data_dir} perfbot benchmarks show \"{DEMO_PERIOD}\"   # beside CIPFA nearest neighbours\n"
+          f"  PERFBOT_DATA={data_dir} perfbot actions list --status all   # remedial actions and what became of them\n"
           f"  PERFBOT_DATA={data_dir} perfbot serve   # then sign in with the link from:\n"
           f"  PERFBOT_DATA={data_dir} perfbot web link {OFFICER}\n"
           f"The public performance page needs no sign-in: with perfbot serve running, open\n"
