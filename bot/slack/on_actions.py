@@ -13,18 +13,9 @@ from typing import Any
 from slack_bolt import App as BoltApp
 
 from bot.slack import messages as say
-from bot.slack.action_asks import (
-    ACTION_MODAL,
-    ACTIONS_FORM,
-    BUTTONS,
-    CHOICES,
-    ModalOrigin,
-    action_modal,
-    actions_form,
-    form_block,
-    read_action_modal,
-    read_actions_form,
-)
+from bot.slack.action_asks import BUTTONS, CHOICES
+from bot.slack.action_modal import ACTION_MODAL, ModalOrigin, action_modal, read_action_modal
+from bot.slack.actions_form import ACTIONS_FORM, actions_form, form_block, read_actions_form
 from bot.slack.modals import info_modal
 from bot.slack.runtime import Slack, log
 from perfbot.actions import ActionStatus

@@ -6,14 +6,9 @@ import json
 from dataclasses import replace
 from datetime import datetime
 
-from bot.slack.action_asks import (
-    ModalOrigin,
-    action_modal,
-    actions_form,
-    ask_blocks,
-    read_action_modal,
-    read_actions_form,
-)
+from bot.slack.action_asks import ask_blocks
+from bot.slack.action_modal import ModalOrigin, action_modal, read_action_modal
+from bot.slack.actions_form import actions_form, read_actions_form
 from bot.slack.blocks import notice_message
 from perfbot.clock import LONDON
 from perfbot.notices import ActionAsk, MeasureLine, NoticeKind, PersonNotice
