@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from perfbot.actions import ActionStatus, Due
+from perfbot.actions import ActionStatus, Due, change_for
 from perfbot.clock import LONDON, ManualClock
 from perfbot.config import Config
 from perfbot.model import Return
@@ -86,3 +86,13 @@ def test_the_cli_acts_as_an_officer_and_may_hand_an_action_over(tmp_path) -> Non
     moved = service.update(ActionUpdate(KEY, by="performance officer", via="cli", owner=NEW, officer=True))
     assert moved.accepted and moved.action.owner == NEW
     assert service.may_update(NEW, store.actions.get(KEY))
+
+
+def test_two_identical_changes_racing_past_the_check_are_stored_once(tmp_path) -> None:
+    store, _, clock = _service(tmp_path)
+    action = store.actions.get(KEY)
+    first = change_for(action, by=OWNER, at=clock.now(), status=ActionStatus.DONE, via="teams")
+    second = change_for(action, by=OWNER, at=clock.now() + timedelta(seconds=1), status=ActionStatus.DONE, via="teams")
+    store.actions.change(KEY, first)
+    assert store.actions.change(KEY, second).changes == (first,)
+    assert len([r for r in store.audit.about(f"action {KEY}") if r.action == "action.changed"]) == 1
