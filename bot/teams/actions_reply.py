@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.teams import messages as say
-from bot.teams.action_card import CHOICES, AskState, actions_card, input_id, updated_card
+from bot.teams.action_card import CHOICES, FIELDS, AskState, actions_card, input_id, updated_card
 from bot.teams.cards import Card
 from perfbot.actions import ActionStatus
 from perfbot.services.actions import ActionUpdate, ask_for
@@ -28,15 +28,15 @@ def submit_actions(app: Services, *, email: str, data: dict[str, Any]) -> Card:
     """Update each action the person chose something for; the card to answer with."""
     ids = [i.strip() for i in str(data.get("actions", "")).split(",") if i.strip()]
     typed = {k: str(v).strip() for k, v in data.items() if isinstance(v, str) and "." in k}
-    chosen = [i for i in ids if typed.get(input_id(i, "status"))]
+    chosen = [i for i in ids if any(typed.get(input_id(i, name)) for name in FIELDS)]  # a note alone: say so
     if not chosen:
         first = ids[0] if ids else ""
         return _again(app, ids, AskState(typed, {input_id(first, "status"): say.ACTIONS_NONE_CHOSEN}))
     done, errors = [], {}
     for action_id in chosen:
-        status = STATUSES.get(typed[input_id(action_id, "status")])
-        if status is None:  # not one of the card's choices
-            errors[input_id(action_id, "status")] = say.ACTIONS_NONE_CHOSEN
+        status = STATUSES.get(typed.get(input_id(action_id, "status"), ""))
+        if status is None:  # none chosen, or not one of the card's choices
+            errors[input_id(action_id, "status")] = say.ACTION_CHOOSE
             continue
         result = app.actions.update(ActionUpdate(
             action_id, by=email, via="teams", status=status, note=typed.get(input_id(action_id, "note"), ""),

@@ -67,6 +67,7 @@ ACTIONS_HINT = "Choose what became of each action, add a note (required to drop)
 ACTIONS_SUBMIT = "Update actions"
 ACTIONS_UPDATED = "Remedial actions updated — thank you"
 ACTIONS_NONE_CHOSEN = "Choose done, still open or dropped for at least one action"
+ACTION_CHOOSE = "Choose done, still open or dropped"
 ACTION_STATUS_LABEL = "Is it done?"
 ACTION_NOTE_LABEL = "Note (what was done, how it is going, or why it is dropped)"
 ACTION_DUE_LABEL = "New due date (a quarter such as 2026/27 Q1, or a date such as 2026-09-30)"

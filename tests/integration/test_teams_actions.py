@@ -92,6 +92,8 @@ def test_the_request_card_asks_and_done_is_stored_and_audited(setup) -> None:  #
 def test_errors_come_back_under_the_inputs_with_what_was_typed(setup) -> None:  # noqa: ANN001
     w, app, teams = setup
     request = _last(w).cards[0]
+    teams.post(_submit_asks(w, request, {f"{KEY}.note": "Slow"}), w.token())  # a note, no choice
+    assert "⚠ Choose done, still open or dropped" in texts(_last(w).cards[0])
     teams.post(_submit_asks(w, request, {f"{KEY}.status": "open", f"{KEY}.note": "Slow"}), w.token())
     again = _last(w).cards[0]
     inputs = list(walk(again["body"]))
