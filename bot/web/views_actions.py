@@ -56,7 +56,8 @@ def _banner(request: Request, action_id: str) -> str | None:
 def _update(request: Request, email: str, action_id: str, form: PostedForm, *, base: str) -> Response:
     """Apply the posted choice; the list again with the errors under this action's inputs."""
     chosen = form.choice("status", tuple(CHOICES))
-    typed = {field_id(action_id, "note"): form.text("note"), field_id(action_id, "due"): form.text("due", limit=40)}
+    typed = {field_id(action_id, "status"): chosen or "", field_id(action_id, "note"): form.text("note"),
+             field_id(action_id, "due"): form.text("due", limit=40)}  # fmt: skip
     errors = Errors()
     if chosen is None:
         errors.add(field_id(action_id, "status"), "Choose done, still open or dropped")

@@ -50,6 +50,7 @@ def test_errors_come_back_under_the_field_and_nothing_changes(council, client) -
     assert no_choice.status_code == 400 and "Choose done, still open or dropped" in no_choice.text
     bad_due = post_form(client, f"{link}/actions", {"status": "open", "due": "soon"}, to=f"{link}/actions/{KEY}")
     assert bad_due.status_code == 400 and 'value="soon"' in bad_due.text and f'id="{KEY}-due-error"' in bad_due.text
+    assert 'value="open" checked' in bad_due.text  # the choice is kept too
     forged = client.post(f"{link}/actions/{KEY}", data={"status": "done"})  # no CSRF token: not our form
     assert forged.status_code in (400, 403)
     assert council.app.store.actions.get(KEY).changes == () and _changes(council) == []
