@@ -68,10 +68,16 @@ def action_line(ask: ActionAsk) -> str:
     return f"{ask.measure_id} ({ask.raised_in}): {ask.text} — due {ask.due}. Done?"
 
 
-def actions_ask(notice: PersonNotice) -> str:
+def actions_url(notice: PersonNotice) -> str:
+    """The web page where the person answers about their actions ("" with no form link)."""
+    return f"{notice.form_url.rstrip('/')}/actions" if notice.form_url else ""
+
+
+def actions_ask(notice: PersonNotice, *, with_url: bool = True) -> str:
     if notice.form_url:
-        return "Say on the form whether each is done, still in hand or dropped."
-    return "Tell the performance officer whether each is done, still in hand or dropped."
+        ask = "Say whether each is done, still open or dropped"
+        return f"{ask}: {actions_url(notice)}" if with_url else f"{ask}:"
+    return "Tell the performance officer whether each is done, still open or dropped."
 
 
 def notice_text(notice: PersonNotice) -> str:

@@ -33,7 +33,12 @@ class ActionStatus(StrEnum):
 
 
 class ActionError(ValueError):
-    """A change to an action that cannot be made, said so the person can put it right."""
+    """A change to an action that cannot be made, said so the person can put it right; `field`
+    names what to correct ("status", "note", "due", "owner" or "action")."""
+
+    def __init__(self, message: str, *, field: str = "action") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +64,8 @@ class Due:
             return cls(date.fromisoformat(cleaned))
         except ValueError:
             raise ActionError(
-                f"due must be a quarter such as 2026/27 Q1 or a date such as 2027-03-31, not {text!r}"
+                f"due must be a quarter such as 2026/27 Q1 or a date such as 2027-03-31, not {text!r}",
+                field="due",
             ) from None
 
     def __str__(self) -> str:
@@ -81,15 +87,16 @@ class ActionChange:
     note: str = ""
     due: str | None = None  # Due.to_text() when the due date was moved
     owner: str | None = None  # when it was handed to someone else
+    via: str = ""  # where it was made: "slack", "teams", "web", "cli"
 
     def to_doc(self) -> dict[str, Any]:
         return {"at": self.at.isoformat(), "by": self.by, "status": self.status.value,
-                "note": self.note, "due": self.due, "owner": self.owner}  # fmt: skip
+                "note": self.note, "due": self.due, "owner": self.owner, "via": self.via}  # fmt: skip
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> ActionChange:
         return cls(datetime.fromisoformat(doc["at"]), doc["by"], ActionStatus(doc["status"]),
-                   doc.get("note", ""), doc.get("due"), doc.get("owner"))  # fmt: skip
+                   doc.get("note", ""), doc.get("due"), doc.get("owner"), doc.get("via", ""))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,22 +186,33 @@ def change_for(
     note: str = "",
     due: str | None = None,
     owner: str | None = None,
+    via: str = "",
 ) -> ActionChange:
-    """The change someone asked for, checked: ActionError with the reason it cannot be made."""
+    """The change someone asked for, checked: ActionError with the reason it cannot be made.
+
+    Dropping needs a reason. Saying an action past its due date is still open (`status` OPEN)
+    needs a new due date, and a new due date must not have passed already."""
     note = note.strip()
     if len(note) > MAX_TEXT:
-        raise ActionError(f"the note is {len(note):,} characters; keep it under {MAX_TEXT:,}")
+        raise ActionError(f"the note is {len(note):,} characters; keep it under {MAX_TEXT:,}", field="note")
     new_status = status or action.status
     if new_status is ActionStatus.DROPPED and action.status is not ActionStatus.DROPPED and not note:
-        raise ActionError("say why the action is dropped (a note): CMT will read it")
-    new_due = Due.parse(due).to_text() if due else None
-    new_owner = owner.strip().lower() if owner else None
+        raise ActionError("say why the action is dropped (a note): CMT will read it", field="note")
+    moved = Due.parse(due) if due and due.strip() else None
+    if moved is not None and moved.by < at.date() and new_status is ActionStatus.OPEN:
+        raise ActionError(f"the new due date ({moved}) has passed already", field="due")
+    if status is ActionStatus.OPEN and moved is None and action.overdue_on(at.date()):
+        raise ActionError(f"it was due by {action.due}: give a new due date to keep it open", field="due")
+    new_due = moved.to_text() if moved is not None else None
+    new_owner = owner.strip().lower() if owner and owner.strip() else None
     if new_owner is not None and "@" not in new_owner:
-        raise ActionError(f"owner must be an e-mail address, not {owner!r}")
+        raise ActionError(f"owner must be an e-mail address, not {owner!r}", field="owner")
     if new_status is action.status and new_due in (None, action.due.to_text()) \
             and new_owner in (None, action.owner) and not note:  # fmt: skip
-        raise ActionError(f"nothing to change: {action.action_id} is already {action.status.value}")
-    return ActionChange(at, by, new_status, note, new_due, new_owner)
+        hint = " (say how it is going in a note, or give a new due date)" if action.is_open else ""
+        raise ActionError(f"nothing to change: {action.action_id} is already {action.status.value}{hint}",
+                          field="note" if action.is_open else "status")  # fmt: skip
+    return ActionChange(at, by, new_status, note, new_due, new_owner, via)
 
 
 def overdue_reason(action: TrackedAction) -> str:

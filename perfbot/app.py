@@ -21,6 +21,7 @@ from perfbot.links import FormLinks
 from perfbot.periods import Period
 from perfbot.secret_key import secret_for
 from perfbot.services import Services
+from perfbot.services.actions import ActionUpdates
 from perfbot.services.case_studies import CaseStudies
 from perfbot.services.corrections import Corrections
 from perfbot.services.duties import Duties
@@ -109,6 +110,7 @@ def build(
               collector=collector, cycle=cycle, sign_off=sign_off,
               status=RoundStatusService(store, config, duties, StatusReports(store), sign_off),
               case_studies=CaseStudies(store, CaseStudyCollector(store)),
-              corrections=Corrections(store, collector, cycle))  # fmt: skip
+              corrections=Corrections(store, collector, cycle),
+              actions=ActionUpdates(store, config))  # fmt: skip
     app.pollers = enabled_pollers(settings or Settings(), app)
     return app

@@ -34,7 +34,8 @@ def notice_html(notice: PersonNotice, *, council: str) -> str:
         rows=[_row(m, with_owner=escalation) for m in notice.measures],
         columns=messages.measure_columns(), note=notice.note, url=notice.form_url,
         actions_heading=shared.actions_heading(notice) if notice.actions else "",
-        actions=[shared.action_line(a) for a in notice.actions], actions_ask=shared.actions_ask(notice),
+        actions=[shared.action_line(a) for a in notice.actions], actions_ask=shared.actions_ask(notice, with_url=False),
+        actions_url=shared.actions_url(notice),
         button=messages.BUTTON, no_link=messages.NO_LINK, footer=_footer(council, personal=bool(notice.form_url)),
     )  # fmt: skip
 

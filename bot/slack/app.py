@@ -28,7 +28,15 @@ from slack_bolt import App as BoltApp
 from slack_bolt import BoltResponse
 from slack_sdk import WebClient
 
-from bot.slack import on_casestudy, on_commands, on_home, on_replies, on_returns, on_signoff
+from bot.slack import (
+    on_actions,
+    on_casestudy,
+    on_commands,
+    on_home,
+    on_replies,
+    on_returns,
+    on_signoff,
+)
 from bot.slack.authorization import SharedAuthorization
 from bot.slack.client import SlackApi, shared_api
 from bot.slack.modals import RETURNS_MODAL
@@ -38,7 +46,7 @@ from perfbot.settings import SlackSettings
 from perfbot.store.interfaces import ChatDirectory
 
 log = logging.getLogger("perfbot.slack")
-LISTENERS = (on_returns, on_replies, on_commands, on_casestudy, on_home, on_signoff)
+LISTENERS = (on_returns, on_replies, on_commands, on_casestudy, on_home, on_signoff, on_actions)
 # bolt's default is 5 threads: a burst of submissions then queues behind them past Slack's 3 s.
 # Each request waits for its listener's ack on one of as many ASGI worker threads (`bot.slack.http`,
 # its own pool: a burst from Slack never starves the web forms), so none waits for a listener.

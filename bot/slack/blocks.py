@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from bot import messages as common
@@ -21,6 +22,7 @@ MAX_SECTION = 3000
 _BARE_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt);)")
 MAX_FALLBACK = 3000  # chat.update refuses more than 4,000 characters of text
 MAX_MEASURES = 40  # a DM stays well inside Slack's 50 blocks
+MAX_BLOCKS = 50
 OPEN_RETURNS = "open_returns"
 OPEN_WEB_FORM = "open_web_form"
 
@@ -102,9 +104,11 @@ def measure_section(line: MeasureLine, done: Recorded | None, *, with_owner: boo
 
 
 def notice_message(
-    notice: PersonNotice, done: dict[str, Recorded], *, round_open: bool = True
+    notice: PersonNotice, done: dict[str, Recorded], *, round_open: bool = True,
+    asks: Callable[[int], list[Block]] | None = None,
 ) -> tuple[str, list[Block]]:
-    """A request, reminder, chase or escalation as (fallback text, blocks)."""
+    """A request, reminder, chase or escalation as (fallback text, blocks); `asks` gives the
+    blocks asking about its remedial actions in the room left (`bot.slack.action_asks`)."""
     escalation = notice.kind is NoticeKind.ESCALATION
     blocks = [
         header(f"{notice.period} performance returns"),
@@ -116,7 +120,10 @@ def notice_message(
         blocks.append(context(say.MORE_MEASURES.format(count=len(notice.measures) - len(shown))))
     if notice.note:
         blocks.append(context(escape(notice.note)))
-    blocks += _next_steps(notice, done, round_open=round_open)
+    steps = _next_steps(notice, done, round_open=round_open)
+    if asks is not None:
+        blocks += asks(MAX_BLOCKS - len(blocks) - len(steps))
+    blocks += steps
     return clip(common.notice_text(notice), MAX_FALLBACK), blocks
 
 

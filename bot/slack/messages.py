@@ -96,3 +96,9 @@ UNKNOWN_PERSON = ("perfbot could not find {email} in Slack (no active account ha
 def rag_suffix(rag: str | None) -> str:
     """' (● Green)' — words and a shape, never colour alone."""
     return f" ({rag_label(rag)})" if rag else ""
+
+ACTION_GONE = "There is no action {action_id} any more: ask the performance officer."
+ACTION_CLOSED = "{action_id} is {status} already (the performance officer can reopen it)."
+ACTION_FORM_DAMAGED = "This form is out of date: close it and press the button under the action again."
+NO_OPEN_ACTIONS = "You have no open remedial actions."
+ACTION_CHOOSE = "Choose done, still open or dropped"

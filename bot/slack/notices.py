@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from bot.slack.action_asks import ask_blocks, closed_actions
 from bot.slack.blocks import notice_message
 from bot.slack.client import SlackApi
 from bot.slack.people import PLATFORM
@@ -58,8 +59,9 @@ class NoticeMessages:
         measures = by_ids(self._store, [m.measure_id for m in notice.measures])
         found = self._store.rounds.get(period)
         is_open = found is not None and found.state is RoundState.OPEN
-        return notice_message(notice, recorded(self._store, self._config, period, measures),
-                              round_open=is_open)  # fmt: skip
+        closed = closed_actions(self._store, notice)
+        return notice_message(notice, recorded(self._store, self._config, period, measures), round_open=is_open,
+                              asks=lambda room: ask_blocks(notice, closed, room=room))  # fmt: skip
 
     def refresh(self, period: Period, measure_ids: Iterable[str]) -> int:
         """Update every notice of the round listing any of these measures; how many were."""

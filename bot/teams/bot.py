@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from bot.teams import cards, casestudy, commands, returns
+from bot.teams import actions_reply, cards, casestudy, commands, returns
 from bot.teams import messages as say
+from bot.teams.action_card import ACTIONS_ACTION
 from bot.teams.conversations import ConversationRef
 from bot.teams.identity import BOT_RESOURCE, Identity
 from bot.teams.refs import conversations_of, ref_from_activity
@@ -87,6 +88,9 @@ class TeamsBot:
         elif isinstance(value, dict) and value.get("perfbot") == SIGN_OFF_ACTION:
             card = await asyncio.to_thread(submit_card, self.app, email=email, data=value)
             await self._replace(ctx, card)
+        elif isinstance(value, dict) and value.get("perfbot") == ACTIONS_ACTION:
+            card = await asyncio.to_thread(actions_reply.submit_actions, self.app, email=email, data=value)
+            await _answer(ctx, activity(card))  # a new message: the request's own inputs stay as typed
         elif value is not None:  # a card perfbot did not make, or no longer understands
             await _answer(ctx, activity(say.CARD_EXPIRED))
         else:

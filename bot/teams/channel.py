@@ -14,6 +14,7 @@ import requests
 
 from bot import messages
 from bot.teams import cards
+from bot.teams.action_card import with_asks
 from bot.teams.conversations import ConversationRef
 from bot.teams.digest_card import render_adaptive
 from bot.teams.identity import BOT_RESOURCE, Identity
@@ -88,14 +89,14 @@ class TeamsChannel:
 
     # -- sending -----------------------------------------------------------------------------
     def send_request(self, address: str, notice: PersonNotice) -> str:
-        return self._post(address, cards.return_card(form_from_notice(notice)))
+        return self._post(address, with_asks(cards.return_card(form_from_notice(notice)), notice))
 
     def send_reminder(self, address: str, notice: PersonNotice) -> str:
         if notice.kind in SIGN_OFF_KINDS:
             return self._post(address, sign_off_card(notice))
         if notice.kind is NoticeKind.ESCALATION:
             return self._post(address, _escalation_card(notice))
-        return self._post(address, cards.return_card(form_from_notice(notice)))
+        return self._post(address, with_asks(cards.return_card(form_from_notice(notice)), notice))
 
     def post_digest(self, destination: str, digest: Digest) -> str:
         return self._post(destination, render_adaptive(digest))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.teams import cards
 from bot.teams import messages as say
+from bot.teams.actions_reply import open_actions_card
 from bot.teams.conversations import ConversationRef
 from bot.teams.markdown import escape_markdown
 from bot.teams.refs import conversations_of
@@ -44,7 +45,7 @@ def handle(app: Services, text: str, *, email: str, where: ConversationRef) -> R
     words = clean(text).split(" ")
     command, args = words[0].lower(), words[1:]
     handlers: dict[str, Any] = {"status": _status, "submit": _submit, "casestudy": _case_study,
-                                "chase": _chase, "digest": _digest}  # fmt: skip
+                                "chase": _chase, "digest": _digest, "actions": _actions}  # fmt: skip
     handler = handlers.get(command)
     if handler is not None:
         return handler(app, args, email, where)
@@ -63,6 +64,10 @@ def _submit(app: Services, args: list[str], email: str, where: ConversationRef) 
     if form is None:
         return Reply(say.NOTHING_OUTSTANDING.format(period=found.period))
     return Reply(card=cards.return_card(form))
+
+
+def _actions(app: Services, args: list[str], email: str, where: ConversationRef) -> Reply:
+    return Reply(card=open_actions_card(app, email))
 
 
 def _plain_reply(app: Services, text: str, email: str) -> Reply:

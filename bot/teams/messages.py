@@ -9,6 +9,7 @@ I collect your quarterly performance returns. Type:
 • **submit** — a card to enter your outstanding figures for the open round
 • **status** — what you have returned and what is still due
 • **casestudy** — a card to send a case study for the annual report
+• **actions** — your open remedial actions: done, still open or dropped
 • **help** — this message
 Or just reply with a figure, e.g. "M1 87.5%, down because of staff sickness": I will show it on a card to check and submit.
 Performance officers can also type:
@@ -60,3 +61,17 @@ CHASE_NOTHING = "Nothing outstanding to chase in {period}."
 CHASE_DONE = "Chased {count} owner(s) for {period}: {names}."
 CHASE_QUIET = "Not chased (chased within the last {hours} hours): {names}."
 CHASE_FAILED = "{count} message(s) could not be delivered; see round status."
+
+ACTIONS_HEADING = "Your open remedial actions"
+ACTIONS_HINT = "Choose what became of each action, add a note (required to drop) or a new due date, then update."
+ACTIONS_SUBMIT = "Update actions"
+ACTIONS_UPDATED = "Remedial actions updated — thank you"
+ACTIONS_NONE_CHOSEN = "Choose done, still open or dropped for at least one action"
+ACTION_CHOOSE = "Choose done, still open or dropped"
+ACTION_STATUS_LABEL = "Is it done?"
+ACTION_NOTE_LABEL = "Note (what was done, how it is going, or why it is dropped)"
+ACTION_DUE_LABEL = "New due date (a quarter such as 2026/27 Q1, or a date such as 2026-09-30)"
+ACTION_NOW = "{action_id}: {status}"
+STATUS_WORDS = {"done": "done", "open": "still open", "dropped": "dropped"}
+NO_OPEN_ACTIONS = "You have no open remedial actions."
+MORE_ACTIONS = "…and {count} more: update these first, or use the web page from your request's link."

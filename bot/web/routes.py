@@ -15,6 +15,7 @@ from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
 from bot.web import (
+    views_actions,
     views_admin,
     views_casestudies,
     views_console,
@@ -45,7 +46,7 @@ from perfbot.store import StoreWriteError
 
 log = logging.getLogger("perfbot.web")
 STATIC = Path(__file__).parent / "static"
-ROUTERS = (views_home, views_returns, views_casestudies, views_moderation, views_console,
+ROUTERS = (views_home, views_returns, views_actions, views_casestudies, views_moderation, views_console,
            views_register, views_dashboard, views_admin, views_email_link, views_inbox, views_entra,
            views_public, views_signoff)  # fmt: skip
 

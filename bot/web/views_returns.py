@@ -96,8 +96,9 @@ def task_list(request: Request, token: str, saved: str = "") -> Response:
                       "href": f"{owner.base}/measures/{mid}"})  # fmt: skip
     banner = f"Draft saved for {owner.measures[saved].title}." if saved in owner.measures else None
     done = sum(1 for i in items if i["rag"])
+    open_actions = len(web.app.actions.open_for(owner.email))
     return page(request, "returns/tasks.html", title=f"Your figures for {owner.period}", owner=owner,
-                items=items, done=done, banner=banner)  # fmt: skip
+                items=items, done=done, banner=banner, open_actions=open_actions)  # fmt: skip
 
 
 @router.get("/returns/{token}/measures/{measure_id}")

@@ -6,18 +6,18 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from perfbot.actions import ActionError, ActionStatus, TrackedAction, change_for
+from perfbot.actions import ActionStatus, TrackedAction
 from perfbot.cli.app_access import open_app as _app
 from perfbot.cli.errors import UserError
+from perfbot.services.actions import ActionUpdate
 from perfbot.tables import render
 
 COLUMNS = ["action", "status", "due", "overdue", "owner", "raised_in", "text", "last_change"]
 SHOWN = ("open", "done", "dropped", "all")
 
 
-
-
-def _row(action: TrackedAction, today) -> dict[str, Any]:  # noqa: ANN001 - a date
+def action_row(action: TrackedAction, today) -> dict[str, Any]:  # noqa: ANN001 - a date
+    """One action as `actions list` prints it."""
     last = action.changes[-1] if action.changes else None
     return {
         "action": action.action_id, "status": action.status.value, "due": str(action.due),
@@ -42,23 +42,21 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"No {'overdue' if args.overdue else args.status if args.status != 'all' else ''} "
               "actions.".replace("  ", " "))  # fmt: skip
         return 0
-    print(render([_row(a, today) for a in actions], COLUMNS, args.format))
+    print(render([action_row(a, today) for a in actions], COLUMNS, args.format))
     return 0
 
 
 def cmd_update(args: argparse.Namespace) -> int:
     app = _app(args)
-    key = args.action_id.strip()
-    action = app.store.actions.get(key)
-    if action is None:
-        raise UserError(f"there is no action {key!r} (see perfbot actions list --status all)")
-    try:
-        change = change_for(action, by=args.actor, at=app.store.clock.now(),
-                            status=ActionStatus(args.status) if args.status else None,
-                            note=args.note, due=args.due, owner=args.owner)  # fmt: skip
-    except ActionError as error:
-        raise UserError(str(error)) from None
-    after = app.store.actions.change(key, change)
+    result = app.actions.update(ActionUpdate(
+        args.action_id, by=args.actor, via="cli", status=ActionStatus(args.status) if args.status else None,
+        note=args.note, due=args.due, owner=args.owner, officer=True))  # fmt: skip
+    if not result.accepted:
+        problem = next(iter(result.errors.values()))
+        hint = " (see perfbot actions list --status all)" if "there is no action" in problem else ""
+        raise UserError(problem + hint)
+    after = result.action
+    assert after is not None
     print(f"{after.action_id}: {after.status.value}, due {after.due}, owner {after.owner}.")
     return 0
 

@@ -14,6 +14,7 @@ from bot.email.channel import EmailChannel
 from bot.email.compose import Sender
 from bot.email.folder import EmlFolder
 from perfbot import app as app_module
+from perfbot.cli.demo_actions import show_actions
 from perfbot.cli.demo_data import (
     ACTIONS,
     AWAY,
@@ -77,6 +78,10 @@ class _Printer:
     def note(self, text: str) -> None:
         print(f"    {text}", flush=True)
 
+    def keep_only(self, recipient: str) -> None:
+        """Show only the held messages to `recipient` (a round's worth would fill the screen)."""
+        self._held = [held for held in self._held if f"to {recipient} " in held.splitlines()[0]]
+
 
 def run_demo(args: argparse.Namespace) -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="perfbot-demo-"))
@@ -107,6 +112,7 @@ def run_demo(args: argparse.Namespace) -> int:
     _publish(app, out, clock)
     files = write_quarterly(app.store, app.config, DEMO_PERIOD, data_dir / "report")
     print(f"\nQuarterly report for Cabinet and Scrutiny: {', '.join(str(f) for f in files)}")
+    show_actions(app, out, clock, DEMO_PERIOD)
     emails = sorted((data_dir / "emails").glob("*.eml"))
     print(f"\nE-mails perfbot sent: {len(emails)} .eml files in {data_dir / 'emails'} "
           "(open one in Outlook, Thunderbird or any mail program)")  # fmt: skip
@@ -115,6 +121,7 @@ def run_demo(args: argparse.Namespace) -> int:
           f"  PERFBOT_DATA={data_dir} perfbot analyse \"{DEMO_PERIOD}\" --format json\n"
           f"  PERFBOT_DATA={data_dir} perfbot digest \"{DEMO_PERIOD}\" --format markdown\n"
           f"  PERFBOT_DATA={data_dir} perfbot benchmarks show \"{DEMO_PERIOD}\"   # beside CIPFA nearest neighbours\n"
+          f"  PERFBOT_DATA={data_dir} perfbot actions list --status all   # remedial actions and what became of them\n"
           f"  PERFBOT_DATA={data_dir} perfbot serve   # then sign in with the link from:\n"
           f"  PERFBOT_DATA={data_dir} perfbot web link {OFFICER}\n"
           f"The public performance page needs no sign-in: with perfbot serve running, open\n"

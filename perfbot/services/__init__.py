@@ -27,6 +27,7 @@ from pathlib import Path
 
 from perfbot.config import Config
 from perfbot.links import FormLinks
+from perfbot.services.actions import ActionUpdates
 from perfbot.services.case_studies import CaseStudies
 from perfbot.services.corrections import Corrections
 from perfbot.services.duties import Duties
@@ -51,3 +52,4 @@ class Services:
     case_studies: CaseStudies
     corrections: Corrections
     sign_off: SignOff  # approve or send back a service's figures (perfbot.services.sign_off)
+    actions: ActionUpdates

@@ -6,6 +6,8 @@ already there), never an acknowledged red return without its action."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from perfbot.actions import ActionChange, ActionError, ActionStatus, Due, TrackedAction, action_id
 from perfbot.clock import Clock
 from perfbot.model import Return
@@ -57,7 +59,8 @@ class Actions:
         return found[1] if found else None
 
     def change(self, key: str, change: ActionChange) -> TrackedAction:
-        """Apply a checked change (see `perfbot.actions.change_for`), durably and audited."""
+        """Apply a checked change (see `perfbot.actions.change_for`), durably and audited; the same
+        change as the last one (but for its time) is not applied twice."""
         file = self._files.core
         with file.transaction():
             table = file.table(TABLE)
@@ -65,6 +68,8 @@ class Actions:
             if found is None:
                 raise ActionError(f"there is no action {key}")
             doc_id, action = found
+            if action.changes and replace(action.changes[-1], at=change.at) == change:
+                return action  # the same change again (two clicks at once): kept once
             after = action.changed(change)
             table.update({"status": after.status.value, "due": after.due.to_text(),
                           "owner": after.owner,
@@ -74,7 +79,7 @@ class Actions:
                          before={"status": action.status.value, "due": action.due.to_text(),
                                  "owner": action.owner},
                          after={"status": after.status.value, "due": after.due.to_text(),
-                                "owner": after.owner, "note": change.note})  # fmt: skip
+                                "owner": after.owner, "note": change.note, "via": change.via})  # fmt: skip
             return after
 
     def all(self) -> list[TrackedAction]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.slack import on_casestudy
+from bot.slack import on_actions, on_casestudy
 from bot.slack.client import METHOD_SCOPES
 from bot.slack.manifest import load_manifest, manifest_for, render
 from bot.slack.socket import socket_handler
@@ -48,7 +48,8 @@ def test_the_manifest_declares_the_command_shortcuts_interactivity_and_home() ->
     assert [c["command"] for c in features["slash_commands"]] == ["/perf"]
     assert features["slash_commands"][0]["should_escape"] is True  # @mentions arrive as user ids
     shortcuts = {(s["type"], s["callback_id"]) for s in features["shortcuts"]}
-    assert shortcuts == {("global", on_casestudy.CASE_SHORTCUT), ("message", on_casestudy.CASE_FROM_MESSAGE)}
+    assert shortcuts == {("global", on_casestudy.CASE_SHORTCUT), ("message", on_casestudy.CASE_FROM_MESSAGE),
+                         ("global", on_actions.ACTIONS_SHORTCUT)}
     assert settings["interactivity"]["is_enabled"] is True
     assert features["app_home"]["home_tab_enabled"] and features["app_home"]["messages_tab_enabled"]
     assert features["app_home"]["messages_tab_read_only_enabled"] is False  # people reply in DMs

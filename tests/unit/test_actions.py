@@ -69,11 +69,25 @@ def test_changes_are_checked_and_kept():
     action = _action()
     with pytest.raises(ActionError, match="say why the action is dropped"):
         change_for(action, by="officer", at=AT, status=ActionStatus.DROPPED)
-    with pytest.raises(ActionError, match="nothing to change"):
-        change_for(action, by="officer", at=AT, status=ActionStatus.OPEN)
+    with pytest.raises(ActionError, match="nothing to change") as nothing:
+        change_for(_action(due=Due.end_of(Period(2025, 4))), by="officer", at=AT, status=ActionStatus.OPEN)
+    assert nothing.value.field == "note"
     with pytest.raises(ActionError, match="owner must be an e-mail address"):
         change_for(action, by="officer", at=AT, owner="Amira")
     moved = action.changed(change_for(action, by="head@council.gov.uk", at=AT, due="2026/27 Q1",
                                       owner="Sam@Council.gov.uk", note="new lead"))  # fmt: skip
     assert (moved.due.quarter, moved.owner, moved.status) == (Period(2026, 1), "sam@council.gov.uk", ActionStatus.OPEN)
     assert TrackedAction.from_doc(moved.to_doc()) == moved
+
+
+def test_keeping_an_overdue_action_open_needs_a_new_due_date_that_has_not_passed():
+    overdue = _action()  # due by 31 December 2025; AT is 12 January 2026
+    with pytest.raises(ActionError, match="give a new due date to keep it open") as kept:
+        change_for(overdue, by="amira@council.gov.uk", at=AT, status=ActionStatus.OPEN, note="slow going")
+    assert kept.value.field == "due"
+    with pytest.raises(ActionError, match="has passed already"):
+        change_for(overdue, by="amira@council.gov.uk", at=AT, status=ActionStatus.OPEN, due="2026-01-01")
+    moved = change_for(overdue, by="amira@council.gov.uk", at=AT, due="2026-03-31", via="slack")
+    assert (moved.status, moved.due, moved.via) == (ActionStatus.OPEN, "2026-03-31", "slack")
+    done = change_for(overdue, by="amira@council.gov.uk", at=AT, status=ActionStatus.DONE)
+    assert done.status is ActionStatus.DONE and done.note == ""  # done late needs nothing more

@@ -77,6 +77,14 @@ def test_demo_runs_a_whole_quarter(capsys):
     assert "Round 2025/26 Q3 opened" in out
     assert "rejected" in out and "reminder" in out and "escalation" in out
     assert "Returns received: 38 of 41" in out
+    # remedial actions: raised by red returns, asked about in the next request, answered under the rules
+    assert "Red returns in 2025/26 Q3 raised 7 tracked remedial actions" in out
+    assert "CS01 (2025/26 Q3): Temporary staff brought in from the corporate pool" in out
+    assert "CS04-2025-26-Q3 still open — refused: it was due by end of 2025/26 Q4: give a new due date" in out
+    assert "CS04-2025-26-Q3 still open, now due by the end of 2026/27 Q1" in out
+    assert "HO02-2025-26-Q3 dropped — refused: say why the action is dropped" in out
+    assert "CS01-2025-26-Q3  done" in out and "HO05-2025-26-Q3  open     end of 2025/26 Q4  yes" in out
+    assert "The 2025/26 Q4 digest for CMT lists 4 overdue actions among its exceptions:" in out
     assert "Exceptions (" in out
     # sign-off: approved, sent back and revised, reminded, escalated, approved on the head's behalf
     assert "helen.marsh@larkfield.gov.uk approves Housing Options's figures" in out
