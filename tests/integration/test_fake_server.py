@@ -1,16 +1,19 @@
-"""The fakes' one server base (`tests.fakes.server`), driven by real HTTP clients: what it
-receives, its TLS, its injected 429s and its shutdown."""
+"""The fakes' one server base (`tests.fakes.server`) and the uvicorn helper, driven by real HTTP
+clients: what they receive, TLS, injected 429s and shutdown."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from tests.fakes.server import FakeServer, LocalServer, Reply, Request, free_port
 from tests.fakes.tls import LocalCA
+from tests.fakes.uvicorn_server import UvicornServer
 
 
 class Echo(FakeServer):
@@ -95,3 +98,22 @@ def test_free_port_gives_a_port_nothing_listens_on() -> None:
     port = free_port()
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_uvicorn_serves_an_asgi_app_with_its_lifespan_and_frees_the_port() -> None:
+    ran: list[str] = []
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        ran.append("start-up")
+        yield
+        ran.append("shutdown")
+
+    asgi = FastAPI(lifespan=lifespan)
+    asgi.get("/ping")(lambda: {"pong": True})
+    served = UvicornServer(asgi)
+    with served:
+        assert httpx.get(f"{served.url}/ping").json() == {"pong": True}
+    assert ran == ["start-up", "shutdown"]
+    with socket.socket() as again:
+        again.bind(("127.0.0.1", served.port))

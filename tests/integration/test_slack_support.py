@@ -146,7 +146,7 @@ class SlackWorld:
 
     def close(self) -> None:
         self.http.close()
-        self.server.stop()
+        self.server.stop(wait=False)  # the next test need not wait for uvicorn's shutdown
 
 
 def running_world(tmp_path: Path, **kwargs: Any) -> Iterator[SlackWorld]:
