@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .tls import LocalCA
@@ -101,7 +101,12 @@ Responder = Callable[[Request], Reply]
 
 
 class LocalServer:
-    """A threaded HTTP(S) server on 127.0.0.1 with a free port, served from a daemon thread."""
+    """A threaded HTTP(S) server on 127.0.0.1 with a free port, served from a daemon thread.
+
+    Requests with a method outside ``methods`` get the standard library's 501.
+    """
+
+    methods: ClassVar[tuple[str, ...]] = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 
     def __init__(self, respond: Responder | None = None, *, ca: LocalCA | None = None) -> None:
         """``respond`` answers each request (subclasses override :meth:`respond` instead);
@@ -298,9 +303,9 @@ def _handler_for(server: LocalServer) -> type[BaseHTTPRequestHandler]:
             if payload and self.command != "HEAD":
                 self.wfile.write(payload)
 
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _serve
-
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
             return
 
+    for method in server.methods:
+        setattr(Handler, f"do_{method}", Handler._serve)
     return Handler

@@ -1098,6 +1098,8 @@ class FakeSlackAPI(LocalServer):
     those tokens carry (a method needing a missing scope answers ``missing_scope``).
     """
 
+    methods = ("GET", "POST")
+
     def __init__(
         self,
         *,

@@ -51,6 +51,15 @@ def test_a_request_reaches_respond_and_its_reply_goes_back() -> None:
     assert request.headers["X-IN"] == "v"
 
 
+class PostOnly(LocalServer):
+    methods = ("POST",)
+
+
+def test_a_method_it_does_not_serve_gets_501() -> None:
+    with PostOnly(lambda request: Reply(204)) as server:
+        assert [httpx.request(m, f"{server.url}/x").status_code for m in ("POST", "GET", "PUT")] == [204, 501, 501]
+
+
 def test_the_fake_records_calls_and_answers_injected_429s_with_retry_after() -> None:
     with Echo() as fake:
         fake.fail_next("items.add", status=429, retry_after=7, count=2)
