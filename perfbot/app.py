@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.local import LocalChannel
@@ -13,7 +13,7 @@ from collectors.submissions import Collector, each_observer
 from perfbot import config as config_module
 from perfbot.action_tracker import ActionTracker
 from perfbot.channel import Channel
-from perfbot.channels import enabled_channels, enabled_pollers
+from perfbot.channels import Platforms, enabled_channels, enabled_pollers
 from perfbot.clock import Clock
 from perfbot.digest import Digest
 from perfbot.dispatch import Dispatcher
@@ -52,6 +52,7 @@ class App(Services):
     collector: Collector
     cycle: Cycle
     pollers: tuple[Callable[[], object], ...] = ()
+    platforms: Platforms = field(default_factory=Platforms)  # its channels', pollers' and routes'
 
     def tick(self) -> None:
         """One scheduler wake-up: the cycle, then each channel that collects by polling."""
@@ -85,8 +86,9 @@ def build(
     """
     config = config_module.load(data_dir)
     store = Store.open(data_dir, clock=clock)
+    made = Platforms()
     if channels is None:
-        channels = enabled_channels(settings or Settings(), store=store, config=config)
+        channels = enabled_channels(settings or Settings(), store=store, config=config, made=made)
     secret = secret_for(data_dir)
     links = FormLinks(secret=secret, base_url=config.public_url)
     calendar = WorkingCalendar(config.holiday_subdivision)
@@ -111,6 +113,6 @@ def build(
               status=RoundStatusService(store, config, duties, StatusReports(store), sign_off),
               case_studies=CaseStudies(store, CaseStudyCollector(store)),
               corrections=Corrections(store, collector, cycle),
-              actions=ActionUpdates(store, config))  # fmt: skip
-    app.pollers = enabled_pollers(settings or Settings(), app)
+              actions=ActionUpdates(store, config), platforms=made)  # fmt: skip
+    app.pollers = enabled_pollers(settings or Settings(), app, made=made)
     return app

@@ -7,6 +7,7 @@ app. Every platform package under `bot/` exposes `platform(settings) -> perfbot.
 from __future__ import annotations
 
 import importlib
+import threading
 
 from perfbot.channel import Channel
 from perfbot.config import Config
@@ -24,14 +25,34 @@ def platforms(settings: Settings) -> list[Platform]:
     return [importlib.import_module(f"{name}.platform").platform(settings) for name in PACKAGES]
 
 
-def enabled_pollers(settings: Settings, services: Services) -> tuple[Poller, ...]:
+class Platforms:
+    """One running app's platform parts, made once for each settings: a platform's channel, poller
+    and routes then share what its factory owns (its clients and their token caches)."""
+
+    def __init__(self) -> None:
+        self._made: dict[Settings, list[Platform]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, settings: Settings) -> list[Platform]:
+        """Every platform package's parts for these settings, made on the first call."""
+        with self._lock:
+            if settings not in self._made:
+                self._made[settings] = platforms(settings)
+            return self._made[settings]
+
+
+def enabled_pollers(settings: Settings, services: Services, *,
+                    made: Platforms | None = None) -> tuple[Poller, ...]:  # fmt: skip
     """Collectors that fetch replies by polling on each scheduler tick (SharePoint lists)."""
-    return tuple(p.poller(services) for p in platforms(settings) if p.poller is not None)
+    found = (made or Platforms()).of(settings)
+    return tuple(p.poller(services) for p in found if p.poller is not None)
 
 
-def enabled_channels(settings: Settings, *, store: Store, config: Config) -> list[Channel]:
+def enabled_channels(settings: Settings, *, store: Store, config: Config,
+                     made: Platforms | None = None) -> list[Channel]:  # fmt: skip
     """The configured platform channels in `config.channel_order` (local is added by the app)."""
-    available = {p.name: p.channel(store, config) for p in platforms(settings) if p.channel is not None}
+    found = (made or Platforms()).of(settings)
+    available = {p.name: p.channel(store, config) for p in found if p.channel is not None}
     order = list(config.channel_order)
     if "email" in available and "email" not in order:  # the natural last channel before local
         order.insert(order.index("local") if "local" in order else len(order), "email")

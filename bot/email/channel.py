@@ -109,7 +109,7 @@ def make_transport(settings: EmailSettings, *, m365: M365Settings | None,
         from bot.email.graph import GraphTransport, graph_resource
         from bot.teams.identity import Identity
 
-        tokens = Identity.shared(m365).for_resource(graph_resource(settings.graph.api_url))
+        tokens = Identity(m365).for_resource(graph_resource(settings.graph.api_url))  # this transport's own
         return GraphTransport(api_url=settings.graph.api_url, sender=settings.graph.sender,
                               tokens=tokens, session=http)  # fmt: skip
     from bot.email.smtp import SmtpTransport

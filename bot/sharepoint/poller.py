@@ -50,7 +50,7 @@ def client_for(settings: M365Settings) -> SharePointClient:
     (`bot.sharepoint.platform`)."""
     assert settings.sharepoint_site_url, "SHAREPOINT_SITE_URL is not set"
     parts = urlsplit(settings.sharepoint_site_url)
-    tokens = Identity.shared(settings).for_resource(f"{parts.scheme}://{parts.netloc}")
+    tokens = Identity(settings).for_resource(f"{parts.scheme}://{parts.netloc}")
     return SharePointClient(settings.sharepoint_site_url, tokens)
 
 

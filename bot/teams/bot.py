@@ -35,12 +35,12 @@ log = logging.getLogger("perfbot.teams")
 class TeamsBot:
     """Answers Teams activities for one perfbot app."""
 
-    def __init__(self, app: Services, settings: M365Settings, *, identity: Identity | None = None) -> None:
+    def __init__(self, app: Services, settings: M365Settings, *, identity: Identity) -> None:
         self.app = app
         self.settings = settings
         self.adapter = RouteKeeper()
         self.inbound_tokens = InboundTokens(settings)
-        self._tokens = (identity or Identity.shared(settings)).for_resource(BOT_RESOURCE)
+        self._tokens = identity.for_resource(BOT_RESOURCE)
         self._conversations = conversations_of(app.store)
         self._sdk: Any = None
         self._ready = asyncio.Lock()

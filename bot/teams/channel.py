@@ -61,12 +61,13 @@ class TeamsChannel:
 
     @classmethod
     def from_settings(cls, settings: M365Settings, *, store: Store, config: Config,
-                      identity: Identity | None = None, http: requests.Session | None = None) -> TeamsChannel:  # fmt: skip
-        """The channel for these settings; the msal identity is shared with the bot by default."""
+                      identity: Identity | None, http: requests.Session | None = None) -> TeamsChannel:  # fmt: skip
+        """The channel for these settings; `identity` (the one the bot uses too: one msal cache)
+        is needed when the bot is enabled."""
         sender = None
         if settings.bot_enabled:
-            tokens = (identity or Identity.shared(settings)).for_resource(BOT_RESOURCE)
-            sender = BotSender(settings, tokens)
+            assert identity is not None, "the Teams bot sends with the app registration's identity"
+            sender = BotSender(settings, identity.for_resource(BOT_RESOURCE))
         webhook = None
         if settings.workflow_webhook_url:
             webhook = WorkflowWebhook(settings.workflow_webhook_url, session=http)

@@ -27,9 +27,10 @@ from bot.http_body import BodyRefused, TooDeep, loads_bounded, read_bounded
 from bot.teams.bot import TeamsBot
 from bot.teams.sdk import activity_problem
 from perfbot.channel import TransportError
-from perfbot.settings import Settings
+from perfbot.settings import M365Settings
 
 if TYPE_CHECKING:
+    from bot.teams.identity import Identity
     from perfbot.services import Services
 
 log = logging.getLogger("perfbot.teams")
@@ -38,11 +39,9 @@ MAX_BODY_BYTES = 2 * 1024 * 1024  # an activity is a few KB (a message at most ~
 UNREACHABLE = (httpx.HTTPError, OSError, TransportError)
 
 
-def mount(app: Services, settings: Settings, asgi: FastAPI) -> None:
-    """Serve the Teams bot when its app registration is configured."""
-    if settings.m365 is None or not settings.m365.bot_enabled:
-        return
-    bot = TeamsBot(app, settings.m365)
+def mount(app: Services, settings: M365Settings, asgi: FastAPI, *, identity: Identity) -> None:
+    """Serve the Teams bot (its app registration is configured), with the platform's identity."""
+    bot = TeamsBot(app, settings, identity=identity)
 
     @asgi.post(PATH, include_in_schema=False)
     async def messages(request: Request) -> Response:

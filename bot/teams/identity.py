@@ -103,10 +103,11 @@ def token_error(result: dict[str, Any]) -> TransportError:
 
 
 class Identity:
-    """The app registration: one `TokenSource` per resource, each created once and kept."""
+    """The app registration: one `TokenSource` per resource, each created once and kept.
 
-    _shared: dict[M365Settings, Identity] = {}
-    _shared_lock = threading.Lock()
+    Whoever makes one owns it (the Teams factory makes one for its channel and its bot), so one
+    running app asks Entra ID once per token lifetime, and two apps in a process share nothing.
+    """
 
     def __init__(self, settings: M365Settings, *, http_client: requests.Session | None = None) -> None:
         """`http_client` (tests: a session trusting the test CA) overrides msal's default."""
@@ -116,15 +117,8 @@ class Identity:
         self._sources: dict[str, TokenSource] = {}
         self._lock = threading.Lock()
 
-    @classmethod
-    def shared(cls, settings: M365Settings) -> Identity:
-        """The process-wide identity for these settings (the bot, the channel and SharePoint)."""
-        with cls._shared_lock:
-            if settings not in cls._shared:
-                cls._shared[settings] = cls(settings)
-            return cls._shared[settings]
-
     def for_resource(self, resource: str) -> TokenSource:
+        """The token source for `resource` (one per resource, kept: its msal cache is reused)."""
         with self._lock:
             key = resource.rstrip("/")
             if key not in self._sources:

@@ -10,16 +10,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.council import Council, sample_council
+from tests.fakes.server import free_port
+from tests.fakes.uvicorn_server import UvicornServer
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -57,44 +56,21 @@ def browser() -> Iterator[object]:
         playwright.stop()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Server:
-    """uvicorn serving perfbot's ASGI app on 127.0.0.1 in a background thread."""
+class Server(UvicornServer):
+    """perfbot's ASGI app for one sample council, served on ``port`` of 127.0.0.1 (the port its
+    links name)."""
 
     def __init__(self, council: Council, port: int) -> None:
-        import uvicorn
-
         from perfbot.server import create_asgi
         from perfbot.settings import Settings
 
+        super().__init__(create_asgi(council.app, Settings(), run_scheduler=False), port=port)
         self.council = council
-        self.url = f"http://127.0.0.1:{port}"
-        asgi = create_asgi(council.app, Settings(), run_scheduler=False)
-        self._server = uvicorn.Server(uvicorn.Config(asgi, host="127.0.0.1", port=port, log_level="warning"))
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-
-    def __enter__(self) -> Server:
-        self._thread.start()
-        deadline = time.monotonic() + 15
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
-    port = _free_port()
+    port = free_port()
     council = sample_council(tmp_path, public_url=f"http://127.0.0.1:{port}")
     with Server(council, port) as running:
         yield running

@@ -12,14 +12,15 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.e2e.conftest import ARTIFACTS, Server, _free_port
+from tests.e2e.conftest import ARTIFACTS, Server
 from tests.e2e.council import public_council
 from tests.e2e.test_web_phone import PHONE, _fits
+from tests.fakes.server import free_port
 
 
 @pytest.fixture
 def public_server(tmp_path: Path) -> Iterator[Server]:
-    port = _free_port()
+    port = free_port()
     with Server(public_council(tmp_path, public_url=f"http://127.0.0.1:{port}"), port) as running:
         yield running
 

@@ -18,12 +18,12 @@ from tests.e2e.conftest import (
     Server,
     Visit,
     _ensure_chromium,
-    _free_port,
     sync_api,
 )
 from tests.e2e.council import OFFICER, sample_council
 from tests.fakes.entra_council import build, directory, trust
 from tests.fakes.identity import FakeIdentity
+from tests.fakes.server import free_port
 from tests.fakes.tls import LocalCA
 
 
@@ -49,7 +49,7 @@ def entra_browser(ca: LocalCA) -> Iterator[object]:
 
 @pytest.fixture
 def site(tmp_path: Path, ca: LocalCA, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Server, FakeIdentity]]:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     with FakeIdentity(ca=ca) as identity:
         directory(identity, public_url=url)

@@ -27,7 +27,8 @@ from typing import Any
 import jwt
 
 from .identity import FakeIdentity, SigningKey
-from .tls import FakeServer, LocalCA, Reply, Request
+from .server import FakeServer, Reply, Request
+from .tls import LocalCA
 
 BOT_ISSUER = "https://api.botframework.com"
 BOT_AUDIENCE = "https://api.botframework.com"

@@ -21,7 +21,8 @@ from typing import Any
 import jwt
 
 from .identity import FakeIdentity
-from .tls import FakeServer, LocalCA, Reply, Request
+from .server import FakeServer, Reply, Request
+from .tls import LocalCA
 
 _PATH = re.compile(r"^/v1\.0/users/(?P<user>[^/]+)/sendMail$")
 _ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

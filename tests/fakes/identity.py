@@ -56,7 +56,8 @@ from .identity_users import (
     signed_out_page,
     spoiled,
 )
-from .tls import FakeServer, LocalCA, Reply, Request
+from .server import FakeServer, Reply, Request
+from .tls import LocalCA
 
 DEFAULT_TENANT_ID = "11111111-2222-3333-4444-555555555555"
 BOTFRAMEWORK_TENANT_ID = "d6d49420-f39b-4df7-a1dc-d59a935871db"

@@ -21,7 +21,7 @@ import io
 import re
 from urllib.parse import unquote_plus, urlencode
 
-from .tls import FakeServer, Reply, Request
+from .server import FakeServer, Reply, Request
 
 CSV = "text/csv; charset=utf-8"
 _LATEST = re.compile(r"^latest(?::(\d{1,2}))?$")

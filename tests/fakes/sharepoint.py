@@ -27,7 +27,8 @@ from urllib.parse import quote
 import jwt
 
 from .identity import FakeIdentity
-from .tls import FakeServer, LocalCA, Reply, Request
+from .server import FakeServer, Reply, Request
+from .tls import LocalCA
 
 VERBOSE = "application/json;odata=verbose;charset=utf-8"
 APP_PRINCIPAL_ID = 1073741823  # "SharePoint App" — the author of app-only writes

@@ -1,6 +1,6 @@
 """A strict fake of the Slack Web API, for integration tests with the real ``slack_sdk`` client.
 
-A real HTTP server (stdlib ``ThreadingHTTPServer``) on 127.0.0.1, random port, daemon thread. It
+A real HTTP server (:class:`tests.fakes.server.LocalServer`) on 127.0.0.1, a free port. It
 answers the methods perfbot uses the way Slack does: bearer tokens and scopes, JSON and form
 bodies, Block Kit and view limits (``invalid_blocks`` / ``invalid_arguments`` with
 ``response_metadata.messages``), 429 with ``Retry-After``, per-method rate tiers. Everything it
@@ -35,7 +35,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
@@ -43,6 +42,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 
+from .server import LocalServer, Reply, Request
 from .slack_signing import API_APP_ID, BOT_ID, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID, dm_channel_id
 
 DEFAULT_TOKEN = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy"
@@ -1091,44 +1091,14 @@ _METHOD_SCOPES: dict[str, tuple[str, ...]] = {
 }
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    fake: FakeSlackAPI
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.1"
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        status, payload, extra = self.server.fake._dispatch(self.path, headers, body)
-        data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        self.send_response(status)
-        for name, value in extra.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Stay quiet; the fake records calls instead."""
-
-
-class FakeSlackAPI:
+class FakeSlackAPI(LocalServer):
     """A strict, recording fake of ``https://slack.com/api/`` on 127.0.0.1.
 
     ``token`` is the bot token it accepts (``tokens`` adds more); ``scopes`` are the scopes
     those tokens carry (a method needing a missing scope answers ``missing_scope``).
     """
+
+    methods = ("GET", "POST")
 
     def __init__(
         self,
@@ -1137,6 +1107,7 @@ class FakeSlackAPI:
         tokens: Iterable[str] = (),
         scopes: Iterable[str] = DEFAULT_SCOPES,
     ) -> None:
+        super().__init__()
         self.token = token
         self._tokens = {token, *tokens}
         self._revoked: set[str] = set()
@@ -1149,8 +1120,6 @@ class FakeSlackAPI:
         self._response_urls: dict[str, int] = {}
         self._response_url_posts: list[JSONDict] = []
         self.crashes: list[str] = []
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
         self._handlers: dict[str, Callable[[JSONDict], JSONDict]] = {
             "auth.test": self._workspace.auth_test,
             "users.lookupByEmail": self._workspace.users_lookup_by_email,
@@ -1167,36 +1136,12 @@ class FakeSlackAPI:
             "views.publish": self._workspace.views_publish,
         }
 
-    # -- lifecycle -----------------------------------------------------------------------------
+    # -- serving -------------------------------------------------------------------------------
 
-    def start(self) -> FakeSlackAPI:
-        """Start serving on a random port of 127.0.0.1."""
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.fake = self
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and free the port."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeSlackAPI:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("FakeSlackAPI is not started")
-        return self._server.server_address[1]
+    def respond(self, request: Request) -> Reply:
+        """One HTTP request, answered by :meth:`_dispatch` (runs in a server thread)."""
+        status, payload, extra = self._dispatch(request.target, dict(request.headers), request.body)
+        return Reply(status, payload, extra, content_type=None)
 
     @property
     def base_url(self) -> str:

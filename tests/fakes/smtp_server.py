@@ -7,7 +7,6 @@ required before AUTH, recording every message it accepts.
 
 from __future__ import annotations
 
-import socket
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any, Self
@@ -15,15 +14,10 @@ from typing import Any, Self
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from .server import free_port
 from .tls import LocalCA
 
 USER, PASSWORD = "perfbot@council.gov.uk", "smtp-app-password"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class _Handler:

@@ -13,7 +13,7 @@ import json
 import uuid
 from typing import Any
 
-from .tls import FakeServer, Reply, Request
+from .server import FakeServer, Reply, Request
 
 PATH = "/workflows/perfbot-digest/triggers/manual/paths/invoke"
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
+
+from tests.fakes.server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PERFBOT = [sys.executable, "-c", "import sys; from perfbot.cli import main; sys.exit(main())"]
@@ -26,12 +27,6 @@ def environment(data: Path) -> dict[str, str]:
     """The caller's environment without any platform settings, with PERFBOT_DATA set."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(_PLATFORM_SETTINGS)}
     return {**env, "PERFBOT_DATA": str(data), "PYTHONUNBUFFERED": "1"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Served:

@@ -8,7 +8,8 @@ import subprocess
 
 import httpx
 
-from tests.faults.serve import PERFBOT, ROOT, environment, free_port
+from tests.fakes.server import free_port
+from tests.faults.serve import PERFBOT, ROOT, environment
 
 
 def _init(tmp_path) -> object:

@@ -16,7 +16,8 @@ from perfbot.config import ConfigError
 from perfbot.server import create_asgi
 from perfbot.settings import Settings, SlackSettings
 from tests.fakes import slack_signing as signing
-from tests.integration.test_slack_support import SECRET, Served, SlackWorld
+from tests.fakes.uvicorn_server import UvicornServer
+from tests.integration.test_slack_support import SECRET, SlackWorld
 
 
 def test_slack_verifies_the_request_url_over_http(world: SlackWorld) -> None:
@@ -25,7 +26,7 @@ def test_slack_verifies_the_request_url_over_http(world: SlackWorld) -> None:
 
 
 def test_without_slack_settings_there_is_no_slack_endpoint(world: SlackWorld) -> None:
-    served = Served(create_asgi(world.app, Settings(), run_scheduler=False))
+    served = UvicornServer(create_asgi(world.app, Settings(), run_scheduler=False)).start()
     try:
         request = signing.url_verification(signing_secret=SECRET)
         response = httpx.post(served.url + "/slack/events", content=request.body, headers=request.headers)

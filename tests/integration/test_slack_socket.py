@@ -1,6 +1,6 @@
 """Socket Mode: perfbot's bolt app answering over a WebSocket it opens itself.
 
-Slack's side is played on 127.0.0.1 by two small stdlib servers: the Web API methods Socket Mode
+Slack's side is played on 127.0.0.1 by two small servers: the Web API methods Socket Mode
 needs (`apps.connections.open` with the app token, `auth.test` with the bot token) and a WebSocket
 endpoint speaking RFC 6455 that sends Slack's `hello` and an envelope, and records the acks.
 """
@@ -14,7 +14,6 @@ import socket
 import struct
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from bot.slack.socket import socket_handler
 from perfbot import app as app_module
 from perfbot.settings import SlackSettings
 from tests.fakes import slack_signing as signing
+from tests.fakes.server import LocalServer, Reply, Request
 from tests.integration.test_slack_support import JO_ID, SECRET, TOML
 
 BOT_TOKEN, APP_TOKEN = "xoxb-1-socket-mode", "xapp-1-A01PERFBOT-1-socket"
@@ -120,51 +120,36 @@ class WebSocketEndpoint:
             self._conn.close()
 
 
-def web_api(ws_url: str) -> ThreadingHTTPServer:
+def web_api(ws_url: str) -> LocalServer:
     """`apps.connections.open` (app token) and `auth.test` (bot token), as Slack answers them."""
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            token = self.headers.get("Authorization", "").removeprefix("Bearer ")
-            method = self.path.strip("/").removeprefix("api/")
-            if method == "apps.connections.open" and token == APP_TOKEN:
-                body = {"ok": True, "url": ws_url}
-            elif method == "auth.test" and token == BOT_TOKEN:
-                body = {"ok": True, "team_id": signing.TEAM_ID, "user_id": signing.BOT_USER_ID,
-                        "bot_id": signing.BOT_ID, "url": "https://perfbot-council.slack.com/"}  # fmt: skip
-            else:
-                body = {"ok": False, "error": "invalid_auth"}
-            data = json.dumps(body).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    def respond(request: Request) -> Reply:
+        token = request.bearer()
+        method = request.path.strip("/").removeprefix("api/")
+        if request.method == "POST" and method == "apps.connections.open" and token == APP_TOKEN:
+            return Reply(200, {"ok": True, "url": ws_url})
+        if request.method == "POST" and method == "auth.test" and token == BOT_TOKEN:
+            return Reply(200, {"ok": True, "team_id": signing.TEAM_ID, "user_id": signing.BOT_USER_ID,
+                               "bot_id": signing.BOT_ID, "url": "https://perfbot-council.slack.com/"})  # fmt: skip
+        return Reply(200, {"ok": False, "error": "invalid_auth"})
 
-        def log_message(self, format: str, *args: Any) -> None:
-            """Quiet."""
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
-    return server
+    return LocalServer(respond)
 
 
 @pytest.fixture
-def slack_side() -> Iterator[tuple[WebSocketEndpoint, ThreadingHTTPServer]]:
+def slack_side() -> Iterator[tuple[WebSocketEndpoint, LocalServer]]:
     endpoint = WebSocketEndpoint()
-    api = web_api(endpoint.url)
-    yield endpoint, api
-    api.shutdown()
+    with web_api(endpoint.url) as api:
+        yield endpoint, api
     endpoint.close()
 
 
 def test_perfbot_answers_a_slash_command_over_socket_mode(
-    tmp_path: Path, slack_side: tuple[WebSocketEndpoint, ThreadingHTTPServer]
+    tmp_path: Path, slack_side: tuple[WebSocketEndpoint, LocalServer]
 ) -> None:
     endpoint, api = slack_side
     (tmp_path / "perfbot.toml").write_text(TOML, encoding="utf-8")
-    settings = SlackSettings(BOT_TOKEN, SECRET, APP_TOKEN, f"http://127.0.0.1:{api.server_address[1]}/")
+    settings = SlackSettings(BOT_TOKEN, SECRET, APP_TOKEN, f"{api.url}/")
     handler = socket_handler(app_module.build(tmp_path), settings)
     handler.connect()  # opens the WebSocket in the background, as `perfbot slack socket` does
     try:

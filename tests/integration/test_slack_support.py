@@ -9,8 +9,6 @@ client talks to the fake Web API on 127.0.0.1, which holds exactly the manifest'
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -18,8 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
-from fastapi import FastAPI
 
 from bot.slack.manifest import load_manifest
 from perfbot import app as app_module
@@ -30,6 +26,7 @@ from perfbot.server import create_asgi
 from perfbot.settings import Settings, SlackSettings
 from tests.fakes import slack_signing as signing
 from tests.fakes.slack_api import FakeSlackAPI
+from tests.fakes.uvicorn_server import UvicornServer
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 PERIOD = Period(2025, 3)
@@ -85,28 +82,6 @@ def start_fake() -> FakeSlackAPI:
     return fake
 
 
-class Served:
-    """uvicorn serving an ASGI app on a free port of 127.0.0.1, in a daemon thread."""
-
-    def __init__(self, asgi: FastAPI) -> None:
-        self._socket = socket.socket()
-        self._socket.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-        self._server = uvicorn.Server(uvicorn.Config(asgi, log_level="warning", lifespan="on"))
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]},
-                                        daemon=True)  # fmt: skip
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.01)
-
-    def stop(self) -> None:
-        """Ask uvicorn to stop (its daemon thread winds down within a tenth of a second)."""
-        self._server.should_exit = True
-
-
 class SlackWorld:
     """perfbot on a fresh data directory, served over HTTP, with Slack configured to the fake."""
 
@@ -126,7 +101,7 @@ class SlackWorld:
         self.store.returns.save_many([
             Return(m, p, v, submitted_by="history") for m, v in HISTORY.items()
             for p in PERIOD.back(5)[:-1]])  # fmt: skip
-        self.server = Served(create_asgi(self.app, self.settings, run_scheduler=False))
+        self.server = UvicornServer(create_asgi(self.app, self.settings, run_scheduler=False)).start()
         self.http = httpx.Client(base_url=self.server.url, timeout=30)
 
     def open_round(self) -> None:
@@ -171,7 +146,7 @@ class SlackWorld:
 
     def close(self) -> None:
         self.http.close()
-        self.server.stop()
+        self.server.stop(wait=False)  # the next test need not wait for uvicorn's shutdown
 
 
 def running_world(tmp_path: Path, **kwargs: Any) -> Iterator[SlackWorld]:

@@ -1,5 +1,6 @@
 """msal against the fake identity platform (HTTPS, test CA): one long-lived client per resource,
-its cache, secret and certificate credentials, and refusals that say what to fix."""
+its cache, secret and certificate credentials, and refusals that say what to fix. The identity
+belongs to the running app (its Teams platform), not to the process."""
 
 from __future__ import annotations
 
@@ -12,11 +13,23 @@ from bot.teams.channel import TeamsChannel
 from bot.teams.conversations import ConversationRef
 from bot.teams.identity import BOT_RESOURCE, Identity
 from bot.teams.refs import conversations_of
+from perfbot import app as app_module
 from perfbot.channel import TransportError
 from perfbot.notices import PersonNotice
 from perfbot.periods import Period
+from perfbot.server import create_asgi
 from tests.fakes.identity import make_client_certificate
-from tests.integration.test_teams_support import ALICE, BOT_SECRET, PERIOD, M365World, world
+from tests.integration.test_teams_support import (
+    ALICE,
+    BOB,
+    BOT_SECRET,
+    OLIVE,
+    PERIOD,
+    Conversation,
+    M365World,
+    register,
+    world,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -49,6 +62,47 @@ def test_a_second_send_makes_no_second_token_request(w: M365World) -> None:
     first, second = channel.send_request(address, notice), channel.send_reminder(address, notice)
     assert first != second and len(w.connector.sent_to(chat)) == 2
     assert w.identity.token_requests == before + 1  # the second send used msal's cache
+
+
+def test_one_running_app_asks_for_one_bot_token_whoever_sends(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with world(tmp_path) as w:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(w.ca.cert_path))  # the app's msal trusts the test CA
+        settings = w.settings(SHAREPOINT_SITE_URL="")
+        app = w.app(settings)
+        teams = Conversation(create_asgi(app, settings, run_scheduler=False))
+        try:
+            for person in (ALICE, BOB):
+                assert teams.post(w.install(person), w.token()).status_code == 200
+            _, report = app.cycle.open_round(Period.parse(PERIOD), actor=OLIVE)  # the channel sends
+            for _ in range(2):  # the bot answers
+                assert teams.post(w.say(ALICE, "help"), w.token()).status_code == 200
+            sent = w.connector.sent_to(w.personal_chat(ALICE)) + w.connector.sent_to(w.personal_chat(BOB))
+        finally:
+            teams.close()
+    assert len(report.delivery.sent) == 2 and len(sent) >= 4
+    assert w.identity.token_requests == 1  # the channel and the bot share one msal cache
+
+
+def test_two_apps_in_one_process_share_no_token_cache(tmp_path: Path) -> None:
+    with world(tmp_path) as w:
+        settings = w.settings(SHAREPOINT_SITE_URL="")
+        chat = w.personal_chat(ALICE)
+        sent_by = []
+        for name in ("first", "second"):  # the same settings, as two tests or two councils would have
+            data = tmp_path / name
+            data.mkdir()
+            (data / "perfbot.toml").write_text((w.data / "perfbot.toml").read_text())
+            app = app_module.build(data, clock=w.clock, settings=settings)
+            app.store.register.apply(register(), [], actor="test")
+            conversations_of(app.store).remember(ConversationRef(chat, w.connector.service_url,
+                                                                 w.identity.tenant_id, "personal", email=ALICE))  # fmt: skip
+            before, cards = w.identity.token_requests, len(w.connector.sent_to(chat))
+            with pytest.MonkeyPatch.context() as env:
+                env.setenv("REQUESTS_CA_BUNDLE", str(w.ca.cert_path))
+                app.cycle.open_round(Period.parse(PERIOD), actor=OLIVE)
+            assert len(w.connector.sent_to(chat)) == cards + 1  # Alice's request card
+            sent_by.append(w.identity.token_requests - before)
+    assert sent_by == [1, 1]  # each app asked Entra ID for its own token
 
 
 def test_the_bot_uses_the_certificate_when_given_else_the_secret(w: M365World) -> None:
