@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.local import LocalChannel
@@ -12,12 +12,13 @@ from collectors.submissions import Collector, each_observer
 from perfbot import config as config_module
 from perfbot.action_tracker import ActionTracker
 from perfbot.channel import Channel
-from perfbot.channels import enabled_channels, enabled_pollers
+from perfbot.channels import channels_of, platforms, pollers_of
 from perfbot.clock import Clock
 from perfbot.digest import Digest
 from perfbot.dispatch import Dispatcher
 from perfbot.links import FormLinks
 from perfbot.periods import Period
+from perfbot.platform import Platform
 from perfbot.secret_key import secret_for
 from perfbot.services import Services
 from perfbot.services.duties import Duties
@@ -43,6 +44,13 @@ class App(Services):
     collector: Collector
     cycle: Cycle
     pollers: tuple[Callable[[], object], ...] = ()
+    settings: Settings = field(default_factory=Settings)
+    platforms: tuple[Platform, ...] = ()  # each platform's parts, made once for this app
+
+    def platforms_for(self, settings: Settings) -> tuple[Platform, ...]:
+        """The platforms this app runs with `settings`: its own when they are its settings (so its
+        channels and its endpoints share what a platform owns, such as Slack's pacer)."""
+        return self.platforms if settings == self.settings else tuple(platforms(settings))
 
     def tick(self) -> None:
         """One scheduler wake-up: the cycle, then each channel that collects by polling."""
@@ -76,8 +84,10 @@ def build(
     """
     config = config_module.load(data_dir)
     store = Store.open(data_dir, clock=clock)
+    settings = settings or Settings()
+    found = tuple(platforms(settings))
     if channels is None:
-        channels = enabled_channels(settings or Settings(), store=store, config=config)
+        channels = channels_of(found, store=store, config=config)
     links = FormLinks(secret=secret_for(data_dir), base_url=config.public_url)
     hours = WorkingHours.of(WorkingCalendar(config.holiday_subdivision), config.cycle)
     alerts = ExceptionAlerts(store, config, hours)
@@ -90,6 +100,7 @@ def build(
     )
     cycle = Cycle(store, config, dispatcher, links)
     app = App(data_dir=data_dir, store=store, config=config, links=links,
-              duties=Duties(store, config), collector=collector, cycle=cycle)  # fmt: skip
-    app.pollers = enabled_pollers(settings or Settings(), app)
+              duties=Duties(store, config), collector=collector, cycle=cycle,
+              settings=settings, platforms=found)  # fmt: skip
+    app.pollers = pollers_of(found, app)
     return app

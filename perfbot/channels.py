@@ -7,6 +7,7 @@ app. Every platform package under `bot/` exposes `platform(settings) -> perfbot.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 
 from perfbot.channel import Channel
 from perfbot.config import Config
@@ -26,12 +27,22 @@ def platforms(settings: Settings) -> list[Platform]:
 
 def enabled_pollers(settings: Settings, services: Services) -> tuple[Poller, ...]:
     """Collectors that fetch replies by polling on each scheduler tick (SharePoint lists)."""
-    return tuple(p.poller(services) for p in platforms(settings) if p.poller is not None)
+    return pollers_of(platforms(settings), services)
+
+
+def pollers_of(found: Sequence[Platform], services: Services) -> tuple[Poller, ...]:
+    """`enabled_pollers`, from platforms the wiring already holds."""
+    return tuple(p.poller(services) for p in found if p.poller is not None)
 
 
 def enabled_channels(settings: Settings, *, store: Store, config: Config) -> list[Channel]:
     """The configured platform channels in `config.channel_order` (local is added by the app)."""
-    available = {p.name: p.channel(store, config) for p in platforms(settings) if p.channel is not None}
+    return channels_of(platforms(settings), store=store, config=config)
+
+
+def channels_of(found: Sequence[Platform], *, store: Store, config: Config) -> list[Channel]:
+    """`enabled_channels`, from platforms the wiring already holds."""
+    available = {p.name: p.channel(store, config) for p in found if p.channel is not None}
     order = list(config.channel_order)
     if "email" in available and "email" not in order:  # the natural last channel before local
         order.insert(order.index("local") if "local" in order else len(order), "email")

@@ -21,7 +21,6 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
 
 from perfbot.app import App
-from perfbot.channels import platforms
 from perfbot.metrics import Metrics, RequestCounting
 from perfbot.settings import Settings
 from perfbot.store import StoreCorruptError
@@ -79,7 +78,7 @@ def create_asgi(app: App, settings: Settings, *, run_scheduler: bool = True) -> 
         log.exception("unhandled error", exc_info=error)
         return JSONResponse({"error": "internal error; see the server log"}, status_code=500)
 
-    for platform in platforms(settings):  # each channel's routes and start-up work
+    for platform in app.platforms_for(settings):  # each channel's routes and start-up work
         if platform.mount is not None:
             platform.mount(app, asgi)
     return asgi

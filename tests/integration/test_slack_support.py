@@ -103,8 +103,10 @@ class Served:
             time.sleep(0.01)
 
     def stop(self) -> None:
-        """Ask uvicorn to stop (its daemon thread winds down within a tenth of a second)."""
+        """Stop uvicorn, and wait while its shutdown finishes the work still queued (Slack's
+        redraws), so none of it reaches for a fake Slack already stopped, in a later test."""
         self._server.should_exit = True
+        self._thread.join(timeout=30)
 
 
 class SlackWorld:
