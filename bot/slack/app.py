@@ -29,7 +29,7 @@ from slack_bolt import BoltResponse
 from slack_sdk import WebClient
 
 from bot.slack import on_casestudy, on_commands, on_home, on_replies, on_returns
-from bot.slack.authorization import SharedAuthorization
+from bot.slack.authorization import authorize_once
 from bot.slack.client import UNREACHABLE, SlackApi
 from bot.slack.runtime import Slack
 from perfbot.services import Services
@@ -70,7 +70,7 @@ def build(perf: Services, *, signing_secret: str, api: SlackApi) -> SlackApp:
     slack = Slack.build(perf, api)
     bolt = BoltApp(
         name="perfbot", client=_tokenless(api.client), signing_secret=signing_secret,
-        authorize=SharedAuthorization(api.client),  # auth.test on the first request, not at start-up
+        authorize=authorize_once(api.client),  # auth.test on the first request, not at start-up
         process_before_response=True, request_verification_enabled=False,
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="slack-listener"),
     )  # fmt: skip
