@@ -185,8 +185,8 @@ class Slackside:
         for name, value in (spoil.get("headers") or {}).items():
             if value is None:
                 headers.pop(name, None)
-            else:
-                headers[name] = value
+            else:  # as bytes when not ASCII: httpx sends those as they are
+                headers[name] = value if value.isascii() else value.encode()
         return signing.SignedRequest(body, headers)
 
     # -- what perfbot told Slack -------------------------------------------------------------
