@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import os
 import socket
 import time
 from multiprocessing.connection import Connection
@@ -123,12 +124,16 @@ def run(workdir: Path) -> list[Result]:
         port = parent.recv()
         _wait_healthy(f"http://127.0.0.1:{port}")
 
+        cpu = _cpu_seconds(process.pid)
         health, _ = fire(port, [("GET", "/healthz", b"", {})] * CONCURRENCY)
+        health_cpu, cpu = _cpu_seconds(process.pid) - cpu, _cpu_seconds(process.pid)
         acks, let_go = fire(port, [("POST", "/slack/events", b, h) for b, h in bodies])
+        acks_cpu = _cpu_seconds(process.pid) - cpu  # to the last ack (redraws wait for the burst's end)
         burst_start = time.monotonic() - (time.time() - let_go)  # the same moment, on this clock
         burst = max(t.seconds for t in acks)
         once, more, seen = _stored_once(store, chosen, time.monotonic() + SETTLE_SECONDS)
-        return _results(health, acks, burst, once, more, seen - burst_start)
+        return [*_results(health, acks, burst, once, more, seen - burst_start),
+                *_cpu_results(health_cpu, acks_cpu)]
     finally:
         if process is not None:
             process.terminate()
@@ -173,6 +178,21 @@ def _results(health: list[Timed], acks: list[Timed], burst: float, once: int, mo
         Result("burst: every return stored, after", stored, 1,
                note=f"from the first request; waited at most {SETTLE_SECONDS} s"),  # fmt: skip
     ]
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """The CPU time (user + system) a process has used so far, from `/proc/<pid>/stat`."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def _cpu_results(health_cpu: float, acks_cpu: float) -> list[Result]:
+    """The server's CPU time per request: unlike the latencies, other work on the machine hardly
+    moves it, so it compares two versions run at different times."""
+    base = Result(f"burst: server CPU per GET /healthz, {CONCURRENCY} at once", health_cpu / CONCURRENCY * MS,
+                  CONCURRENCY, unit="ms", note="baseline; 10 ms clock ticks over the whole burst")  # fmt: skip
+    return [base, compared(f"burst: server CPU per view_submission, {CONCURRENCY} at once",
+                           acks_cpu / CONCURRENCY * MS, CONCURRENCY, baseline=base)]  # fmt: skip
 
 
 def _statuses(acks: list[Timed]) -> str:

@@ -2,7 +2,9 @@
 
 Each package exposes `platform(settings) -> Platform`; `perfbot.channels` calls them. A part is
 None when the platform has none or is not configured; digest renderers are always given, so
-`perfbot digest --format slack` works on a machine with no Slack credentials.
+`perfbot digest --format slack` works on a machine with no Slack credentials. The parts of one
+`Platform` share what the package owns for a running app (Slack's one rate-limit pacer), so the
+wiring asks each factory once per app (`perfbot.app.App.platforms`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ ChannelFactory = Callable[[Store, Config], Channel]
 Poller = Callable[[], object]  # one pass, on each scheduler tick
 PollerFactory = Callable[[Services], Poller]
 Mount = Callable[[Services, Any], None]  # adds routes and start-up work to the FastAPI app
+Connect = Callable[[Services], Callable[[], None]]  # an outbound connection for requests (Socket Mode): its run
 Renderer = Callable[[Digest], str]
 
 
@@ -30,4 +33,5 @@ class Platform:
     channel: ChannelFactory | None = None
     poller: PollerFactory | None = None
     mount: Mount | None = None
+    connect: Connect | None = None
     renderers: Mapping[str, Renderer] = field(default_factory=dict)

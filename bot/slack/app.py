@@ -1,14 +1,15 @@
-"""The slack-bolt app: signature checks, each event handled once, and perfbot's listeners.
+"""The slack-bolt app: each event handled once, and perfbot's listeners.
 
-The sync `App` with `process_before_response=False`: every listener runs in bolt's thread pool and
-the HTTP answer goes back as soon as it calls `ack()` (events are acked at once), so Slack hears
-back within its 3 seconds while slow work (sending chases) carries on after; refreshing DMs and
+One sync `App` with `process_before_response=True`: a request is answered when its listener's
+ack function returns, in the request's own thread. A returns form is checked and stored, then
+acked, with no hand-over to a pool and no wait for an ack (bolt polls every 10 ms for one
+otherwise). Work Slack need not wait for (opening a modal, a chase, reading a DM) runs after the
+ack in bolt's listener pool, as bolt's lazy listeners (`bot.slack.after_ack`); refreshing DMs and
 Home tabs after a submission is queued for `bot.slack.followups`.
 
-Returns-form submissions go to a second bolt app with `process_before_response=True`: their
-listener stores the figures and then acks, with nothing after the ack, so it runs in the
-request's own thread. Under a burst of submissions that spares a hand-over to bolt's pool, and
-bolt's wait for the ack (it polls every 10 ms), on every request.
+The signature is checked before bolt sees a request (`bot.slack.http`, with slack_sdk's
+`SignatureVerifier`), so bolt's own check is off (`request_verification_enabled=False`); Socket
+Mode needs none.
 
 Slack retries an event it thinks was not delivered (`X-Slack-Retry-Num`); bolt does not notice.
 Each event id is claimed in the store before it is handled, so a retry, or a second process
@@ -17,7 +18,6 @@ behind the same app, never handles it twice.
 
 from __future__ import annotations
 
-import http.client
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -37,21 +37,17 @@ from bot.slack import (
     on_returns,
     on_signoff,
 )
-from bot.slack.authorization import SharedAuthorization
-from bot.slack.client import SlackApi, shared_api
-from bot.slack.modals import RETURNS_MODAL
+from bot.slack.authorization import authorize_once
+from bot.slack.client import UNREACHABLE, SlackApi
 from bot.slack.runtime import Slack
 from perfbot.services import Services
-from perfbot.settings import SlackSettings
 from perfbot.store.interfaces import ChatDirectory
 
 log = logging.getLogger("perfbot.slack")
 LISTENERS = (on_returns, on_replies, on_commands, on_casestudy, on_home, on_signoff, on_actions)
-# bolt's default is 5 threads: a burst of submissions then queues behind them past Slack's 3 s.
-# Each request waits for its listener's ack on one of as many ASGI worker threads (`bot.slack.http`,
-# its own pool: a burst from Slack never starves the web forms), so none waits for a listener.
+# Work after the ack (bolt's default pool is 5 threads): a chase or a modal waiting for a rate
+# tier's slot must not hold up the next request's.
 LISTENER_THREADS = 40
-UNREACHABLE = (OSError, http.client.HTTPException)  # urllib's URLError and timeouts are OSErrors
 HARMLESS_TO_REPEAT = frozenset({"app_home_opened"})  # re-publishing a Home tab changes nothing
 
 
@@ -70,45 +66,27 @@ def once_per_event(directory: ChatDirectory) -> Callable[..., Any]:
 
 
 @dataclass(frozen=True)
-class BoltApps:
-    """perfbot's bolt apps over one Slack runtime: which one handles a payload is `for_payload`."""
+class SlackApp:
+    """perfbot's bolt app, and the Slack runtime its listeners share (to drain on shutdown)."""
 
-    main: BoltApp  # acks at once; listeners carry on in bolt's thread pool
-    stores_first: BoltApp  # returns-form submissions: stored, then acked, in the request's thread
+    bolt: BoltApp
     slack: Slack
 
-    def for_payload(self, payload: dict[str, Any]) -> BoltApp:
-        if payload.get("type") == "view_submission" and (payload.get("view") or {}).get("callback_id") == RETURNS_MODAL:
-            return self.stores_first
-        return self.main
 
-
-def build_bolt(perf: Services, settings: SlackSettings, *, api: SlackApi | None = None) -> BoltApp:
-    """The bolt app for perfbot on one data directory (every listener, e.g. for Socket Mode)."""
-    return build(perf, settings, api=api).main
-
-
-def build(perf: Services, settings: SlackSettings, *, api: SlackApi | None = None) -> BoltApps:
-    """The bolt apps, and the Slack runtime their listeners share (to drain on shutdown)."""
-    api = api or shared_api(settings)
+def build(perf: Services, *, signing_secret: str, api: SlackApi) -> SlackApp:
+    """The bolt app for perfbot on one data directory, on the running app's `api`."""
     slack = Slack.build(perf, api)
-    authorize = SharedAuthorization(api.client)  # auth.test on the first request, not at start-up
-    main = BoltApp(
-        name="perfbot", client=_tokenless(api.client), signing_secret=settings.signing_secret, authorize=authorize,
-        process_before_response=False,
+    bolt = BoltApp(
+        name="perfbot", client=_tokenless(api.client), signing_secret=signing_secret,
+        authorize=authorize_once(api.client),  # auth.test on the first request, not at start-up
+        process_before_response=True, request_verification_enabled=False,
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="slack-listener"),
     )  # fmt: skip
-    main.middleware(once_per_event(slack.people.directory))
-    stores_first = BoltApp(
-        name="perfbot-returns", client=_tokenless(api.client), signing_secret=settings.signing_secret,
-        authorize=authorize, process_before_response=True,
-    )  # fmt: skip
-    for bolt in (main, stores_first):
-        bolt.error(_log_error)
+    bolt.middleware(once_per_event(slack.people.directory))
+    bolt.error(_log_error)
     for module in LISTENERS:
-        module.register(main, slack)
-    on_returns.register_submission(stores_first, slack)
-    return BoltApps(main, stores_first, slack)
+        module.register(bolt, slack)
+    return SlackApp(bolt, slack)
 
 
 def _tokenless(client: WebClient) -> WebClient:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from bot.slack import digest_post
-from bot.slack.client import SlackApi, shared_api
+from bot.slack.client import SlackApi, make_client
 from bot.slack.destinations import destinations
 from bot.slack.notices import NoticeMessages
 from bot.slack.people import PLATFORM, SlackPeople
@@ -52,8 +52,12 @@ class SlackChannel:
                          "SLACK_CMT_CHANNEL); it goes to the next channel", name)  # fmt: skip
 
     @classmethod
-    def from_settings(cls, settings: SlackSettings, *, store: Store, config: Config) -> SlackChannel:
-        return cls(shared_api(settings), store=store, config=config, channels=destinations(config))
+    def from_settings(
+        cls, settings: SlackSettings, *, store: Store, config: Config, api: SlackApi | None = None
+    ) -> SlackChannel:
+        """The channel on the running app's `api` (a new one, as in another process, if None)."""
+        api = api if api is not None else SlackApi(make_client(settings))
+        return cls(api, store=store, config=config, channels=destinations(config))
 
     def resolve_person(self, email: str) -> str | None:
         if "@" not in email:

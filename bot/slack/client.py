@@ -1,7 +1,8 @@
 """The Slack Web API as perfbot uses it: paced, retried on 429/5xx, errors made plain.
 
-One `SlackApi` per bot token per process (`shared_api`): Slack's rate limits are per app and
-workspace, so the channel that sends requests and the listeners that answer people share pacing.
+One `SlackApi` per running app, owned by the package's factory (`bot.slack.platform`) and given
+to the channel that sends requests and to the listeners that answer people: Slack's rate limits
+are per app and workspace, so they share its pacing.
 Redrawing a message (`update`) or a Home tab (`publish_home`) happens in the background: a
 listener never waits for those tiers' slots, and a newer view replaces one still queued
 (`pacing.BackgroundLane`); their failures are logged, as nobody is waiting for them.
@@ -9,8 +10,8 @@ listener never waits for those tiers' slots, and a newer view replaces one still
 
 from __future__ import annotations
 
+import http.client
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -46,6 +47,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
 # calls refused, 2 left about one round in four with a look-up given up and sent again by the
 # outbox a pass later (bench fanout); 4 makes that about one in 300.
 RETRIES = 4
+UNREACHABLE = (OSError, http.client.HTTPException)  # urllib's URLError and timeouts are OSErrors
 
 
 def make_client(settings: SlackSettings) -> WebClient:
@@ -126,6 +128,8 @@ class SlackApi:
                 self._call(lane.name, call, **target)
             except TransportError as error:
                 log.warning("Slack: could not %s: %s", what, error)
+            except UNREACHABLE as error:
+                log.warning("Slack: could not %s: Slack's API is unreachable (%s)", what, error)
 
         lane.submit(key, run)
 
@@ -145,16 +149,3 @@ class SlackApi:
         """Publish a person's Home tab, in the background (a newer view replaces a queued one)."""
         self._later(self.homes, (user_id,), f"publish the Home tab of {user_id}",
                     lambda: self.client.views_publish(user_id=user_id, view=view), target=user_id)  # fmt: skip
-
-
-_shared: dict[tuple[str, str], SlackApi] = {}
-_shared_lock = threading.Lock()
-
-
-def shared_api(settings: SlackSettings) -> SlackApi:
-    """The process's one `SlackApi` for this token and endpoint."""
-    key = (settings.bot_token, settings.api_url)
-    with _shared_lock:
-        if key not in _shared:
-            _shared[key] = SlackApi(make_client(settings))
-        return _shared[key]

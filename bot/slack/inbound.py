@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl
 from bot.http_body import BodyRefused, TooDeep, loads_bounded
 
 MAX_BODY_BYTES = 2 * 1024 * 1024  # Slack's biggest payloads (a full modal's state) are far smaller
+NOT_TEXT = "the request body is not valid JSON or form data"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +101,7 @@ def parse(body: bytes, content_type: str | None) -> dict[str, Any] | Refused:
     except TooDeep as refused:
         return Refused(refused.status, refused.reason)
     except (UnicodeDecodeError, BodyRefused):
-        return Refused(400, "the request body is not valid JSON or form data")
+        return Refused(400, NOT_TEXT)
     if not isinstance(payload, dict):
         return Refused(400, "the request body must be a JSON object")
     return payload

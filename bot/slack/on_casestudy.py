@@ -12,6 +12,7 @@ from typing import Any
 from slack_bolt import App as BoltApp
 
 from bot.slack import messages as say
+from bot.slack.after_ack import acked_first
 from bot.slack.modals import CASE_STUDY_MODAL, case_study_modal, read_case_study
 from bot.slack.on_replies import plain_text
 from bot.slack.runtime import Slack, log
@@ -24,14 +25,12 @@ Ack = Callable[..., Any]
 
 
 def register(bolt: BoltApp, slack: Slack) -> None:
-    @bolt.shortcut(CASE_SHORTCUT)
-    def from_shortcut(ack: Ack, shortcut: dict[str, Any]) -> None:
-        ack()
+    @acked_first(bolt.shortcut(CASE_SHORTCUT))
+    def from_shortcut(shortcut: dict[str, Any]) -> None:
         open_case_study(slack, trigger_id=shortcut["trigger_id"], user_id=shortcut["user"]["id"])
 
-    @bolt.message_shortcut(CASE_FROM_MESSAGE)
-    def from_message(ack: Ack, shortcut: dict[str, Any]) -> None:
-        ack()
+    @acked_first(bolt.message_shortcut(CASE_FROM_MESSAGE))
+    def from_message(shortcut: dict[str, Any]) -> None:
         text = plain_text((shortcut.get("message") or {}).get("text", "")).strip()
         open_case_study(slack, trigger_id=shortcut["trigger_id"], user_id=shortcut["user"]["id"],
                         text=text)  # fmt: skip

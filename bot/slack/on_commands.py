@@ -13,6 +13,7 @@ from typing import Any
 from slack_bolt import App as BoltApp
 
 from bot.slack import messages as say
+from bot.slack.after_ack import logged
 from bot.slack.blocks import escape, fallback_text
 from bot.slack.on_casestudy import open_case_study
 from bot.slack.on_returns import open_returns
@@ -26,25 +27,43 @@ _USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
 def register(bolt: BoltApp, slack: Slack) -> None:
-    @bolt.command("/perf")
-    def perf(ack: Ack, command: dict[str, Any], respond: Callable[..., Any]) -> None:
-        word, _, rest = " ".join((command.get("text") or "").split()).partition(" ")
-        user_id = command["user_id"]
-        word = word.lower()
-        if word == "submit":
+    def perf(ack: Ack, command: dict[str, Any]) -> None:
+        """What Slack hears back at once: help, a refusal, or an empty ack while the work runs."""
+        word, rest = _words(command)
+        if word == "chase":
+            refusal = chase_refusal(slack, user_id=command["user_id"], target=rest)
+            what = escape(_owner(slack, rest) or rest or "everyone with returns outstanding")
+            ack(text=refusal or say.CHASING.format(what=what, period="the current round"),
+                response_type="ephemeral")  # fmt: skip
+        elif word in WORK:
             ack()
-            open_returns(slack, trigger_id=command["trigger_id"], user_id=user_id, period=rest or None)
-        elif word in ("casestudy", "case-study", "case"):
-            ack()
-            open_case_study(slack, trigger_id=command["trigger_id"])
-        elif word == "status":
-            ack()
-            answer(respond, status(slack, user_id, rest))
-        elif word == "chase":
-            chase(slack, ack, lambda text: answer(respond, text), user_id=user_id, target=rest)
         else:
             unknown = say.UNKNOWN_COMMAND.format(word=escape(word[:40])) if word not in ("", "help") else ""
             ack(text=unknown + say.HELP, response_type="ephemeral")
+
+    def perf_work(command: dict[str, Any], respond: Callable[..., Any]) -> None:
+        """The command's work, after the ack."""
+        word, rest = _words(command)
+        user_id = command["user_id"]
+        if word == "submit":
+            open_returns(slack, trigger_id=command["trigger_id"], user_id=user_id, period=rest or None)
+        elif word in ("casestudy", "case-study", "case"):
+            open_case_study(slack, trigger_id=command["trigger_id"])
+        elif word == "status":
+            answer(respond, status(slack, user_id, rest))
+        elif word == "chase" and chase_refusal(slack, user_id=user_id, target=rest) is None:
+            chase(slack, lambda text: answer(respond, text), user_id=user_id, target=rest)
+
+    bolt.command("/perf")(ack=perf, lazy=[logged(perf_work)])
+
+
+WORK = frozenset({"submit", "casestudy", "case-study", "case", "status", "chase"})
+
+
+def _words(command: dict[str, Any]) -> tuple[str, str]:
+    """The command's first word (lower case) and the rest of its text."""
+    word, _, rest = " ".join((command.get("text") or "").split()).partition(" ")
+    return word.lower(), rest
 
 
 def answer(respond: Callable[..., Any], text: str) -> None:
@@ -82,22 +101,28 @@ def status(slack: Slack, user_id: str, text: str) -> str:
     return "\n".join(lines)
 
 
-def chase(slack: Slack, ack: Ack, respond: Callable[[str], None], *, user_id: str, target: str) -> None:
-    """Officers only: chase one service, one person (@mention), or everyone outstanding."""
-    email = slack.people.email_of(user_id)
-    if not slack.people.is_officer(email):
+def chase_refusal(slack: Slack, *, user_id: str, target: str) -> str | None:
+    """Why this person may not chase this target (officers only; a mention must be in Slack)."""
+    if not slack.people.is_officer(slack.people.email_of(user_id)):
         officers = ", ".join(slack.perf.config.performance_officers) or "the performance officer"
-        ack(text=say.OFFICERS_ONLY.format(officers=officers), response_type="ephemeral")
-        return
+        return say.OFFICERS_ONLY.format(officers=officers)
+    if _USER.match(target) and _owner(slack, target) is None:
+        return say.NOT_IN_SLACK
+    return None
+
+
+def _owner(slack: Slack, target: str) -> str | None:
+    """The e-mail of the person a target @mentions (None: not a mention, or not in Slack)."""
     mention = _USER.match(target)
-    owner = slack.people.email_of(mention.group(1)) if mention else None
-    if mention and owner is None:
-        ack(text=say.NOT_IN_SLACK, response_type="ephemeral")
-        return
-    what = escape(owner or target or "everyone with returns outstanding")
-    ack(text=say.CHASING.format(what=what, period="the current round"), response_type="ephemeral")
+    return slack.people.email_of(mention.group(1)) if mention else None
+
+
+def chase(slack: Slack, respond: Callable[[str], None], *, user_id: str, target: str) -> None:
+    """Chase one service, one person (@mention), or everyone outstanding (`chase_refusal` first)."""
+    email = slack.people.email_of(user_id)
+    owner = _owner(slack, target)
     try:
-        report = slack.perf.cycle.chase(service=None if mention else (target or None), owner=owner,
+        report = slack.perf.cycle.chase(service=None if _USER.match(target) else (target or None), owner=owner,
                                         actor=email or user_id)  # fmt: skip
     except RoundError as error:
         respond(str(error))

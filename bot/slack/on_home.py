@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App as BoltApp
 
 from bot.slack import messages as say
+from bot.slack.after_ack import acked_first
 from bot.slack.carried import period_in, read_json
 from bot.slack.home import CHASE_SERVICE
 from bot.slack.on_commands import chase_summary
@@ -16,14 +16,13 @@ from schedules.errors import RoundError
 
 
 def register(bolt: BoltApp, slack: Slack) -> None:
-    @bolt.event("app_home_opened")
+    @acked_first(bolt.event("app_home_opened"))
     def home_opened(event: dict[str, Any]) -> None:
         if event.get("tab", "home") == "home":
             slack.publish_home(event["user"])
 
-    @bolt.action(CHASE_SERVICE)
-    def chase_service(ack: Callable[..., Any], body: dict[str, Any], action: dict[str, Any]) -> None:
-        ack()
+    @acked_first(bolt.action(CHASE_SERVICE))
+    def chase_service(body: dict[str, Any], action: dict[str, Any]) -> None:
         user_id = body["user"]["id"]
         slack.publish_home(user_id, note=chase_from_home(slack, user_id, read_json(action.get("value"))))
 

@@ -8,12 +8,12 @@ until then); what could not be read is said, with the form offered instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App as BoltApp
 
 from bot.slack import messages as say
+from bot.slack.after_ack import acked_first
 from bot.slack.blocks import escape, returns_value, section
 from bot.slack.carried import SaveButton
 from bot.slack.reply_offer import CONFIRM_REPLY, Offer, offer_blocks, offer_for, saved_message
@@ -38,14 +38,13 @@ def plain_text(text: str) -> str:
 
 
 def register(bolt: BoltApp, slack: Slack) -> None:
-    @bolt.event("message")
+    @acked_first(bolt.event("message"))
     def on_message(event: dict[str, Any]) -> None:
         if event.get("channel_type") == "im" and not (event.get("subtype") or event.get("bot_id")):
             read_message(slack, event)
 
-    @bolt.action(CONFIRM_REPLY)
-    def on_confirm(ack: Callable[..., Any], body: dict[str, Any], action: dict[str, Any]) -> None:
-        ack()
+    @acked_first(bolt.action(CONFIRM_REPLY))
+    def on_confirm(body: dict[str, Any], action: dict[str, Any]) -> None:
         confirm(slack, user_id=body["user"]["id"], container=body.get("container") or {},
                 wanted=SaveButton.read(action.get("value")))  # fmt: skip
 

@@ -17,6 +17,7 @@ from typing import Any
 from slack_bolt import App as BoltApp
 
 from bot.slack import messages as say
+from bot.slack.after_ack import ack_at_once, acked_first
 from bot.slack.blocks import OPEN_RETURNS, OPEN_WEB_FORM
 from bot.slack.carried import ReturnsButton, period_in, read_json
 from bot.slack.modals import (
@@ -40,24 +41,15 @@ Ack = Callable[..., Any]
 
 
 def register(bolt: BoltApp, slack: Slack) -> None:
-    @bolt.action(OPEN_RETURNS)
-    def open_from_button(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        ack()
+    @acked_first(bolt.action(OPEN_RETURNS))
+    def open_from_button(body: dict[str, Any], action: dict[str, Any]) -> None:
         wanted = ReturnsButton.read(action.get("value"))  # anything unreadable: the current round
         open_returns(slack, trigger_id=body["trigger_id"], user_id=body["user"]["id"],
                      period=wanted.period, ids=list(wanted.ids) or None, draft=wanted.draft)  # fmt: skip
 
-    @bolt.action(OPEN_WEB_FORM)
-    def web_form_link(ack: Ack) -> None:
-        ack()  # a link button: Slack opens the URL, and still tells the app
+    bolt.action(OPEN_WEB_FORM)(ack_at_once)  # a link button: Slack opens the URL, and still tells the app
 
-    register_submission(bolt, slack)
-
-
-def register_submission(bolt: BoltApp, slack: Slack) -> None:
-    """The returns form's submission (all its work is done by the time it acks)."""
-
-    @bolt.view(RETURNS_MODAL)
+    @bolt.view(RETURNS_MODAL)  # all its work is done by the time it acks, in the request's thread
     def returns_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         submit_returns(slack, ack, user_id=body["user"]["id"], view=view)
 

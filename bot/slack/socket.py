@@ -15,7 +15,8 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.slack import inbound
-from bot.slack.app import build_bolt
+from bot.slack.app import build
+from bot.slack.client import SlackApi
 from perfbot.config import ConfigError
 from perfbot.services import Services
 from perfbot.settings import SlackSettings
@@ -36,9 +37,10 @@ class CheckedSocketModeHandler(SocketModeHandler):
         super().handle(client, req)
 
 
-def socket_handler(app: Services, settings: SlackSettings) -> SocketModeHandler:
-    """A Socket Mode handler for perfbot's bolt app (call `.start()` to run it)."""
+def socket_handler(app: Services, settings: SlackSettings, *, api: SlackApi) -> SocketModeHandler:
+    """A Socket Mode handler for perfbot's bolt app on the running app's `api` (call `.start()`)."""
     if not settings.app_token:
         raise ConfigError("SLACK_APP_TOKEN (an app-level token starting 'xapp-') is needed for "
                           "Socket Mode")  # fmt: skip
-    return CheckedSocketModeHandler(build_bolt(app, settings), settings.app_token)
+    bolt = build(app, signing_secret=settings.signing_secret, api=api).bolt
+    return CheckedSocketModeHandler(bolt, settings.app_token)

@@ -19,16 +19,17 @@ def cmd_slack_manifest(args: argparse.Namespace) -> int:
 
 
 def cmd_slack_socket(args: argparse.Namespace) -> int:
-    from bot.slack.socket import socket_handler
     from perfbot import app as app_module
     from perfbot.settings import Settings
 
     settings = Settings.from_env()
     if settings.slack is None:
         raise UserError("Slack is not configured: set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_APP_TOKEN")
-    handler = socket_handler(app_module.build(args.data, settings=settings), settings.slack)
+    app = app_module.build(args.data, settings=settings)
+    slack = next(p for p in app.platforms.of(settings) if p.name == "slack" and p.connect is not None)
+    run = slack.connect(app)  # the app's own Slack parts: one pacer for its DMs and its answers
     print("perfbot: connected to Slack over Socket Mode (Ctrl-C to stop)")
-    handler.start()
+    run()
     return 0
 
 

@@ -8,8 +8,9 @@ import httpx
 import pytest
 
 from bot.slack import on_actions, on_casestudy
-from bot.slack.client import METHOD_SCOPES
+from bot.slack.client import METHOD_SCOPES, SlackApi, make_client
 from bot.slack.manifest import load_manifest, manifest_for, render
+from bot.slack.platform import platform
 from bot.slack.socket import socket_handler
 from perfbot.cli import main
 from perfbot.config import ConfigError
@@ -79,10 +80,11 @@ def test_perfbot_slack_manifest_prints_it(capsys: pytest.CaptureFixture[str]) ->
 
 def test_socket_mode_needs_an_app_token(world: SlackWorld) -> None:
     settings = world.settings.slack
+    api = SlackApi(make_client(settings))
     with pytest.raises(ConfigError, match="SLACK_APP_TOKEN"):
-        socket_handler(world.app, settings)
+        socket_handler(world.app, settings, api=api)
     with_token = SlackSettings(settings.bot_token, settings.signing_secret, "xapp-1-A0-1-abc", settings.api_url)
-    handler = socket_handler(world.app, with_token)
+    handler = socket_handler(world.app, with_token, api=api)
     assert handler.client.web_client.base_url == world.fake.base_url  # SLACK_API_URL is honoured
     assert handler.app_token == "xapp-1-A0-1-abc"
 
@@ -96,15 +98,15 @@ def test_perfbot_slack_socket_without_slack_configured_says_what_to_set(
     assert "SLACK_BOT_TOKEN" in capsys.readouterr().err
 
 
-def test_only_returns_forms_go_to_the_app_that_stores_before_it_acks() -> None:
-    """A returns form does all its work before its ack; a case study thanks its author after it
-    (a Slack call that may wait out a 429), so it stays with the app that acks at once."""
-    from bot.slack.app import BoltApps
-    from bot.slack.modals import RETURNS_MODAL
-
-    apps = BoltApps(main="acks at once", stores_first="stores first", slack=None)  # type: ignore[arg-type]
-    submission = {"type": "view_submission", "view": {"callback_id": RETURNS_MODAL}}
-    assert apps.for_payload(submission) == "stores first"
-    assert apps.for_payload(submission | {"view": {"callback_id": on_casestudy.CASE_STUDY_MODAL}}) == "acks at once"
-    assert apps.for_payload({"type": "view_closed", "view": {"callback_id": RETURNS_MODAL}}) == "acks at once"
-    assert apps.for_payload({"type": "block_actions", "actions": []}) == "acks at once"
+def test_the_slack_factory_gives_its_parts_one_api_and_no_two_factories_share_one(
+    world: SlackWorld,
+) -> None:
+    """Slack's rate limits are per app: one pacer per running app, owned by its Slack factory
+    (not one per token per process, which leaked one test's pacer into the next)."""
+    slack = platform(world.settings)
+    config = world.app.config
+    first, second = slack.channel(world.store, config), slack.channel(world.store, config)
+    assert first.api is second.api
+    other = platform(world.settings).channel(world.store, config)
+    assert other.api is not first.api and other.api.pacer is not first.api.pacer
+    assert world.app.platforms.of(world.settings) is world.app.platforms.of(world.settings)  # serve mounts those

@@ -8,7 +8,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.authorization import SharedAuthorization
+from bot.slack.authorization import authorize_once
 from tests.fakes.slack_api import FakeSlackAPI
 
 
@@ -20,12 +20,12 @@ def fake():
 
 
 def test_a_burst_of_first_requests_asks_slack_once(fake: FakeSlackAPI) -> None:
-    authorize = SharedAuthorization(WebClient(token=fake.token, base_url=fake.base_url))
+    authorize = authorize_once(WebClient(token=fake.token, base_url=fake.base_url))
     results, start = [], threading.Barrier(20)
 
     def request() -> None:
         start.wait()
-        results.append(authorize(context={}, enterprise_id=None, team_id="T1", user_id="U1"))
+        results.append(authorize())
 
     threads = [threading.Thread(target=request) for _ in range(20)]
     for thread in threads:
@@ -39,9 +39,9 @@ def test_a_burst_of_first_requests_asks_slack_once(fake: FakeSlackAPI) -> None:
 
 
 def test_a_failed_answer_is_not_kept(fake: FakeSlackAPI) -> None:
-    authorize = SharedAuthorization(WebClient(token=fake.token, base_url=fake.base_url))
+    authorize = authorize_once(WebClient(token=fake.token, base_url=fake.base_url))
     fake.fail_next("auth.test", status=200, error="invalid_auth")
     with pytest.raises(SlackApiError):
-        authorize(context={}, enterprise_id=None, team_id="T1", user_id="U1")
-    assert authorize(context={}, enterprise_id=None, team_id="T1", user_id="U1").bot_token == fake.token
+        authorize()
+    assert authorize().bot_token == fake.token
     assert fake.count("auth.test") == 2

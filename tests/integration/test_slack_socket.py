@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from bot.slack.client import SlackApi, make_client
 from bot.slack.socket import socket_handler
 from perfbot import app as app_module
 from perfbot.settings import SlackSettings
@@ -150,7 +151,7 @@ def test_perfbot_answers_a_slash_command_over_socket_mode(
     endpoint, api = slack_side
     (tmp_path / "perfbot.toml").write_text(TOML, encoding="utf-8")
     settings = SlackSettings(BOT_TOKEN, SECRET, APP_TOKEN, f"{api.url}/")
-    handler = socket_handler(app_module.build(tmp_path), settings)
+    handler = socket_handler(app_module.build(tmp_path), settings, api=SlackApi(make_client(settings)))
     handler.connect()  # opens the WebSocket in the background, as `perfbot slack socket` does
     try:
         command = signing.slash_command(signing_secret=SECRET, text="help", user_id=JO_ID).payload()

@@ -146,7 +146,9 @@ class SlackWorld:
 
     def close(self) -> None:
         self.http.close()
-        self.server.stop(wait=False)  # the next test need not wait for uvicorn's shutdown
+        # Wait while uvicorn's shutdown finishes the work still queued (Slack's redraws), so none
+        # of it reaches for a fake Slack already stopped, in a later test.
+        self.server.stop()
 
 
 def running_world(tmp_path: Path, **kwargs: Any) -> Iterator[SlackWorld]:
