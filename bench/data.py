@@ -2,7 +2,7 @@
 
 Writing ten years of history takes ~20 s, so `history_store` builds it once per machine in a cache
 directory (`$BENCH_CACHE`, default `/tmp/perfbot-bench-cache`), keyed by the scale and a hash of
-the code that shapes the files, and gives each benchmark its own copy to write to.
+the code that shapes the files (one entry per scale), and gives each benchmark its own copy to write to.
 """
 
 from __future__ import annotations
@@ -145,8 +145,9 @@ def history_store(
     built = not cached.is_dir()
     if built:
         CACHE.mkdir(parents=True, exist_ok=True)
-        for stale in CACHE.iterdir():  # an earlier scale or store format: never used again
-            if not _being_built(stale):
+        same_scale = key.rsplit("-", 1)[0]
+        for stale in CACHE.iterdir():  # this scale in an earlier store format: never used again
+            if stale.name.startswith(f"{same_scale}-") and not _being_built(stale):
                 shutil.rmtree(stale, ignore_errors=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=CACHE))
         build_store(staging / "data", measures=measures, quarters=quarters, last=last, owners=owners)

@@ -102,13 +102,20 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+SPARK_AXES = (0.03, 0.12, 0.94, 0.76)  # left, bottom, width, height: fractions of the figure
+POINTS_PER_INCH = 72  # SVG user units (pt), as matplotlib's SVG backend writes them
+
+
 class Sparklines:
-    """Small trend lines for hundreds of measures, drawn on one reused figure (fast: ~1 ms each)."""
+    """Small trend lines for thousands of measures: SVG written directly (a path, a dot and a
+    dashed target, where matplotlib's whole drawing pipeline cost ~7 ms a chart and most of a
+    3,000-measure report), PNG drawn on one reused matplotlib figure. Both have the same geometry."""
 
     def __init__(self, *, width: float = 1.8, height: float = 0.5) -> None:
+        self.size = (width * POINTS_PER_INCH, height * POINTS_PER_INCH)
         self.figure = _new_figure(width, height)
         with style():
-            self.axes = self.figure.add_axes((0.03, 0.12, 0.94, 0.76))
+            self.axes = self.figure.add_axes(SPARK_AXES)
             self.axes.set_axis_off()
             (self.line,) = self.axes.plot([], [], color=LINE, linewidth=1.4)
             (self.last,) = self.axes.plot([], [], "o", color=LINE, markersize=3.5)
@@ -121,6 +128,8 @@ class Sparklines:
         points = [(i, v) for i, v in enumerate(values) if v is not None and math.isfinite(v)]
         if len(points) < 2:
             return None
+        if fmt == "svg":
+            return sparkline_svg(values, points, target=target, size=self.size)
         xs = [float(i) for i in range(len(values))]
         ys = [v if v is not None else math.nan for v in values]
         self.line.set_data(xs, ys)
@@ -130,7 +139,56 @@ class Sparklines:
         high = max([v for _, v in points] + ([target] if target is not None else []))
         if target is not None:
             self.target.set_ydata([target, target])
-        pad = (high - low) * 0.12 or abs(high) * 0.05 or 1.0
-        self.axes.set_xlim(-0.3, len(values) - 0.7)
-        self.axes.set_ylim(low - pad, high + pad)
+        self.axes.set_xlim(*_x_limits(values))
+        self.axes.set_ylim(*_y_limits(low, high))
         return save(self.figure, fmt, dpi=dpi)
+
+
+def _x_limits(values: Sequence[float | None]) -> tuple[float, float]:
+    return -0.3, len(values) - 0.7
+
+
+def _y_limits(low: float, high: float) -> tuple[float, float]:
+    pad = (high - low) * 0.12 or abs(high) * 0.05 or 1.0
+    return low - pad, high + pad
+
+
+def sparkline_svg(values: Sequence[float | None], points: list[tuple[int, float]], *,
+                  target: float | None, size: tuple[float, float]) -> bytes:  # fmt: skip
+    """The sparkline as SVG: the trend (broken at gaps, as matplotlib draws it), its last figure as
+    a dot and the target dashed across, on a white ground; the same bytes for the same figures."""
+    width, height = size
+    left, bottom, across, up = SPARK_AXES
+    x0, y0, plot_w, plot_h = left * width, (1 - bottom - up) * height, across * width, up * height
+    numbers = [v for _, v in points] + ([target] if target is not None else [])
+    (x_min, x_max), (y_min, y_max) = _x_limits(values), _y_limits(min(numbers), max(numbers))
+
+    def at(i: float, v: float) -> str:
+        x = x0 + (i - x_min) / (x_max - x_min) * plot_w
+        y = y0 + (y_max - v) / (y_max - y_min) * plot_h
+        return f"{_num(x)} {_num(y)}"
+
+    steps, previous = [], None
+    for i, v in points:
+        steps.append(("L " if previous == i - 1 else "M ") + at(i, v))
+        previous = i
+    last_x, last_y = at(*points[-1]).split()
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_num(width)}pt" height="{_num(height)}pt" '
+        f'viewBox="0 0 {_num(width)} {_num(height)}" version="1.1">',
+        f'<rect width="{_num(width)}" height="{_num(height)}" fill="#ffffff"/>',
+        f'<path d="{" ".join(steps)}" fill="none" stroke="{LINE}" stroke-width="1.4" '
+        'stroke-linecap="square" stroke-linejoin="round"/>',
+        f'<circle cx="{last_x}" cy="{last_y}" r="1.75" fill="{LINE}" stroke="{LINE}"/>',
+    ]  # fmt: skip
+    if target is not None:
+        y = at(0, target).split()[1]
+        parts.append(f'<path d="M {_num(x0)} {y} L {_num(x0 + plot_w)} {y}" fill="none" stroke="{TARGET}" '
+                     'stroke-width="0.8" stroke-dasharray="2.4,1.6"/>')  # fmt: skip
+    parts.append("</svg>\n")
+    return "\n".join(parts).encode("utf-8")
+
+
+def _num(value: float) -> str:
+    """A coordinate to 1/1000 pt (finer than any screen or printer), without trailing zeros."""
+    return f"{value:.3f}".rstrip("0").rstrip(".")

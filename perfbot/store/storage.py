@@ -38,8 +38,9 @@ from perfbot.store.journal import Changes, Data, JournalTail
 from perfbot.store.locking import DataLock
 from perfbot.store.records import StoreCorruptError, StoreWriteError
 
-COMPACT_AFTER_RECORDS = 400
-COMPACT_AFTER_BYTES = 4 * 1024 * 1024
+COMPACT_AFTER_RECORDS = 400  # per FOLD_UNIT_BYTES of snapshot, and never fewer (see `_fold_due`)
+COMPACT_AFTER_BYTES = 4 * 1024 * 1024  # of journal, or the snapshot's own size when larger
+FOLD_UNIT_BYTES = 1024 * 1024
 
 
 class _TransactionalStorage(Storage):
@@ -296,8 +297,17 @@ class JournaledJSONStorage(_TransactionalStorage):
             # Under the write lock, on the state read fresh when it was taken: nothing is missed.
             self._count_seen = self._counters.bump(self._slot)
         self._cache = data
-        if self._tail.records >= COMPACT_AFTER_RECORDS or self._tail.offset >= COMPACT_AFTER_BYTES:
+        if self._fold_due():
             self._compact(data)
+
+    def _fold_due(self) -> bool:
+        """Whether to fold the journal now. A fold rewrites the whole snapshot, so the records
+        between folds grow with it (`COMPACT_AFTER_RECORDS` per `FOLD_UNIT_BYTES`): each record's
+        share of the folding stays the same however large the quarter grows. The journal is kept
+        no larger than the snapshot (or `COMPACT_AFTER_BYTES`), so loading reads at most twice it."""
+        size = self._snapshot_key[1] if self._snapshot_key else 0
+        records = COMPACT_AFTER_RECORDS * max(1.0, size / FOLD_UNIT_BYTES)
+        return self._tail.records >= records or self._tail.offset >= max(COMPACT_AFTER_BYTES, size)
 
     def _next_seq(self) -> int:
         """The next record's number: after the journal's last, or, in a journal just begun (after

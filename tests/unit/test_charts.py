@@ -39,3 +39,28 @@ def test_a_sparkline_needs_two_figures():
 def test_data_uri_embeds_the_chart():
     assert data_uri(b"<svg/>").startswith("data:image/svg+xml;base64,")
     assert data_uri(b"\x89PNG", "png").startswith("data:image/png;base64,")
+
+
+def test_a_sparkline_in_svg_has_the_geometry_matplotlib_draws():
+    import re
+    from xml.etree import ElementTree
+
+    from reports.charts import save
+
+    values = [85.0, None, 86.5, 88.0, None, 84.0, 90.0, 91.5, 82.0]
+    sparklines = Sparklines()
+    ours = sparklines.draw(values, target=90.0)
+    sparklines.draw(values, target=90.0, fmt="png")  # the same chart on matplotlib's figure
+    drawn = save(sparklines.figure, "svg").decode()
+
+    def numbers(text: str) -> list[float]:
+        return [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", text)]
+
+    trend, target = re.findall(r'<path d="([^"]*)"[^>]*clip-path', drawn)  # the line, the target
+    svg = ElementTree.fromstring(ours)
+    paths = svg.findall("{http://www.w3.org/2000/svg}path")
+    assert paths[0].get("d").split()[::3] == re.findall(r"[ML]", trend)  # breaks at the same gaps
+    assert numbers(paths[0].get("d")) == pytest.approx(numbers(trend), abs=0.001)
+    assert numbers(paths[1].get("d")) == pytest.approx(numbers(target), abs=0.001)
+    dot = svg.find("{http://www.w3.org/2000/svg}circle")
+    assert [float(dot.get("cx")), float(dot.get("cy"))] == pytest.approx(numbers(trend)[-2:], abs=0.001)

@@ -126,6 +126,24 @@ def test_compaction_folds_the_journal_and_keeps_backups(store, tmp_path, monkeyp
     assert [v.value for v in fresh.returns.versions("M1", Q3)] == [float(v) for v in range(7)]
 
 
+def test_a_larger_snapshot_is_folded_after_more_records(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(storage, "COMPACT_AFTER_RECORDS", 2)
+    folder = tmp_path / "data" / "periods"
+    journal = folder / "2025-26-Q3.json.journal"
+    for value in range(2):  # a small snapshot: folded after two records
+        store.returns.save(_return(float(value)))
+    assert not journal.exists() and (folder / "2025-26-Q3.json.journal.bak").exists()
+    size = (folder / "2025-26-Q3.json").stat().st_size
+    monkeypatch.setattr(storage, "FOLD_UNIT_BYTES", size / 2)  # now two units: four records a fold
+    for value in range(2, 5):
+        store.returns.save(_return(float(value)))
+    assert len(journal.read_bytes().splitlines()) == 3
+    store.returns.save(_return(5.0))
+    assert not journal.exists()
+    fresh = Store.open(tmp_path / "data", clock=store.clock)
+    assert [v.value for v in fresh.returns.versions("M1", Q3)] == [float(v) for v in range(6)]
+
+
 def test_two_stores_on_one_dir_never_reuse_document_ids(store):
     other = Store.open(store.files.data_dir, clock=store.clock)
     store.returns.save(_return(1.0))
