@@ -1,4 +1,5 @@
-"""`perfbot store backup DIR`: a consistent copy of the data directory while perfbot runs."""
+"""`perfbot store backup DIR`: a consistent copy of the data directory while perfbot runs;
+`perfbot store migrate`: the PostgreSQL store's schema brought up to date."""
 
 from __future__ import annotations
 
@@ -20,7 +21,26 @@ def cmd_store_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_store_migrate(args: argparse.Namespace) -> int:
+    from perfbot.cli.errors import UserError
+    from perfbot.settings import Settings
+
+    url = Settings.from_env().database_url
+    if url is None:
+        raise UserError("PERFBOT_DATABASE_URL is not set: the TinyDB store in the data directory has no migrations")
+    from perfbot.store.pg import PgStore, migrations
+
+    store = PgStore.open(url, migrate=True)
+    try:
+        done = sorted(migrations.applied(store.db))
+    finally:
+        store.close()
+    print(f"Database schema at version {done[-1]} ({len(done)} migrations applied).")
+    return 0
+
+
 def register(store_group: Any, *, add: Callable[..., Any]) -> None:
-    """Add `backup` to the `perfbot store` commands."""
+    """Add `backup` and `migrate` to the `perfbot store` commands."""
     p = add("backup", cmd_store_backup, "copy the data directory, consistently, while perfbot runs", store_group)
     p.add_argument("dir", type=Path, metavar="DIR", help="a new or empty directory for the copy (outside the data directory)")
+    add("migrate", cmd_store_migrate, "create or upgrade the PostgreSQL store's tables (PERFBOT_DATABASE_URL)", store_group)

@@ -47,8 +47,19 @@ from perfbot.store.signoffs_repo import SignOffs  # noqa: E402
 
 __all__ = [
     "OutboxMessage", "OutboxStatus", "PeerChanges", "Publication", "RegisterChanges", "SaveOutcome", "SaveStatus", "Store",
-    "StoreCorruptError", "StoreWriteError",
+    "StoreCorruptError", "StoreWriteError", "open_store",
 ]  # fmt: skip
+
+
+def open_store(data_dir: Path, *, database_url: str | None = None, clock: Clock | None = None,
+               migrate: bool = False) -> interfaces.Store:  # fmt: skip
+    """The store: on PostgreSQL when `database_url` is given (`PERFBOT_DATABASE_URL`; `migrate`
+    brings its schema up to date first), else the TinyDB files in `data_dir`."""
+    if database_url:
+        from perfbot.store.pg import PgStore  # psycopg is an optional dependency
+
+        return PgStore.open(database_url, clock=clock, migrate=migrate)
+    return Store.open(data_dir, clock=clock)
 
 
 class Store:
