@@ -22,6 +22,7 @@ from perfbot.digest import Digest
 from perfbot.model import Frequency
 from perfbot.notices import Alert, PersonNotice
 from perfbot.periods import Period
+from perfbot.settings import Settings
 from perfbot.submission import Submission
 from tests.conftest import make_measure
 
@@ -149,9 +150,14 @@ class FileClock:
         os.replace(tmp, path)
 
 
+TEST_DATABASE = "PERFBOT_TEST_DATABASE_URL"  # set by a test (and so its child processes) to run on PostgreSQL
+
+
 def build(data_dir: Path, clock: Clock, channel: RecordingChannel | None = None):  # noqa: ANN201
-    """An App on `data_dir` whose only outside channel is `channel` (the local one comes last)."""
-    return app_module.build(data_dir, clock=clock, channels=[channel] if channel else [])
+    """An App on `data_dir` whose only outside channel is `channel` (the local one comes last); its
+    store is PostgreSQL when the test put a database in `TEST_DATABASE`, else TinyDB."""
+    settings = Settings(database_url=os.environ.get(TEST_DATABASE))
+    return app_module.build(data_dir, clock=clock, channels=[channel] if channel else [], settings=settings)
 
 
 def seeded(data_dir: Path, start: datetime) -> tuple[ManualClock, RecordingChannel, app_module.App]:
