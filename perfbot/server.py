@@ -41,6 +41,7 @@ def create_asgi(app: App, settings: Settings, *, run_scheduler: bool = True) -> 
         # full passes, each of which would walk the whole store while requests wait.
         gc.freeze()
         runner = _start_scheduler(app) if run_scheduler else None
+        asgi.state.runner = runner
         try:
             yield
         finally:
@@ -52,13 +53,16 @@ def create_asgi(app: App, settings: Settings, *, run_scheduler: bool = True) -> 
 
     asgi = FastAPI(title="perfbot", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     asgi.state.on_shutdown = []
+    asgi.state.runner = None
 
     @asgi.get("/healthz")
     def health() -> dict[str, Any]:
         """Up, and its data reads (a damaged store answers 503, below)."""
         rounds = app.store.rounds.all()
+        runner = asgi.state.runner
+        scheduler = "off" if runner is None else "leading" if runner.leading else "standby"
         return {"status": "ok", "council": app.config.council_name,
-                "latest_round": str(rounds[-1].period) if rounds else None}  # fmt: skip
+                "latest_round": str(rounds[-1].period) if rounds else None, "scheduler": scheduler}  # fmt: skip
 
     metrics = Metrics(app.store)
     asgi.add_middleware(RequestCounting, counter=metrics.requests)

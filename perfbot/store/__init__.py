@@ -51,6 +51,16 @@ __all__ = [
 ]  # fmt: skip
 
 
+class EveryProcess:
+    """The TinyDB backend's scheduler lock: every process may tick."""
+
+    def acquire(self) -> bool:
+        return True
+
+    def release(self) -> None:
+        return None
+
+
 def open_store(data_dir: Path, *, database_url: str | None = None, clock: Clock | None = None,
                migrate: bool = False) -> interfaces.Store:  # fmt: skip
     """The store: on PostgreSQL when `database_url` is given (`PERFBOT_DATABASE_URL`; `migrate`
@@ -100,6 +110,11 @@ class Store:
             upgrade(self.files, at=self.clock.now().isoformat())
             self._upgraded = True
         return PlatformState(self.files, self.clock, namespace)
+
+    def scheduler_lock(self) -> interfaces.SchedulerLock:
+        """Always held: on TinyDB every `perfbot serve` ticks, and outbox claims (under the file
+        lock) keep two of them from sending a message twice."""
+        return EveryProcess()
 
     def quarter_commit(self, period: Period) -> AbstractContextManager[None]:
         """Changes to one quarter's file made inside the block (a return and the alerts it raises)

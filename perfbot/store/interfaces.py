@@ -237,6 +237,17 @@ class PlatformState(Protocol):
     def atomic(self) -> AbstractContextManager[None]: ...
 
 
+class SchedulerLock(Protocol):
+    """Which process runs the scheduler's tick: at most one at a time for one store.
+
+    `acquire` is asked before every tick: True while this process holds the lock (taking it when
+    it is free), False while another holds it. A holder that dies loses it, so another process
+    takes over at its next tick. `release` gives it up (on shutdown)."""
+
+    def acquire(self) -> bool: ...
+    def release(self) -> None: ...
+
+
 class Store(Protocol):
     """Everything perfbot keeps, one repository per table."""
 
@@ -255,3 +266,4 @@ class Store(Protocol):
 
     def platform_state(self, namespace: str) -> PlatformState: ...
     def quarter_commit(self, period: Period) -> AbstractContextManager[None]: ...
+    def scheduler_lock(self) -> SchedulerLock: ...

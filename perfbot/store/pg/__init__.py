@@ -22,6 +22,7 @@ from perfbot.store.pg.chat import ChatDirectory
 from perfbot.store.pg.connect import open_pool
 from perfbot.store.pg.db import Database
 from perfbot.store.pg.drafts import Drafts
+from perfbot.store.pg.leader import AdvisoryLock
 from perfbot.store.pg.outbox import Outbox
 from perfbot.store.pg.peers import PeerValues
 from perfbot.store.pg.people import People
@@ -80,6 +81,10 @@ class PgStore:
 
     def platform_state(self, namespace: str) -> interfaces.PlatformState:
         return PlatformState(self.db, self.clock, namespace)
+
+    def scheduler_lock(self) -> interfaces.SchedulerLock:
+        """An advisory lock held by one replica's connection while it runs the scheduler."""
+        return AdvisoryLock(self.url)
 
     def quarter_commit(self, period: Period) -> AbstractContextManager[object]:
         """Every write in the block (to any repository) commits together, or none does."""
