@@ -69,8 +69,7 @@ def _accept(request: Request, form: PostedForm, *, author: str, period: Period, 
     sent_before = store.case_studies.get(submission.case_id)
     if sent_before is not None:  # the same form sent again: nothing it carries replaces what was sent
         return sent_before
-    data_dir = state_of(request).app.data_dir
-    stored = (store_upload(upload, data_dir=data_dir, case_id=submission.case_id),) if upload else ()
+    stored = (store_upload(upload, uploads=store.uploads, case_id=submission.case_id),) if upload else ()
     result = case_studies.submit(store, replace(submission, attachments=stored))
     if result.study is None:  # the register changed since the check
         add_errors(errors, result.errors)

@@ -44,6 +44,7 @@ from perfbot.store.returns_repo import Returns  # noqa: E402
 from perfbot.store.rounds_repo import Rounds  # noqa: E402
 from perfbot.store.sessions_repo import WebSessions  # noqa: E402
 from perfbot.store.signoffs_repo import SignOffs  # noqa: E402
+from perfbot.store.uploads_repo import Uploads  # noqa: E402
 
 __all__ = [
     "OutboxMessage", "OutboxStatus", "PeerChanges", "Publication", "RegisterChanges", "SaveOutcome", "SaveStatus", "Store",
@@ -92,6 +93,7 @@ class Store:
         self.chat: interfaces.ChatDirectory = ChatDirectory(files, clock)
         self.drafts: interfaces.Drafts = Drafts(files, clock)
         self.web_sessions: interfaces.WebSessions = WebSessions(files, clock)
+        self.uploads: interfaces.Uploads = Uploads(files.data_dir)
         self._upgraded = False
 
     @classmethod

@@ -237,6 +237,14 @@ class PlatformState(Protocol):
     def atomic(self) -> AbstractContextManager[None]: ...
 
 
+class Uploads(Protocol):
+    """Files people sent (case-study attachments) by relative path ("uploads/…"), kept where every
+    process serving perfbot reads them. A path once stored is never replaced."""
+
+    def put(self, path: str, data: bytes) -> bool: ...
+    def get(self, path: str) -> bytes | None: ...
+
+
 class SchedulerLock(Protocol):
     """Which process runs the scheduler's tick: at most one at a time for one store.
 
@@ -263,6 +271,7 @@ class Store(Protocol):
     chat: ChatDirectory
     drafts: Drafts
     web_sessions: WebSessions
+    uploads: Uploads
 
     def platform_state(self, namespace: str) -> PlatformState: ...
     def quarter_commit(self, period: Period) -> AbstractContextManager[None]: ...

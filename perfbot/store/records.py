@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from pathlib import PurePosixPath
 from typing import Any
 
 from perfbot.model import Return
@@ -244,3 +245,11 @@ def terms_book_of(docs: Mapping[str, Mapping[str, Any]]) -> TermsBook:
     for doc in docs.values():
         by_measure.setdefault(doc["measure_id"], []).append(doc)
     return TermsBook({mid: timeline_of(found) for mid, found in by_measure.items()})
+
+
+def upload_path(path: str) -> PurePosixPath:
+    """`path` as a relative path inside the uploads area; ValueError for anything else."""
+    found = PurePosixPath(path)
+    if found.is_absolute() or ".." in found.parts or not found.parts or found.parts[0] != "uploads":
+        raise ValueError(f"not an upload's path: {path!r}")
+    return found

@@ -290,3 +290,14 @@ def test_audit_records_are_in_time_order_and_by_subject(any_store, clock):
     any_store.returns.save(_return(1.0))
     assert [r.action for r in any_store.audit.all()] == ["note", "return.created"]
     assert any_store.audit.about("x")[0].after == {"n": 1} and any_store.audit.about("x")[0].at.tzinfo is not None
+
+
+def test_an_upload_is_kept_once_where_every_process_reads_it(any_store, reopen):
+    path = "uploads/case-studies/CS-1/photo.png"
+    assert any_store.uploads.put(path, b"\x89PNG first")
+    assert not reopen(any_store).uploads.put(path, b"\x89PNG second")  # the first file stays
+    assert reopen(any_store).uploads.get(path) == b"\x89PNG first"
+    assert any_store.uploads.get("uploads/case-studies/CS-1/other.png") is None
+    for outside in ("../perfbot.toml", "/etc/passwd", "uploads/../core.json", "core.json"):
+        with pytest.raises(ValueError, match="not an upload's path"):
+            any_store.uploads.get(outside)

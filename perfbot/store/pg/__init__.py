@@ -33,6 +33,7 @@ from perfbot.store.pg.returns import Returns
 from perfbot.store.pg.rounds import Rounds
 from perfbot.store.pg.sessions import WebSessions
 from perfbot.store.pg.sign_offs import SignOffs
+from perfbot.store.pg.uploads import Uploads
 from perfbot.store.records import StoreCorruptError
 
 
@@ -61,6 +62,7 @@ class PgStore:
         self.chat: interfaces.ChatDirectory = ChatDirectory(db, clock)
         self.drafts: interfaces.Drafts = Drafts(db, clock)
         self.web_sessions: interfaces.WebSessions = WebSessions(db, clock)
+        self.uploads: interfaces.Uploads = Uploads(db)
 
     @classmethod
     def open(cls, url: str, *, clock: Clock | None = None, migrate: bool = False) -> PgStore:
