@@ -20,6 +20,8 @@ from pathlib import Path
 import psycopg
 
 USER = "perfbot"
+# A test (and so its child processes) puts a database here to run its apps on PostgreSQL.
+TEST_DATABASE = "PERFBOT_TEST_DATABASE_URL"
 
 
 def binaries() -> Path | None:

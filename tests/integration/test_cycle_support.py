@@ -25,6 +25,7 @@ from perfbot.periods import Period
 from perfbot.settings import Settings
 from perfbot.submission import Submission
 from tests.conftest import make_measure
+from tests.pg_server import TEST_DATABASE
 
 Q3 = Period(2025, 3)  # the round most tests run: it opens on Thursday 8 January 2026
 Q3_OPENS = "2026-01-08 09:30"
@@ -148,9 +149,6 @@ class FileClock:
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(moment.isoformat())
         os.replace(tmp, path)
-
-
-TEST_DATABASE = "PERFBOT_TEST_DATABASE_URL"  # set by a test (and so its child processes) to run on PostgreSQL
 
 
 def build(data_dir: Path, clock: Clock, channel: RecordingChannel | None = None):  # noqa: ANN201

@@ -28,7 +28,6 @@ from tests.integration.test_cycle_support import (
     CAROL,
     HANA,
     Q3,
-    TEST_DATABASE,
     WILL,
     FileClock,
     RecordingChannel,
@@ -38,6 +37,7 @@ from tests.integration.test_cycle_support import (
     reply,
     seeded,
 )  # fmt: skip
+from tests.pg_server import TEST_DATABASE
 
 ROOT = Path(__file__).resolve().parents[2]
 STEPS = ["2026-01-08 09:30", "2026-01-09 11:00", "2026-01-15 09:30", "2026-01-21 09:30",
