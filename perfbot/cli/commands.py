@@ -268,8 +268,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_store_check(args: argparse.Namespace) -> int:
+    from perfbot.cli.store_commands import files_only
     from perfbot.store.restore import check
 
+    files_only("check")
     results = check(args.data)
     damaged = [r for r in results if r.problem]
     for result in damaged:
@@ -282,8 +284,10 @@ def cmd_store_check(args: argparse.Namespace) -> int:
 def cmd_store_restore(args: argparse.Namespace) -> int:
     from datetime import datetime
 
+    from perfbot.cli.store_commands import files_only
     from perfbot.store.restore import restore_all
 
+    files_only("restore")
     restored = restore_all(args.data, now=datetime.now())
     if not restored:
         print("No damaged data files: nothing to restore.")

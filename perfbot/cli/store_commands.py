@@ -10,10 +10,24 @@ from pathlib import Path
 from typing import Any
 
 
+def files_only(command: str) -> None:
+    """UserError when the store is PostgreSQL: `command` works on the TinyDB data files."""
+    import os
+
+    from perfbot.cli.errors import UserError
+    from perfbot.settings import database_url
+
+    if database_url(os.environ):
+        raise UserError(f"'perfbot store {command}' is for the TinyDB data files; the store is on PostgreSQL "
+                        "(PERFBOT_DATABASE_URL): use the database's own backups (pg_dump, point-in-time "
+                        "recovery), or 'perfbot store copy --to DIR' for a copy as a data directory")  # fmt: skip
+
+
 def cmd_store_backup(args: argparse.Namespace) -> int:
     from perfbot.cli.errors import UserError
     from perfbot.store.backup import BackupError, backup
 
+    files_only("backup")
     try:
         result = backup(args.data, args.dir)
     except BackupError as error:

@@ -69,3 +69,9 @@ def test_an_unreachable_database_is_one_clear_line(pg_server, tmp_path):
     url = f"postgresql://perfbot@127.0.0.1:{pg_server.port + 1}/none?connect_timeout=2"
     done = perfbot("store", "migrate", data=tmp_path / "data", url=url)
     assert done.returncode == 2 and "cannot connect to PostgreSQL" in done.stderr, done.stderr
+
+
+def test_the_data_file_commands_say_what_to_do_on_postgres(database_url, tmp_path):
+    for command in (["check"], ["restore"], ["backup", str(tmp_path / "copy")]):
+        done = perfbot("store", *command, data=tmp_path / "data", url=database_url)
+        assert done.returncode == 2 and "the store is on PostgreSQL" in done.stderr, done.stderr
