@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psycopg
 
+from perfbot.model import Return
 from perfbot.periods import Period
 from perfbot.store import Store
 from perfbot.store.files import FileSet
@@ -103,7 +104,7 @@ def to_postgres(data_dir: Path, url: str) -> Copied:
         except psycopg.errors.IntegrityError as error:  # nothing was written: one transaction
             raise CopyError(f"the data breaks a rule the database enforces, nothing was copied: "
                             f"{error.diag.message_primary} ({error.diag.message_detail})") from None  # fmt: skip
-        return _checked(source, target, docs, rows.dump(target.db))
+        return _checked(docs, rows.dump(target.db))
     finally:
         target.close()
 
@@ -116,8 +117,7 @@ def to_directory(url: str, data_dir: Path) -> Copied:
         _refuse_unless_empty(counts(dump_tinydb(target.files)), str(data_dir))
         docs = rows.dump(source.db)
         load_tinydb(target.files, docs)
-        reread = Store.open(data_dir)  # from the files, as the next process will
-        return _checked(source, reread, docs, dump_tinydb(reread.files))
+        return _checked(docs, dump_tinydb(Store.open(data_dir).files))  # read back from the files
     finally:
         source.close()
 
@@ -129,15 +129,22 @@ def _refuse_unless_empty(found: dict[str, int], where: str) -> None:
         raise CopyError(f"{where} is not empty: it holds {listed}; copy only into an empty store")
 
 
-def _checked(source, target, docs: rows.Dump, copied: rows.Dump) -> Copied:  # noqa: ANN001 - two stores
-    """The same counts in every table, and the same versions of every return, or CopyError."""
+def _checked(docs: rows.Dump, copied: rows.Dump) -> Copied:
+    """The same counts in every table, and the same versions of every return (as read back from
+    the target), or CopyError."""
     wrong = {t: (n, counts(copied)[t]) for t, n in counts(docs).items() if counts(copied)[t] != n}
     if wrong:
         raise CopyError("the copy does not match: " + ", ".join(f"{t} {a} → {b}" for t, (a, b) in wrong.items()))
-    keys = sorted({(d["measure_id"], d["period"]) for d in docs["returns"] + docs["return_history"]})
-    for measure_id, text in keys:
-        period = Period.parse(text)
-        before = [r.to_doc() for r in source.returns.versions(measure_id, period)]
-        if [r.to_doc() for r in target.returns.versions(measure_id, period)] != before:
-            raise CopyError(f"the copy does not match: the versions of {measure_id} {period} differ")
-    return Copied(counts(docs), len(keys))
+    before, after = _versions(docs), _versions(copied)
+    for key, versions in before.items():
+        if after.get(key) != versions:
+            raise CopyError(f"the copy does not match: the versions of {key[0]} {key[1]} differ")
+    return Copied(counts(docs), len(before))
+
+
+def _versions(docs: rows.Dump) -> dict[tuple[str, str], list[dict]]:
+    """Every return's versions, oldest first, as the store gives them (`Return.to_doc()`)."""
+    found: dict[tuple[str, str], list[Return]] = {}
+    for doc in docs["return_history"] + docs["returns"]:
+        found.setdefault((doc["measure_id"], doc["period"]), []).append(Return.from_doc(doc))
+    return {key: [r.to_doc() for r in sorted(returns, key=lambda r: r.revision)] for key, returns in found.items()}

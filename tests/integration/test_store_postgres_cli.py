@@ -10,6 +10,8 @@ from pathlib import Path
 
 import psycopg
 
+from perfbot.store.pg import migrations
+
 SAMPLE = Path(__file__).resolve().parents[2] / "perfbot" / "sample" / "register.yaml"
 
 
@@ -35,7 +37,7 @@ def test_migrate_creates_the_schema_once_and_perfbot_then_keeps_everything_there
     assert "Traceback" not in refused.stderr
     first = perfbot("store", "migrate", data=data, url=url)
     assert first.returncode == 0, first.stderr
-    assert "schema at version 1" in first.stdout
+    assert f"schema at version {migrations.latest()}" in first.stdout
     assert {"returns", "return_history", "applied", "outbox", "schema_version"} <= _tables(url)
     assert perfbot("store", "migrate", data=data, url=url).returncode == 0  # nothing left to do
     assert perfbot("init", data=data, url=url).returncode == 0
@@ -75,3 +77,23 @@ def test_the_data_file_commands_say_what_to_do_on_postgres(database_url, tmp_pat
     for command in (["check"], ["restore"], ["backup", str(tmp_path / "copy")]):
         done = perfbot("store", *command, data=tmp_path / "data", url=database_url)
         assert done.returncode == 2 and "the store is on PostgreSQL" in done.stderr, done.stderr
+
+
+def test_an_older_schema_is_refused_until_migrate_applies_only_what_it_lacks(pg_server, tmp_path):
+    url = pg_server.new_database()
+    first = migrations.available()[0]
+    with psycopg.connect(url, autocommit=True) as conn:  # a database a release with one migration made
+        conn.execute(first.sql.encode())
+        conn.execute("CREATE TABLE schema_version (version integer PRIMARY KEY, name text NOT NULL, "
+                     "applied_at timestamptz NOT NULL DEFAULT now())")  # fmt: skip
+        conn.execute("INSERT INTO schema_version (version, name) VALUES (%s, %s)", [first.version, first.name])
+        conn.execute("INSERT INTO rounds (period, doc) VALUES ('2025/26 Q3', '{}')")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "perfbot.toml").write_text('[council]\nname = "Larkfield"\n', encoding="utf-8")
+    refused = perfbot("round", "status", "2025/26 Q3", data=data, url=url)
+    assert refused.returncode == 2 and "missing migrations [2]" in refused.stderr, refused.stderr
+    assert perfbot("store", "migrate", data=data, url=url).returncode == 0
+    with psycopg.connect(url) as conn:
+        assert [v for (v,) in conn.execute("SELECT version FROM schema_version ORDER BY 1")] == [1, 2]
+        assert conn.execute("SELECT count(*) FROM rounds").fetchone()[0] == 1  # kept

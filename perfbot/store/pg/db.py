@@ -52,6 +52,10 @@ class Database:
         with self.pool.connection() as conn:
             yield conn
 
+    def in_transaction(self) -> bool:
+        """Whether this thread is inside a transaction (whose writes may yet roll back)."""
+        return self._current.get() is not None
+
     def close(self) -> None:
         self.pool.close()
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from psycopg import Connection
@@ -18,6 +19,8 @@ from perfbot.store.pg.db import Database, lock
 from perfbot.store.records import RegisterChanges, terms_book_of, terms_entry_doc, timeline_of
 from perfbot.terms import Terms, TermsBook, TermsEntry, Timeline
 
+_VERSION = "SELECT version FROM store_versions WHERE name = 'register'"
+
 
 def _terms_docs(conn: Connection, measure_id: str) -> list[tuple[int, dict[str, Any]]]:
     rows = conn.execute("SELECT id, doc FROM terms WHERE measure_id = %s ORDER BY id", [measure_id]).fetchall()
@@ -29,21 +32,48 @@ def _add_terms(conn: Connection, measure_id: str, entry: TermsEntry) -> None:
     conn.execute("INSERT INTO terms (measure_id, start, doc) VALUES (%s, %s, %s)", [measure_id, doc["start"], Jsonb(doc)])
 
 
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """The register as read at one `store_versions` version."""
+
+    version: int
+    measures: tuple[tuple[Measure, bool], ...]  # by id, with whether it is retired
+    book: TermsBook
+    current: dict[str, Measure]  # measures in force (not retired), by id
+
+    @classmethod
+    def read(cls, conn: Connection, version: int) -> _Loaded:
+        rows = conn.execute("SELECT doc, retired FROM measures ORDER BY measure_id").fetchall()
+        terms = conn.execute("SELECT id, doc FROM terms ORDER BY id").fetchall()
+        measures = tuple((Measure.from_doc(doc), retired) for doc, retired in rows)
+        return cls(version, measures, terms_book_of({str(row_id): doc for row_id, doc in terms}),
+                   {m.measure_id: m for m, retired in measures if not retired})  # fmt: skip
+
+
 class Register:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
+        self._loaded: _Loaded | None = None
+
+    def _current(self) -> _Loaded:
+        """The register, re-read only when its version moved (a submission's hot path reads it
+        several times: one small query instead of every measure and term)."""
+        with self._db.reading() as conn:
+            version = conn.execute(_VERSION).fetchone()[0]
+            loaded = self._loaded
+            if loaded is not None and loaded.version == version:
+                return loaded
+            fresh = _Loaded.read(conn, version)
+        if not self._db.in_transaction():  # what a transaction reads may yet roll back
+            self._loaded = fresh
+        return fresh
 
     def measures(self, *, include_retired: bool = False) -> list[Measure]:
-        where = "" if include_retired else " WHERE NOT retired"
-        with self._db.reading() as conn:
-            rows = conn.execute(f"SELECT doc FROM measures{where} ORDER BY measure_id").fetchall()
-        return [Measure.from_doc(doc) for (doc,) in rows]
+        return [m for m, retired in self._current().measures if include_retired or not retired]
 
     def measure(self, measure_id: str) -> Measure | None:
-        with self._db.reading() as conn:
-            row = conn.execute("SELECT doc FROM measures WHERE measure_id = %s AND NOT retired", [measure_id]).fetchone()
-        return Measure.from_doc(row[0]) if row else None
+        return self._current().current.get(measure_id)
 
     def targets(self) -> list[TargetOverride]:
         return [TargetOverride(m, p, t) for (m, p), t in sorted(self.target_overrides().items())]
@@ -69,9 +99,7 @@ class Register:
         return row[0] if row else None
 
     def terms_book(self) -> TermsBook:
-        with self._db.reading() as conn:
-            rows = conn.execute("SELECT id, doc FROM terms ORDER BY id").fetchall()
-        return terms_book_of({str(row_id): doc for row_id, doc in rows})
+        return self._current().book
 
     def timeline(self, measure: Measure) -> Timeline:
         return self.terms_book().timeline(measure)
@@ -118,6 +146,7 @@ class Register:
             if targets is not None:  # None: the file could not hold them (CSV)
                 self._replace_targets(conn, targets, actor=actor)
             count = conn.execute("SELECT count(*) FROM targets").fetchone()[0]
+            conn.execute("UPDATE store_versions SET version = version + 1 WHERE name = 'register'")
         return RegisterChanges(tuple(added), tuple(updated), tuple(unchanged), tuple(retired), count, tuple(moved))
 
     def _record_terms(

@@ -111,3 +111,4 @@ def load(db: Database, docs: Dump) -> None:
             sql, values = INSERT[table]
             if rows:
                 cursor.executemany(sql, [values(doc) for doc in rows])
+        cursor.execute("UPDATE store_versions SET version = version + 1 WHERE name = 'register'")
