@@ -24,7 +24,7 @@ from perfbot.app import App
 from perfbot.channels import platforms
 from perfbot.metrics import Metrics, RequestCounting
 from perfbot.settings import Settings
-from perfbot.store import StoreCorruptError
+from perfbot.store import StoreCorruptError, StoreUnavailableError
 from perfbot.store.restore import check
 from perfbot.warmup import warm_up
 
@@ -75,6 +75,9 @@ def create_asgi(app: App, settings: Settings, *, run_scheduler: bool = True) -> 
     @asgi.exception_handler(StoreCorruptError)
     async def damaged_store(_request: Any, error: Exception) -> JSONResponse:
         log.error("refused a request: %s", error)  # names the file and how to restore it
+        if isinstance(error, StoreUnavailableError):
+            return JSONResponse({"error": "perfbot cannot reach its database and changed nothing; "
+                                 "try again shortly"}, status_code=503)  # fmt: skip
         return JSONResponse({"error": "perfbot cannot read its data and changed nothing; an officer "
                              "must run 'perfbot store check'"}, status_code=503)  # fmt: skip
 

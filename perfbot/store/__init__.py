@@ -37,6 +37,7 @@ from perfbot.store.records import (  # noqa: E402
     SaveOutcome,
     SaveStatus,
     StoreCorruptError,
+    StoreUnavailableError,
     StoreWriteError,
 )  # fmt: skip
 from perfbot.store.register_repo import Register  # noqa: E402
@@ -48,7 +49,7 @@ from perfbot.store.uploads_repo import Uploads  # noqa: E402
 
 __all__ = [
     "OutboxMessage", "OutboxStatus", "PeerChanges", "Publication", "RegisterChanges", "SaveOutcome", "SaveStatus", "Store",
-    "StoreCorruptError", "StoreWriteError", "open_store",
+    "StoreCorruptError", "StoreUnavailableError", "StoreWriteError", "open_store",
 ]  # fmt: skip
 
 

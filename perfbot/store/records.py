@@ -21,6 +21,11 @@ class StoreCorruptError(RuntimeError):
     """A data file cannot be read; the message names the file and how to restore it."""
 
 
+class StoreUnavailableError(StoreCorruptError):
+    """The database cannot be reached (or the connection broke); nothing of the operation was
+    committed. The message names the database; the next operation tries again."""
+
+
 class StoreWriteError(RuntimeError):
     """A write did not reach the disk; the previous state is intact."""
 

@@ -14,10 +14,22 @@ import itertools
 from collections.abc import Iterator
 from contextvars import ContextVar
 
+import psycopg
 from psycopg import Connection
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from perfbot.store.records import StoreUnavailableError
 
 _names = itertools.count()
+
+
+@contextlib.contextmanager
+def _reachable() -> Iterator[None]:
+    """A lost database becomes the store's own error (a clear 503 or CLI line, not a traceback)."""
+    try:
+        yield
+    except (psycopg.OperationalError, PoolTimeout) as error:
+        raise StoreUnavailableError(f"the PostgreSQL database is unavailable, nothing was changed: {error}") from error
 
 
 class Database:
@@ -35,7 +47,7 @@ class Database:
             with running.transaction():
                 yield running
             return
-        with self.pool.connection() as conn, conn.transaction():
+        with _reachable(), self.pool.connection() as conn, conn.transaction():
             token = self._current.set(conn)
             try:
                 yield conn
@@ -49,7 +61,7 @@ class Database:
         if running is not None:
             yield running
             return
-        with self.pool.connection() as conn:
+        with _reachable(), self.pool.connection() as conn:
             yield conn
 
     def in_transaction(self) -> bool:
