@@ -19,7 +19,7 @@ def is_database_url(text: str) -> bool:
 def open_pool(url: str, *, max_size: int = POOL_MAX, timeout: float = 10.0) -> ConnectionPool:
     """A pool of autocommit connections (transactions are explicit), checked to connect."""
     pool = ConnectionPool(url, min_size=1, max_size=max_size, kwargs={"autocommit": True},
-                          open=False, name="perfbot", timeout=timeout)  # fmt: skip
+                          open=False, name="perfbot")  # fmt: skip
     pool.open()
     try:
         pool.wait(timeout=timeout)

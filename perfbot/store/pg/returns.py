@@ -44,12 +44,14 @@ class Returns:
         return {r.measure_id: r for r in (Return.from_doc(doc) for (doc,) in rows)}
 
     def versions(self, measure_id: str, period: Period) -> list[Return]:
-        """Every version of a return, oldest first, the current one last."""
+        """Every version of a return, oldest first, the current one last (one consistent read)."""
         with self._db.reading() as conn:
-            rows = conn.execute("SELECT doc FROM return_history WHERE measure_id = %s AND period = %s "
-                                "ORDER BY revision", [measure_id, str(period)]).fetchall()  # fmt: skip
-            current = _current(conn, measure_id, period)
-        return [Return.from_doc(doc) for (doc,) in rows] + ([current] if current else [])
+            rows = conn.execute(
+                "SELECT doc FROM (SELECT revision, doc FROM return_history WHERE measure_id = %(m)s AND period = %(p)s "
+                "UNION ALL SELECT revision, doc FROM returns WHERE measure_id = %(m)s AND period = %(p)s) AS found "
+                "ORDER BY revision", {"m": measure_id, "p": str(period)},
+            ).fetchall()  # fmt: skip
+        return [Return.from_doc(doc) for (doc,) in rows]
 
     def withdrawal(self, measure_id: str, period: Period) -> dict[str, str] | None:
         with self._db.reading() as conn:
