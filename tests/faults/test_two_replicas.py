@@ -2,7 +2,8 @@
 
 Each answers the owners' web forms (a form fetched from one may be sent to the other), exactly
 one runs the scheduler, and when that one is SIGKILLed the other takes the scheduler over within
-two minutes (its next minute's wake-up finds the advisory lock free).
+two minutes (its next minute's wake-up finds the advisory lock free). Two replicas started with
+`--migrate` on an empty database at the same moment create the schema once.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import time
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 
 from perfbot.store import open_store
+from perfbot.store.pg import migrations
 from tests.faults.serve import Served
 from tests.faults.test_sigkill_storm import CSRF, FORM_KEY, OWNERS, _council
 
@@ -78,6 +81,24 @@ def test_two_replicas_answer_replies_and_one_runs_the_scheduler_until_it_dies(
             assert time.monotonic() - killed_at < TAKEOVER, "the standby did not take the scheduler over"
             time.sleep(0.5)
         assert re.search(r"now runs the scheduler", (data / "perfbot.log").read_text())
+    finally:
+        for server in servers:
+            server.kill()
+
+
+def test_two_replicas_started_with_migrate_at_once_create_the_schema_once(tmp_path: Path, pg_server) -> None:
+    url = pg_server.new_database()  # empty
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "perfbot.toml").write_text('[council]\nname = "Twinshire"\n', encoding="utf-8")
+    servers = [Served(data, tmp_path / f"serve-{n}.log", env={"PERFBOT_DATABASE_URL": url}, args=("--migrate",))
+               for n in (1, 2)]  # fmt: skip
+    try:
+        for server in servers:
+            server.wait_ready()
+        with psycopg.connect(url) as conn:
+            done = [v for (v,) in conn.execute("SELECT version FROM schema_version ORDER BY version")]
+        assert done == [m.version for m in migrations.available()]
     finally:
         for server in servers:
             server.kill()
