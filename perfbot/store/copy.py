@@ -12,14 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
-
 from perfbot.model import Return
 from perfbot.periods import Period
 from perfbot.store import Store
 from perfbot.store.files import FileSet
 from perfbot.store.legacy import upgrade
 from perfbot.store.pg import PgStore, rows
+from perfbot.store.records import StoreWriteError
 from perfbot.store.uploads_repo import Uploads
 
 CORE_TABLES = ("measures", "targets", "terms", "rounds", "case_studies", "people", "actions", "audit",
@@ -101,9 +100,8 @@ def to_postgres(data_dir: Path, url: str) -> Copied:
         docs = dump_tinydb(source.files)
         try:
             rows.load(target.db, docs)
-        except psycopg.errors.IntegrityError as error:  # nothing was written: one transaction
-            raise CopyError(f"the data breaks a rule the database enforces, nothing was copied: "
-                            f"{error.diag.message_primary} ({error.diag.message_detail})") from None  # fmt: skip
+        except StoreWriteError as error:  # nothing was written: one transaction
+            raise CopyError(f"nothing was copied: {error}") from None
         return _checked(docs, rows.dump(target.db))
     finally:
         target.close()

@@ -78,3 +78,18 @@ def test_copying_nothing_or_from_nowhere_is_refused(pg_server, tmp_path):
     assert nothing.returncode == 2 and "no perfbot data in" in nothing.stderr
     nowhere = perfbot("store", "copy", "--to", str(tmp_path / "back"), data=tmp_path / "data", url=None)
     assert nowhere.returncode == 2 and "PERFBOT_DATABASE_URL is not set" in nowhere.stderr
+
+
+def test_data_that_breaks_a_database_rule_is_refused_and_nothing_copied(pg_server, tmp_path):
+    data = tmp_path / "data"
+    _council(data)
+    store = Store.open(data)
+    with store.files.period(Q2).transaction():  # two history entries claiming one revision
+        history = store.files.period(Q2).table("return_history")
+        history.insert(dict(history.all()[0]))
+    url = pg_server.new_database()
+    done = perfbot("store", "copy", "--to", url, data=data, url=None)
+    assert done.returncode == 2 and "nothing was copied: the data breaks a rule the database enforces" in done.stderr
+    assert "return_history_measure_id_period_revision_key" in done.stderr, done.stderr
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM measures").fetchone()[0] == 0

@@ -92,6 +92,8 @@ def test_no_module_outside_the_tinydb_backend_knows_the_engine_or_its_files() ->
         for target in _imports(tree):
             if target == "tinydb" or target.startswith("tinydb."):
                 faults.append(f"{name} imports {target}")
+            elif target.split(".")[0] in ("psycopg", "psycopg_pool") and not name.startswith("perfbot.store.pg"):
+                faults.append(f"{name} imports {target} (only the PostgreSQL backend may)")
             elif _backend(target) and name not in WIRING:
                 faults.append(f"{name} imports {target} (the TinyDB backend)")
         for node in ast.walk(tree):

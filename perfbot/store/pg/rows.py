@@ -10,9 +10,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
 from psycopg.types.json import Jsonb
 
 from perfbot.store.pg.db import Database
+from perfbot.store.records import StoreWriteError
 
 Doc = dict[str, Any]
 Dump = dict[str, list[Doc]]
@@ -105,10 +107,15 @@ def dump(db: Database) -> Dump:
 
 
 def load(db: Database, docs: Dump) -> None:
-    """Insert every document, all in one transaction."""
-    with db.transaction() as conn, conn.cursor() as cursor:
-        for table, rows in docs.items():
-            sql, values = INSERT[table]
-            if rows:
-                cursor.executemany(sql, [values(doc) for doc in rows])
-        cursor.execute("UPDATE store_versions SET version = version + 1 WHERE name = 'register'")
+    """Insert every document, all in one transaction; StoreWriteError (and nothing written) when
+    they break a constraint of the schema."""
+    try:
+        with db.transaction() as conn, conn.cursor() as cursor:
+            for table, rows in docs.items():
+                sql, values = INSERT[table]
+                if rows:
+                    cursor.executemany(sql, [values(doc) for doc in rows])
+            cursor.execute("UPDATE store_versions SET version = version + 1 WHERE name = 'register'")
+    except psycopg.errors.IntegrityError as error:
+        raise StoreWriteError(f"the data breaks a rule the database enforces: {error.diag.message_primary} "
+                              f"({error.diag.message_detail})") from None  # fmt: skip
