@@ -1,8 +1,9 @@
 """The store's ports: one `typing.Protocol` per repository, and `Store`, which holds them all.
 
 Code outside a backend depends on these (and on `perfbot.store.records` for the values), never on
-an engine. A backend implements every protocol with the same names, parameters and results; the
-TinyDB backend is the rest of `perfbot.store`.
+an engine. A backend implements every protocol with the same names, parameters and results: the
+TinyDB backend is the rest of `perfbot.store`, the PostgreSQL one `perfbot.store.pg`
+(`tests/unit/test_store_contract.py` holds both to this contract).
 
 Atomicity contract, for every backend: each method that writes commits before it returns, with
 its audit record in the same transaction, and is durable when it returns; a read-check-write
