@@ -19,6 +19,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	bash tests/e2e/install-browser.sh
 	bash tests/e2e/install-report-libs.sh
+	bash tests/install-postgres.sh
 	$(BIN)/pytest
 
 # Puts `perfbot` on your PATH: a link in ~/.local/bin (on the PATH of most Linux desktops and

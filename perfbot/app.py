@@ -29,7 +29,7 @@ from perfbot.services.round_status import RoundStatusService
 from perfbot.services.sign_off import SignOff
 from perfbot.settings import Settings
 from perfbot.sign_off_links import SignOffLinks
-from perfbot.store import Store
+from perfbot.store import open_store
 from reports.digest import digest_for
 from schedules.alerts import ExceptionAlerts
 from schedules.calendar import WorkingCalendar, WorkingHours
@@ -76,16 +76,19 @@ def build(
     show: Callable[[str, str], None] | None = None,
     channels: list[Channel] | None = None,
     settings: Settings | None = None,
+    migrate: bool = False,
 ) -> App:
     """Assemble perfbot on a data directory.
 
     `channels` replaces the ones `settings` (default: none) would enable. The local channel is
     last in line only when `show` is given (a terminal where someone reads it: `round open`,
     `chase`, `demo`); without it (`perfbot serve`) a message no channel can reach is recorded as
-    undelivered, never marked sent to nobody.
+    undelivered, never marked sent to nobody. The store is PostgreSQL when `settings` name a
+    database (`migrate`: bring its schema up to date first), else TinyDB in `data_dir`.
     """
     config = config_module.load(data_dir)
-    store = Store.open(data_dir, clock=clock)
+    store = open_store(data_dir, database_url=settings.database_url if settings else None, clock=clock,
+                       migrate=migrate)  # fmt: skip
     made = Platforms()
     if channels is None:
         channels = enabled_channels(settings or Settings(), store=store, config=config, made=made)

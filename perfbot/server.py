@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from perfbot.app import App
 from perfbot.metrics import Metrics, RequestCounting
 from perfbot.settings import Settings
-from perfbot.store import StoreCorruptError
+from perfbot.store import StoreCorruptError, StoreUnavailableError
 from perfbot.store.restore import check
 from perfbot.warmup import warm_up
 
@@ -40,6 +40,7 @@ def create_asgi(app: App, settings: Settings, *, run_scheduler: bool = True) -> 
         # full passes, each of which would walk the whole store while requests wait.
         gc.freeze()
         runner = _start_scheduler(app) if run_scheduler else None
+        asgi.state.runner = runner
         try:
             yield
         finally:
@@ -51,13 +52,16 @@ def create_asgi(app: App, settings: Settings, *, run_scheduler: bool = True) -> 
 
     asgi = FastAPI(title="perfbot", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     asgi.state.on_shutdown = []
+    asgi.state.runner = None
 
     @asgi.get("/healthz")
     def health() -> dict[str, Any]:
         """Up, and its data reads (a damaged store answers 503, below)."""
         rounds = app.store.rounds.all()
+        runner = asgi.state.runner
+        scheduler = "off" if runner is None else "leading" if runner.leading else "standby"
         return {"status": "ok", "council": app.config.council_name,
-                "latest_round": str(rounds[-1].period) if rounds else None}  # fmt: skip
+                "latest_round": str(rounds[-1].period) if rounds else None, "scheduler": scheduler}  # fmt: skip
 
     metrics = Metrics(app.store)
     asgi.add_middleware(RequestCounting, counter=metrics.requests)
@@ -70,6 +74,9 @@ def create_asgi(app: App, settings: Settings, *, run_scheduler: bool = True) -> 
     @asgi.exception_handler(StoreCorruptError)
     async def damaged_store(_request: Any, error: Exception) -> JSONResponse:
         log.error("refused a request: %s", error)  # names the file and how to restore it
+        if isinstance(error, StoreUnavailableError):
+            return JSONResponse({"error": "perfbot cannot reach its database and changed nothing; "
+                                 "try again shortly"}, status_code=503)  # fmt: skip
         return JSONResponse({"error": "perfbot cannot read its data and changed nothing; an officer "
                              "must run 'perfbot store check'"}, status_code=503)  # fmt: skip
 

@@ -116,15 +116,29 @@ def _certificate(env: Mapping[str, str]) -> tuple[str | None, str | None]:
     return cert, clean
 
 
+def database_url(env: Mapping[str, str]) -> str | None:
+    """`PERFBOT_DATABASE_URL`: a postgresql:// URL selects the PostgreSQL store; unset, TinyDB."""
+    value = env.get("PERFBOT_DATABASE_URL")
+    if not value:
+        return None
+    parsed = urlparse(value)
+    if parsed.scheme not in ("postgresql", "postgres") or not (parsed.hostname or parsed.query):
+        raise ConfigError("PERFBOT_DATABASE_URL must be a PostgreSQL URL like "
+                          "postgresql://user:password@host:5432/perfbot")  # fmt: skip
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     slack: SlackSettings | None = None
     m365: M365Settings | None = None
     email: EmailSettings | None = None
+    database_url: str | None = None  # the PostgreSQL store; None: TinyDB in the data directory
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         source = os.environ if env is None else env
         m365 = M365Settings.from_env(source)
         return cls(slack=SlackSettings.from_env(source), m365=m365,
-                   email=EmailSettings.from_env(source, app_registered=bool(m365 and m365.client_id)))  # fmt: skip
+                   email=EmailSettings.from_env(source, app_registered=bool(m365 and m365.client_id)),
+                   database_url=database_url(source))  # fmt: skip

@@ -8,7 +8,8 @@ processes on one data directory never send twice: each message is claimed in the
 
 We use `BackgroundScheduler` (a daemon thread): the cycle is synchronous store code, so it must
 not run on the ASGI event loop. `perfbot serve`'s lifespan calls `start(app)` on start-up and the
-returned runner's `stop()` on shutdown; no running event loop is needed.
+returned runner's `stop()` on shutdown; no running event loop is needed. Before each tick the
+runner asks the store's scheduler lock: on PostgreSQL only the replica holding it ticks.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from perfbot.clock import LONDON
+from perfbot.store.interfaces import SchedulerLock
 
 log = logging.getLogger("perfbot.runner")
 TICK_EVERY = timedelta(minutes=1)
@@ -31,13 +33,17 @@ JOB_ID = "perfbot-cycle-tick"
 
 
 class Runner:
-    """Runs `tick` now and then every `every`, in a background thread."""
+    """Runs `tick` now and then every `every`, in a background thread; with a `lock`, only while
+    this process holds it (one replica ticks; another takes over at its next wake-up)."""
 
-    def __init__(self, tick: Callable[[], Any], *, every: timedelta = TICK_EVERY) -> None:
+    def __init__(self, tick: Callable[[], Any], *, every: timedelta = TICK_EVERY,
+                 lock: SchedulerLock | None = None) -> None:  # fmt: skip
         self._tick = tick
         self._every = every
+        self._lock = lock
         self._scheduler: BackgroundScheduler | None = None
         self.ticks = 0  # completed wake-ups (for health checks and tests)
+        self.leading = lock is None  # whether this process runs the tick
 
     @property
     def running(self) -> bool:
@@ -72,6 +78,9 @@ class Runner:
             self._scheduler.shutdown(wait=wait)
             log.info("scheduler stopped after %d ticks", self.ticks)
         self._scheduler = None
+        if self._lock is not None:
+            self._lock.release()
+            self.leading = False
 
     def job_options(self) -> dict[str, Any]:
         """The ticking job's options as APScheduler holds them (for checks and tests)."""
@@ -83,11 +92,22 @@ class Runner:
 
     def _wake(self) -> None:
         try:
+            if self._lock is not None and not self._lead():
+                return
             self._tick()
         except Exception:  # one bad tick must not stop the next; the outbox keeps the state
             log.exception("cycle tick failed")
         finally:
             self.ticks += 1
+
+
+    def _lead(self) -> bool:
+        leading = self._lock.acquire() if self._lock is not None else True
+        if leading != self.leading:
+            log.info("this process now runs the scheduler" if leading
+                     else "another process runs the scheduler: standing by")  # fmt: skip
+        self.leading = leading
+        return leading
 
 
 _current: Runner | None = None
@@ -96,7 +116,7 @@ _current: Runner | None = None
 def start(app: Any, *, every: timedelta = TICK_EVERY) -> Runner:
     """Start the scheduler for an App (`perfbot serve`); returns the runner (call its `stop()`)."""
     global _current
-    runner = Runner(app.tick, every=every)
+    runner = Runner(app.tick, every=every, lock=app.store.scheduler_lock())
     runner.start()
     _current = runner
     return runner

@@ -1,7 +1,9 @@
-"""Shared fixtures: a fresh store, a frozen London clock, a small register."""
+"""Shared fixtures: a fresh store (TinyDB, or either backend), a frozen London clock, a small
+register, and the PostgreSQL server the store's contract suite runs against."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
@@ -9,6 +11,9 @@ import pytest
 from perfbot.clock import LONDON, ManualClock
 from perfbot.model import Measure, Polarity, Unit
 from perfbot.store import Store
+from tests.pg_server import PgServer
+
+BACKENDS = ("tinydb", "postgres")
 
 
 @pytest.fixture
@@ -19,6 +24,60 @@ def clock() -> ManualClock:
 @pytest.fixture
 def store(tmp_path, clock) -> Store:
     return Store.open(tmp_path / "data", clock=clock)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A PostgreSQL server of our own for the whole run, with a migrated template database."""
+    from perfbot.store.pg import PgStore
+
+    server = PgServer.start()
+    try:
+        template = server.new_database()
+        PgStore.open(template, migrate=True).close()
+        server.template = template.rsplit("/", 1)[1]
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def database_url(pg_server) -> str:
+    """A fresh database with perfbot's schema."""
+    return pg_server.new_database(template=pg_server.template)
+
+
+@pytest.fixture(params=BACKENDS)
+def any_store(request, tmp_path, clock) -> Iterator:
+    """The store on each backend in turn: the contract every backend keeps."""
+    if request.param == "tinydb":
+        yield Store.open(tmp_path / "data", clock=clock)
+        return
+    from perfbot.store.pg import PgStore
+
+    opened = PgStore.open(request.getfixturevalue("database_url"), clock=clock)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def reopen() -> Iterator:
+    """Opens another store on the same data as a given one (as another process would)."""
+    opened = []
+
+    def again(store):
+        if hasattr(store, "files"):
+            return Store.open(store.files.data_dir, clock=store.clock)
+        from perfbot.store.pg import PgStore
+
+        opened.append(PgStore.open(store.url, clock=store.clock))
+        return opened[-1]
+
+    yield again
+    for each in opened:
+        each.close()
 
 
 def make_measure(measure_id: str = "M1", **overrides) -> Measure:

@@ -2,19 +2,20 @@
 
 Allowed: PNG and JPEG pictures, PDF and Word (.docx) documents, up to `[web] upload_max_mb`.
 A picture must also decode (Pillow), a .docx must be a Word package without macros, and the
-name's extension must match what the content is. Files are stored under the data directory as
-`uploads/case-studies/<case id>/<safe name>` and only ever served as downloads.
+name's extension must match what the content is. Files are kept by the store (`store.uploads`:
+the data directory, or the database every replica reads) as
+`uploads/case-studies/<case id>/<safe name>`, and only ever served as downloads.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import re
-import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from perfbot.store.interfaces import Uploads
 
 KINDS = {  # kind: (extensions accepted, canonical extension, content type)
     "png": ((".png",), ".png", "image/png"),
@@ -97,29 +98,12 @@ def check_upload(filename: str, data: bytes, *, max_bytes: int) -> Upload:
     return Upload(safe_name(filename, canonical), kind, data)
 
 
-def store_upload(upload: Upload, *, data_dir: Path, case_id: str) -> str:
-    """Write the file durably and owner-only; returns its path relative to the data directory.
-
-    A file once stored is never replaced: a case study's files are fixed when it is sent (an
-    approved one must not change behind the moderator's back), so a repeat keeps the first file.
-    """
-    relative = Path("uploads") / "case-studies" / case_id / upload.name
-    target = data_dir / relative
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if target.exists():
-        return relative.as_posix()
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
-        handle.write(upload.data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    try:
-        os.link(temporary, target)  # unlike a rename, refuses to replace a file stored meanwhile
-    except FileExistsError:
-        pass
-    finally:
-        temporary.unlink()
-    return relative.as_posix()
+def store_upload(upload: Upload, *, uploads: Uploads, case_id: str) -> str:
+    """Keep the file in the store (a repeat keeps the first file: a case study's files are fixed
+    when it is sent); returns its path."""
+    path = f"uploads/case-studies/{case_id}/{upload.name}"
+    uploads.put(path, upload.data)
+    return path
 
 
 def content_type(name: str) -> str:

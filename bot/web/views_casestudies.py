@@ -68,7 +68,7 @@ def _accept(request: Request, form: PostedForm, *, author: str, period: Period, 
     sent_before = app.store.case_studies.get(submission.case_id)
     if sent_before is not None:  # the same form sent again: nothing it carries replaces what was sent
         return sent_before
-    stored = (store_upload(upload, data_dir=app.data_dir, case_id=submission.case_id),) if upload else ()
+    stored = (store_upload(upload, uploads=app.store.uploads, case_id=submission.case_id),) if upload else ()
     result = app.case_studies.submit(replace(submission, attachments=stored))
     if result.study is None:  # the register changed since the check
         add_errors(errors, result.errors)

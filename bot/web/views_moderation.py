@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from bot.web.auth import User, require
 from bot.web.case_study_form import read_fields
@@ -123,9 +123,9 @@ def download(request: Request, case_id: str, name: str, user: OFFICER) -> Respon
     study = _study(request, case_id)
     web = state_of(request)
     match = [a for a in study.attachments if Path(a).name == name]
-    path = web.app.data_dir / match[0] if match else None
-    if path is None or not path.is_file():
+    data = web.app.store.uploads.get(match[0]) if match else None
+    if data is None:
         raise not_found("file with that name")
-    response = FileResponse(path, media_type=content_type(name), filename=name,
-                            content_disposition_type="attachment")  # fmt: skip
+    response = Response(data, media_type=content_type(name),  # a stored name is [A-Za-z0-9_-] and its extension
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
     return finish(request, response)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -47,7 +48,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     config_path = args.data / CONFIG_NAME
     if not config_path.exists():
         config_path.write_text(DEFAULT_TOML, encoding="utf-8")
-    app_module.build(args.data)
+    from perfbot.settings import Settings, database_url
+
+    app_module.build(args.data, settings=Settings(database_url=database_url(os.environ)))
     print(f"perfbot data directory ready: {args.data} (settings in {config_path})")
     return 0
 
@@ -265,7 +268,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from perfbot.store import StoreCorruptError
 
     settings = Settings.from_env()
-    damaged = damaged_data(args.data)
+    damaged = [] if settings.database_url else damaged_data(args.data)
     if damaged:  # before anything is built, so nothing is written
         more = f" (and {len(damaged) - 1} more)" if len(damaged) > 1 else ""
         raise StoreCorruptError(f"perfbot serve did not start, and changed nothing: data file "
@@ -274,7 +277,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         sock = serving.bind(args.host, args.port)
     except serving.PortError as error:
         raise UserError(str(error)) from None
-    app = app_module.build(args.data, settings=settings)
+    app = app_module.build(args.data, settings=settings, migrate=args.migrate)
     enabled = ", ".join(["web", *(n for n in ("slack", "m365", "email") if getattr(settings, n))])
     ready = f"perfbot serving {app.config.council_name} on http://{args.host}:{args.port} ({enabled})"
     serving.run(create_asgi(app, settings), sock, on_ready=lambda: print(ready, flush=True))
@@ -282,8 +285,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_store_check(args: argparse.Namespace) -> int:
+    from perfbot.cli.store_commands import files_only
     from perfbot.store.restore import check
 
+    files_only("check")
     results = check(args.data)
     damaged = [r for r in results if r.problem]
     for result in damaged:
@@ -296,8 +301,10 @@ def cmd_store_check(args: argparse.Namespace) -> int:
 def cmd_store_restore(args: argparse.Namespace) -> int:
     from datetime import datetime
 
+    from perfbot.cli.store_commands import files_only
     from perfbot.store.restore import restore_all
 
+    files_only("restore")
     restored = restore_all(args.data, now=datetime.now())
     if not restored:
         print("No damaged data files: nothing to restore.")
@@ -423,6 +430,8 @@ def register(sub: Any, *, period_type: Callable[[str], Any], formats: tuple[str,
     p = add("serve", cmd_serve, "web forms, Slack and Teams endpoints, and the scheduler")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: behind a proxy)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument("--migrate", action="store_true",
+                   help="on PostgreSQL, bring the database's schema up to date before serving")  # fmt: skip
 
     p = add("demo", cmd_demo, "a whole simulated quarter on the embedded defaults")
 

@@ -37,6 +37,7 @@ from perfbot.store.records import (  # noqa: E402
     SaveOutcome,
     SaveStatus,
     StoreCorruptError,
+    StoreUnavailableError,
     StoreWriteError,
 )  # fmt: skip
 from perfbot.store.register_repo import Register  # noqa: E402
@@ -44,11 +45,33 @@ from perfbot.store.returns_repo import Returns  # noqa: E402
 from perfbot.store.rounds_repo import Rounds  # noqa: E402
 from perfbot.store.sessions_repo import WebSessions  # noqa: E402
 from perfbot.store.signoffs_repo import SignOffs  # noqa: E402
+from perfbot.store.uploads_repo import Uploads  # noqa: E402
 
 __all__ = [
     "OutboxMessage", "OutboxStatus", "PeerChanges", "Publication", "RegisterChanges", "SaveOutcome", "SaveStatus", "Store",
-    "StoreCorruptError", "StoreWriteError",
+    "StoreCorruptError", "StoreUnavailableError", "StoreWriteError", "open_store",
 ]  # fmt: skip
+
+
+class EveryProcess:
+    """The TinyDB backend's scheduler lock: every process may tick."""
+
+    def acquire(self) -> bool:
+        return True
+
+    def release(self) -> None:
+        return None
+
+
+def open_store(data_dir: Path, *, database_url: str | None = None, clock: Clock | None = None,
+               migrate: bool = False) -> interfaces.Store:  # fmt: skip
+    """The store: on PostgreSQL when `database_url` is given (`PERFBOT_DATABASE_URL`; `migrate`
+    brings its schema up to date first), else the TinyDB files in `data_dir`."""
+    if database_url:
+        from perfbot.store.pg import PgStore  # psycopg is an optional dependency
+
+        return PgStore.open(database_url, clock=clock, migrate=migrate)
+    return Store.open(data_dir, clock=clock)
 
 
 class Store:
@@ -71,6 +94,7 @@ class Store:
         self.chat: interfaces.ChatDirectory = ChatDirectory(files, clock)
         self.drafts: interfaces.Drafts = Drafts(files, clock)
         self.web_sessions: interfaces.WebSessions = WebSessions(files, clock)
+        self.uploads: interfaces.Uploads = Uploads(files.data_dir)
         self._upgraded = False
 
     @classmethod
@@ -89,6 +113,11 @@ class Store:
             upgrade(self.files, at=self.clock.now().isoformat())
             self._upgraded = True
         return PlatformState(self.files, self.clock, namespace)
+
+    def scheduler_lock(self) -> interfaces.SchedulerLock:
+        """Always held: on TinyDB every `perfbot serve` ticks, and outbox claims (under the file
+        lock) keep two of them from sending a message twice."""
+        return EveryProcess()
 
     def quarter_commit(self, period: Period) -> AbstractContextManager[None]:
         """Changes to one quarter's file made inside the block (a return and the alerts it raises)

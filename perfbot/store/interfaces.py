@@ -1,8 +1,9 @@
 """The store's ports: one `typing.Protocol` per repository, and `Store`, which holds them all.
 
 Code outside a backend depends on these (and on `perfbot.store.records` for the values), never on
-an engine. A backend implements every protocol with the same names, parameters and results; the
-TinyDB backend is the rest of `perfbot.store`.
+an engine. A backend implements every protocol with the same names, parameters and results: the
+TinyDB backend is the rest of `perfbot.store`, the PostgreSQL one `perfbot.store.pg`
+(`tests/unit/test_store_contract.py` holds both to this contract).
 
 Atomicity contract, for every backend: each method that writes commits before it returns, with
 its audit record in the same transaction, and is durable when it returns; a read-check-write
@@ -237,6 +238,25 @@ class PlatformState(Protocol):
     def atomic(self) -> AbstractContextManager[None]: ...
 
 
+class Uploads(Protocol):
+    """Files people sent (case-study attachments) by relative path ("uploads/…"), kept where every
+    process serving perfbot reads them. A path once stored is never replaced."""
+
+    def put(self, path: str, data: bytes) -> bool: ...
+    def get(self, path: str) -> bytes | None: ...
+
+
+class SchedulerLock(Protocol):
+    """Which process runs the scheduler's tick: at most one at a time for one store.
+
+    `acquire` is asked before every tick: True while this process holds the lock (taking it when
+    it is free), False while another holds it. A holder that dies loses it, so another process
+    takes over at its next tick. `release` gives it up (on shutdown)."""
+
+    def acquire(self) -> bool: ...
+    def release(self) -> None: ...
+
+
 class Store(Protocol):
     """Everything perfbot keeps, one repository per table."""
 
@@ -252,6 +272,8 @@ class Store(Protocol):
     chat: ChatDirectory
     drafts: Drafts
     web_sessions: WebSessions
+    uploads: Uploads
 
     def platform_state(self, namespace: str) -> PlatformState: ...
     def quarter_commit(self, period: Period) -> AbstractContextManager[None]: ...
+    def scheduler_lock(self) -> SchedulerLock: ...

@@ -18,9 +18,7 @@ from perfbot.clock import Clock
 from perfbot.periods import Period
 from perfbot.store import audit
 from perfbot.store.files import FileSet
-from perfbot.store.records import OutboxMessage, OutboxStatus
-
-BATCH_HOPS = 48  # a batch already taken for sending hands new items on to the next slot
+from perfbot.store.records import BATCH_HOPS, OutboxMessage, OutboxStatus, claimable_now
 
 
 class Outbox:
@@ -138,7 +136,7 @@ class Outbox:
 
     def claimable(self, period: Period) -> list[OutboxMessage]:
         now = self._clock.now()
-        return [m for m in self.for_period(period) if _claimable(m, now)]
+        return [m for m in self.for_period(period) if claimable_now(m, now)]
 
     def claim(self, period: Period, key: str, *, lease: timedelta) -> OutboxMessage | None:
         """Take a message for sending, or None if it is sent, skipped or someone else holds it."""
@@ -146,7 +144,7 @@ class Outbox:
         with file.transaction():
             now = self._clock.now()
             current = self.get(period, key)
-            if current is None or not _claimable(current, now):
+            if current is None or not claimable_now(current, now):
                 return None
             fields = {
                 "status": OutboxStatus.SENDING.value,
@@ -177,13 +175,3 @@ class Outbox:
                 fields[name] = value.value
         with self._files.period(period).transaction():
             self._table(period).update(fields, doc_ids=self._ids(period, key))
-
-
-def _claimable(message: OutboxMessage, now: datetime) -> bool:
-    if message.not_before and datetime.fromisoformat(message.not_before) > now:
-        return False
-    if message.status is OutboxStatus.PENDING:
-        return message.retry_at is None or datetime.fromisoformat(message.retry_at) <= now
-    if message.status is OutboxStatus.SENDING and message.lease_until:
-        return datetime.fromisoformat(message.lease_until) <= now
-    return False

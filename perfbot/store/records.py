@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from pathlib import PurePosixPath
 from typing import Any
 
 from perfbot.model import Return
 from perfbot.periods import Period
+from perfbot.terms import Terms, TermsBook, TermsEntry, Timeline
 
 DRAFT_FIELDS = ("value", "commentary", "action")
 
 
 class StoreCorruptError(RuntimeError):
     """A data file cannot be read; the message names the file and how to restore it."""
+
+
+class StoreUnavailableError(StoreCorruptError):
+    """The database cannot be reached (or the connection broke); nothing of the operation was
+    committed. The message names the database; the next operation tries again."""
 
 
 class StoreWriteError(RuntimeError):
@@ -115,6 +123,20 @@ class OutboxMessage:
         return datetime.fromisoformat(self.created_at)
 
 
+BATCH_HOPS = 48  # a batch already taken for sending hands new items on to the next slot
+
+
+def claimable_now(message: OutboxMessage, now: datetime) -> bool:
+    """Whether `message` may be claimed at `now` (every backend's rule)."""
+    if message.not_before and datetime.fromisoformat(message.not_before) > now:
+        return False
+    if message.status is OutboxStatus.PENDING:
+        return message.retry_at is None or datetime.fromisoformat(message.retry_at) <= now
+    if message.status is OutboxStatus.SENDING and message.lease_until:
+        return datetime.fromisoformat(message.lease_until) <= now
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class ChatMessage:
     """One message perfbot sent for a round, and what it was about (domain data only)."""
@@ -203,3 +225,36 @@ class PeerChanges:
     added: int
     replaced: int  # same metric, area and period, a different value or area name
     unchanged: int
+
+
+def terms_entry_doc(measure_id: str, entry: TermsEntry) -> dict[str, Any]:
+    """How a measure's terms entry is stored (every backend)."""
+    start = str(entry.start) if entry.start is not None else None
+    return {"measure_id": measure_id, "start": start, **entry.terms.to_doc(), "at": entry.at, "by": entry.by}
+
+
+def timeline_of(docs: list[Any]) -> Timeline:
+    """One measure's timeline from its stored terms entries."""
+    entries = [
+        TermsEntry(Period.parse(d["start"]) if d.get("start") else None, Terms.from_doc(d),
+                   d.get("at", ""), d.get("by", ""))
+        for d in docs
+    ]  # fmt: skip
+    entries.sort(key=lambda e: (e.start is not None, e.start or Period(1900, 1)))
+    return Timeline(tuple(entries))
+
+
+def terms_book_of(docs: Mapping[str, Mapping[str, Any]]) -> TermsBook:
+    """Every measure's timeline from all stored terms entries."""
+    by_measure: dict[str, list[Any]] = {}
+    for doc in docs.values():
+        by_measure.setdefault(doc["measure_id"], []).append(doc)
+    return TermsBook({mid: timeline_of(found) for mid, found in by_measure.items()})
+
+
+def upload_path(path: str) -> PurePosixPath:
+    """`path` as a relative path inside the uploads area; ValueError for anything else."""
+    found = PurePosixPath(path)
+    if found.is_absolute() or ".." in found.parts or not found.parts or found.parts[0] != "uploads":
+        raise ValueError(f"not an upload's path: {path!r}")
+    return found

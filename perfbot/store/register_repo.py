@@ -10,7 +10,7 @@ from perfbot.model import Measure, TargetOverride
 from perfbot.periods import Period
 from perfbot.store import audit
 from perfbot.store.files import FileSet
-from perfbot.store.records import RegisterChanges
+from perfbot.store.records import RegisterChanges, terms_book_of, terms_entry_doc, timeline_of
 from perfbot.terms import Terms, TermsBook, TermsEntry, Timeline
 
 
@@ -55,7 +55,7 @@ class Register:
 
     def terms_book(self) -> TermsBook:
         """Every measure's terms over time (what each quarter is rated against)."""
-        return self._files.core.table("terms").derived("terms book", _book)
+        return self._files.core.table("terms").derived("terms book", terms_book_of)
 
     def timeline(self, measure: Measure) -> Timeline:
         """One measure's terms over time; its register terms throughout if none are recorded."""
@@ -127,14 +127,14 @@ class Register:
         new = Terms.of(measure)
         if old is None:
             if not table.find("measure_id", measure.measure_id):
-                table.insert(_entry_doc(measure.measure_id, TermsEntry(None, new, at, actor)))
+                table.insert(terms_entry_doc(measure.measure_id, TermsEntry(None, new, at, actor)))
             return None
         docs = table.find("measure_id", measure.measure_id)
         if not docs:  # recorded before terms were dated: what it had applies to every quarter so far
             base = TermsEntry(None, Terms.of(Measure.from_doc(dict(old))), old.get("at", ""), "")
-            table.insert(_entry_doc(measure.measure_id, base))
+            table.insert(terms_entry_doc(measure.measure_id, base))
             docs = table.find("measure_id", measure.measure_id)
-        timeline = _timeline(docs)
+        timeline = timeline_of(docs)
         latest = timeline.latest
         if new == latest.terms:
             if explicit and latest.start is not None and latest.start != start:
@@ -146,7 +146,7 @@ class Register:
         superseded = [d.doc_id for d in docs if d.get("start") and Period.parse(d["start"]) >= start]
         if superseded:
             table.remove(doc_ids=superseded)
-        table.insert(_entry_doc(measure.measure_id, TermsEntry(start, new, at, actor)))
+        table.insert(terms_entry_doc(measure.measure_id, TermsEntry(start, new, at, actor)))
         keep = f"; earlier quarters keep {before.target:g}" if before.target is not None else ""
         return f"{measure.measure_id} {', '.join(new.changes_from(before))} from {start}{keep}"
 
@@ -185,28 +185,6 @@ def _measures_by_id(docs: Mapping[str, Mapping[str, Any]]) -> list[tuple[Measure
     """Every measure, sorted by id, with whether it is retired."""
     ordered = sorted(docs.values(), key=lambda d: d["measure_id"])
     return [(Measure.from_doc(dict(d)), bool(d.get("retired"))) for d in ordered]
-
-
-def _entry_doc(measure_id: str, entry: TermsEntry) -> dict[str, Any]:
-    start = str(entry.start) if entry.start is not None else None
-    return {"measure_id": measure_id, "start": start, **entry.terms.to_doc(), "at": entry.at, "by": entry.by}
-
-
-def _timeline(docs: list[Any]) -> Timeline:
-    entries = [
-        TermsEntry(Period.parse(d["start"]) if d.get("start") else None, Terms.from_doc(d),
-                   d.get("at", ""), d.get("by", ""))
-        for d in docs
-    ]  # fmt: skip
-    entries.sort(key=lambda e: (e.start is not None, e.start or Period(1900, 1)))
-    return Timeline(tuple(entries))
-
-
-def _book(docs: Mapping[str, Mapping[str, Any]]) -> TermsBook:
-    by_measure: dict[str, list[Any]] = {}
-    for doc in docs.values():
-        by_measure.setdefault(doc["measure_id"], []).append(doc)
-    return TermsBook({mid: _timeline(found) for mid, found in by_measure.items()})
 
 
 def _plain(doc: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +19,8 @@ from perfbot.clock import LONDON, ManualClock
 from perfbot.model import Measure, Polarity, Unit
 from perfbot.periods import Period
 from perfbot.register_import import load_register
+from perfbot.settings import Settings
+from tests.pg_server import TEST_DATABASE
 
 PERIOD = Period(2025, 3)  # 2025/26 Q3, ended 31 December 2025
 NOW = datetime(2026, 1, 12, 10, 0, tzinfo=LONDON)
@@ -78,7 +81,8 @@ def _build(data: Path) -> Council:
     clock = ManualClock(NOW)
     council = Council(app=None, clock=clock)  # type: ignore[arg-type]
     council.app = app_module.build(data, clock=clock, channels=[],
-                                   show=lambda to, text: council.messages.append((to, text)))
+                                   show=lambda to, text: council.messages.append((to, text)),
+                                   settings=Settings(database_url=os.environ.get(TEST_DATABASE)))
     return council
 
 

@@ -32,12 +32,12 @@ def environment(data: Path) -> dict[str, str]:
 class Served:
     """`perfbot serve --host 127.0.0.1 --port P` on a data directory."""
 
-    def __init__(self, data: Path, log: Path, *, env: dict[str, str] | None = None) -> None:
+    def __init__(self, data: Path, log: Path, *, env: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = log.open("ab")
         self.process = subprocess.Popen(
-            [*PERFBOT, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            [*PERFBOT, "serve", "--host", "127.0.0.1", "--port", str(self.port), *args],
             cwd=ROOT, env={**environment(data), **(env or {})}, stdout=self._log, stderr=subprocess.STDOUT,
         )  # fmt: skip
 

@@ -6,7 +6,7 @@ as the server takes them — GET the form for its CSRF token and form key, POST 
 each figure the server acknowledged (303 to "received") is noted. Mid-storm the server is
 SIGKILLed; the store must load, the server must start again on the same data, and the storm goes
 on. After several kills every acknowledged figure is stored exactly once, and no figure at all
-(acknowledged or caught in flight by the kill) is stored twice.
+(acknowledged or caught in flight by the kill) is stored twice. On TinyDB and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ from perfbot import app as app_module
 from perfbot.clock import SystemClock
 from perfbot.model import Measure, Polarity, Unit
 from perfbot.periods import Period
-from perfbot.store import Store
+from perfbot.settings import Settings
+from perfbot.store import open_store
+from tests.conftest import BACKENDS
 from tests.faults.serve import Served
 
 KILLS = 3
@@ -37,12 +39,12 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 FORM_KEY = re.compile(r'name="form_key" value="([0-9a-f]{32})"')
 
 
-def _council(data: Path) -> tuple[Period, dict[str, str]]:
+def _council(data: Path, database_url: str | None) -> tuple[Period, dict[str, str]]:
     """A register of 20 volumetric measures (5 per owner), last quarter's round open; each owner's
     returns link (path only), valid for a year."""
     data.mkdir(parents=True)
     (data / "perfbot.toml").write_text('[council]\nname = "Stormshire District Council"\n', encoding="utf-8")
-    app = app_module.build(data, show=lambda to, text: None, channels=[])
+    app = app_module.build(data, show=lambda to, text: None, channels=[], settings=Settings(database_url=database_url))
     measures = [Measure(measure_id=f"M{n:02d}", title=f"Measure {n}", theme="Theme", service=f"Service {n % 4}",
                         owner_email=OWNERS[n % 4], head_of_service_email="head@council.gov.uk",
                         unit=Unit.NUMBER, polarity=Polarity.NONE, target=None) for n in range(20)]  # fmt: skip
@@ -119,15 +121,18 @@ class Storm:
             self.acknowledged.append((measure_id, figure))
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_sigkill_during_a_submission_storm_loses_and_duplicates_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, request: pytest.FixtureRequest
 ) -> None:
     monkeypatch.delenv("PERFBOT_SECRET_KEY", raising=False)  # links are signed with the data dir's key
+    url = request.getfixturevalue("database_url") if backend == "postgres" else None
+    env = {"PERFBOT_DATABASE_URL": url} if url else {}
     data = tmp_path / "data"
-    period, links = _council(data)
+    period, links = _council(data, url)
     storm = Storm(links)
     for kill in range(KILLS):
-        server = Served(data, tmp_path / "serve.log")
+        server = Served(data, tmp_path / "serve.log", env=env)
         try:
             server.wait_ready()
             storm.start(server.url)
@@ -136,10 +141,13 @@ def test_sigkill_during_a_submission_storm_loses_and_duplicates_nothing(
         finally:
             server.kill()  # SIGKILL mid-storm: requests in flight are cut off
         storm.finish()
-        stored = Store.open(data).returns  # the store loads after every kill
-        _assert_exactly_once(stored, period, storm, after=f"kill {kill + 1}")
+        store = open_store(data, database_url=url)  # the store loads after every kill
+        try:
+            _assert_exactly_once(store.returns, period, storm, after=f"kill {kill + 1}")
+        finally:
+            getattr(store, "close", lambda: None)()
     assert len(storm.acknowledged) > 10, "the storm hardly stormed"  # a floor, not a speed test
-    server = Served(data, tmp_path / "serve.log")  # and perfbot serve starts on what is left
+    server = Served(data, tmp_path / "serve.log", env=env)  # and perfbot serve starts on what is left
     try:
         server.wait_ready()
     finally:

@@ -54,3 +54,16 @@ def signed_in(council: Council, email: str) -> TestClient:
     browser = client_for(council)
     sign_in(browser, council, email)
     return browser
+
+
+@pytest.fixture(autouse=True)
+def _cycle_on_postgres(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With PERFBOT_TEST_BACKEND=postgres the apps of the cycle and web tests (built by
+    test_cycle_support.build and tests/e2e/council.py) run on a fresh PostgreSQL database each:
+    `PERFBOT_TEST_BACKEND=postgres pytest tests/integration/test_cycle_*.py tests/integration/test_web_*.py`."""
+    import os
+
+    if os.environ.get("PERFBOT_TEST_BACKEND") == "postgres":
+        from tests.pg_server import TEST_DATABASE
+
+        monkeypatch.setenv(TEST_DATABASE, request.getfixturevalue("database_url"))

@@ -22,8 +22,10 @@ from perfbot.digest import Digest
 from perfbot.model import Frequency
 from perfbot.notices import Alert, PersonNotice
 from perfbot.periods import Period
+from perfbot.settings import Settings
 from perfbot.submission import Submission
 from tests.conftest import make_measure
+from tests.pg_server import TEST_DATABASE
 
 Q3 = Period(2025, 3)  # the round most tests run: it opens on Thursday 8 January 2026
 Q3_OPENS = "2026-01-08 09:30"
@@ -150,8 +152,10 @@ class FileClock:
 
 
 def build(data_dir: Path, clock: Clock, channel: RecordingChannel | None = None):  # noqa: ANN201
-    """An App on `data_dir` whose only outside channel is `channel` (the local one comes last)."""
-    return app_module.build(data_dir, clock=clock, channels=[channel] if channel else [])
+    """An App on `data_dir` whose only outside channel is `channel` (the local one comes last); its
+    store is PostgreSQL when the test put a database in `TEST_DATABASE`, else TinyDB."""
+    settings = Settings(database_url=os.environ.get(TEST_DATABASE))
+    return app_module.build(data_dir, clock=clock, channels=[channel] if channel else [], settings=settings)
 
 
 def seeded(data_dir: Path, start: datetime) -> tuple[ManualClock, RecordingChannel, app_module.App]:

@@ -1,4 +1,5 @@
-"""Two real `perfbot serve`-like processes tick one data dir through a round: nothing is sent twice.
+"""Two real `perfbot serve`-like processes tick one data dir (or one PostgreSQL database) through a
+round: nothing is sent twice.
 
 Each child runs the real APScheduler runner (ticking every 50 ms) on a clock read from a file, and
 delivers through a slow channel (50 ms a message, so the two overlap) that appends one line per
@@ -15,9 +16,12 @@ from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from perfbot.clock import ManualClock
 from perfbot.store import OutboxStatus
 from schedules.runner import Runner
+from tests.conftest import BACKENDS
 from tests.integration.test_cycle_support import (
     ALICE,
     BOB,
@@ -33,6 +37,7 @@ from tests.integration.test_cycle_support import (
     reply,
     seeded,
 )  # fmt: skip
+from tests.pg_server import TEST_DATABASE
 
 ROOT = Path(__file__).resolve().parents[2]
 STEPS = ["2026-01-08 09:30", "2026-01-09 11:00", "2026-01-15 09:30", "2026-01-21 09:30",
@@ -50,7 +55,10 @@ def _wait_for_ticks(beats: list[Path], moment: datetime, *, count: int = 2, limi
     raise AssertionError(f"workers did not tick at {stamp}")
 
 
-def test_two_processes_on_one_data_dir_send_every_message_exactly_once(tmp_path):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_two_processes_on_one_data_dir_send_every_message_exactly_once(tmp_path, backend, request, monkeypatch):
+    if backend == "postgres":  # both workers claim from one database: FOR UPDATE SKIP LOCKED
+        monkeypatch.setenv(TEST_DATABASE, request.getfixturevalue("database_url"))
     data, clock_file, log, stop = (tmp_path / n for n in ("data", "clock", "sent.jsonl", "stop"))
     _, _, app = seeded(data, london(STEPS[0]))
     FileClock.set(clock_file, london(STEPS[0]))

@@ -32,7 +32,8 @@ def _metric(text: str, name: str, labels: str = "") -> float:
 def test_healthz_names_the_council_and_latest_round(client):
     answer = client.get("/healthz")
     assert answer.status_code == 200
-    assert answer.json() == {"status": "ok", "council": "Larkfield District Council", "latest_round": "2025/26 Q3"}
+    assert answer.json() == {"status": "ok", "council": "Larkfield District Council", "latest_round": "2025/26 Q3",
+                             "scheduler": "off"}  # this test client runs no scheduler
 
 
 def test_metrics_report_the_outbox_returns_and_requests(council, client):

@@ -16,30 +16,30 @@ def _return(value, **kw) -> Return:
     return Return(measure_id="M1", period=Q3, value=value, submitted_by="owner@council.gov.uk", **kw)
 
 
-def test_revisions_keep_every_earlier_version_with_who_and_when(store, clock):
-    store.returns.save(_return(80.0))
-    store.returns.save(_return(82.0, commentary="corrected"))
-    versions = store.returns.versions("M1", Q3)
+def test_revisions_keep_every_earlier_version_with_who_and_when(any_store, clock):
+    any_store.returns.save(_return(80.0))
+    any_store.returns.save(_return(82.0, commentary="corrected"))
+    versions = any_store.returns.versions("M1", Q3)
     assert [v.value for v in versions] == [80.0, 82.0]
     assert [v.revision for v in versions] == [1, 2]
     assert all(v.submitted_at is not None and v.submitted_by for v in versions)
-    trail = store.audit.about("return M1 2025/26 Q3")
+    trail = any_store.audit.about("return M1 2025/26 Q3")
     assert [r.action for r in trail] == ["return.created", "return.revised"]
     assert trail[1].before["value"] == 80.0 and trail[1].after["value"] == 82.0
 
 
-def test_same_delivery_twice_is_not_a_duplicate(store):
-    first = store.returns.save(_return(80.0), idempotency_key="slack-view-V1")
-    again = store.returns.save(_return(81.0), idempotency_key="slack-view-V1")
+def test_same_delivery_twice_is_not_a_duplicate(any_store):
+    first = any_store.returns.save(_return(80.0), idempotency_key="slack-view-V1")
+    again = any_store.returns.save(_return(81.0), idempotency_key="slack-view-V1")
     assert first.status is SaveStatus.CREATED and again.status is SaveStatus.UNCHANGED
-    assert store.returns.get("M1", Q3).value == 80.0
-    same_content = store.returns.save(_return(80.0))
-    assert same_content.status is SaveStatus.UNCHANGED and len(store.returns.versions("M1", Q3)) == 1
+    assert any_store.returns.get("M1", Q3).value == 80.0
+    same_content = any_store.returns.save(_return(80.0))
+    assert same_content.status is SaveStatus.UNCHANGED and len(any_store.returns.versions("M1", Q3)) == 1
 
 
-def test_a_zero_is_a_value_not_a_missing_return(store):
-    store.returns.save(_return(0.0))
-    assert store.returns.get("M1", Q3).value == 0.0
+def test_a_zero_is_a_value_not_a_missing_return(any_store):
+    any_store.returns.save(_return(0.0))
+    assert any_store.returns.get("M1", Q3).value == 0.0
 
 
 def test_each_quarter_has_its_own_file(store, tmp_path):
@@ -71,14 +71,14 @@ def test_another_store_on_the_same_dir_sees_writes(store):
     assert other.returns.get("M1", Q3).value == 5.0
 
 
-def test_register_keeps_target_history_and_retires_absent_measures(store):
-    store.register.apply([make_measure("M1"), make_measure("M2")], [], actor="officer")
-    changes = store.register.apply([make_measure("M1", target=95.0)], [], actor="officer")
+def test_register_keeps_target_history_and_retires_absent_measures(any_store):
+    any_store.register.apply([make_measure("M1"), make_measure("M2")], [], actor="officer")
+    changes = any_store.register.apply([make_measure("M1", target=95.0)], [], actor="officer")
     assert changes.updated == ("M1",) and changes.retired == ("M2",)
-    timeline = store.register.timeline(store.register.measure("M1"))
+    timeline = any_store.register.timeline(any_store.register.measure("M1"))
     assert [(e.start, e.terms.target) for e in timeline.entries] == [(None, 90.0), (Period(2025, 1), 95.0)]
-    assert store.register.measure("M2") is None
-    assert [m.measure_id for m in store.register.measures(include_retired=True)] == ["M1", "M2"]
+    assert any_store.register.measure("M2") is None
+    assert [m.measure_id for m in any_store.register.measures(include_retired=True)] == ["M1", "M2"]
 
 
 def test_a_damaged_file_is_named_and_left_alone(store, tmp_path, monkeypatch):

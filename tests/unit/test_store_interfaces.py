@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from perfbot.clock import SystemClock
 from perfbot.store import Store, interfaces
 from perfbot.store.tinydb_version import SUPPORTED, UnsupportedTinyDBError, check
 
@@ -32,8 +33,18 @@ def _shape(function: typing.Callable) -> list[tuple[str, object, str, bool]]:
             for p in inspect.signature(function).parameters.values()]  # fmt: skip
 
 
-def test_every_repository_of_the_tinydb_store_has_its_protocols_methods() -> None:
-    store = Store.in_memory()
+def _pg_store():  # not connected: only its shape is looked at
+    from psycopg_pool import ConnectionPool
+
+    from perfbot.store.pg import PgStore
+    from perfbot.store.pg.db import Database
+
+    return PgStore(Database(ConnectionPool("postgresql://nobody@127.0.0.1:1/none", open=False)), SystemClock())
+
+
+@pytest.mark.parametrize("backend", ["tinydb", "postgres"])
+def test_every_repository_of_each_store_has_its_protocols_methods(backend: str) -> None:
+    store = Store.in_memory() if backend == "tinydb" else _pg_store()
     for name, protocol in typing.get_type_hints(interfaces.Store).items():
         if name == "clock":
             continue
@@ -42,7 +53,7 @@ def test_every_repository_of_the_tinydb_store_has_its_protocols_methods() -> Non
             assert hasattr(found, method), f"store.{name} has no {method}"
             assert _shape(getattr(type(found), method)) == _shape(protocol.__dict__[method]), f"store.{name}.{method}"
     for method in _members(interfaces.Store):
-        assert _shape(getattr(Store, method)) == _shape(interfaces.Store.__dict__[method]), method
+        assert _shape(getattr(type(store), method)) == _shape(interfaces.Store.__dict__[method]), method
     state = store.platform_state("x")
     for method in _members(interfaces.PlatformState):
         assert _shape(getattr(type(state), method)) == _shape(interfaces.PlatformState.__dict__[method]), method
@@ -81,6 +92,8 @@ def test_no_module_outside_the_tinydb_backend_knows_the_engine_or_its_files() ->
         for target in _imports(tree):
             if target == "tinydb" or target.startswith("tinydb."):
                 faults.append(f"{name} imports {target}")
+            elif target.split(".")[0] in ("psycopg", "psycopg_pool") and not name.startswith("perfbot.store.pg"):
+                faults.append(f"{name} imports {target} (only the PostgreSQL backend may)")
             elif _backend(target) and name not in WIRING:
                 faults.append(f"{name} imports {target} (the TinyDB backend)")
         for node in ast.walk(tree):

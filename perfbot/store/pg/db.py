@@ -1,0 +1,77 @@
+"""The backend's one way to the database: transactions that repository calls inside join.
+
+Every write is `with db.transaction() as conn:`; the transaction commits (durably: PostgreSQL's
+synchronous commit) before the block's caller goes on. A transaction opened while one is running
+in the same thread (`Store.quarter_commit`, `PlatformState.atomic`) joins it as a savepoint, so
+the outer block commits everything together or nothing. Read-check-write methods serialise on
+`lock(conn, scope…)`, a transaction-level advisory lock, as TinyDB's writers do on its file lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import Iterator
+from contextvars import ContextVar
+
+import psycopg
+from psycopg import Connection
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from perfbot.store.records import StoreUnavailableError
+
+_names = itertools.count()
+
+
+@contextlib.contextmanager
+def _reachable() -> Iterator[None]:
+    """A lost database becomes the store's own error (a clear 503 or CLI line, not a traceback)."""
+    try:
+        yield
+    except (psycopg.OperationalError, PoolTimeout) as error:
+        raise StoreUnavailableError(f"the PostgreSQL database is unavailable, nothing was changed: {error}") from error
+
+
+class Database:
+    """A pool and the transaction running in the current thread, if any."""
+
+    def __init__(self, pool: ConnectionPool) -> None:
+        self.pool = pool
+        self._current: ContextVar[Connection | None] = ContextVar(f"perfbot-pg-{next(_names)}", default=None)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A transaction, or a savepoint in the one this thread is running."""
+        running = self._current.get()
+        if running is not None:
+            with running.transaction():
+                yield running
+            return
+        with _reachable(), self.pool.connection() as conn, conn.transaction():
+            token = self._current.set(conn)
+            try:
+                yield conn
+            finally:
+                self._current.reset(token)
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection for reads: the running transaction's (to see its writes), else the pool's."""
+        running = self._current.get()
+        if running is not None:
+            yield running
+            return
+        with _reachable(), self.pool.connection() as conn:
+            yield conn
+
+    def in_transaction(self) -> bool:
+        """Whether this thread is inside a transaction (whose writes may yet roll back)."""
+        return self._current.get() is not None
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def lock(conn: Connection, *scope: str) -> None:
+    """Hold an advisory lock on `scope` until the transaction ends (writers of it serialise)."""
+    conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ["\x1f".join(scope)])

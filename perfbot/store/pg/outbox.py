@@ -1,0 +1,141 @@
+"""The outbox in PostgreSQL: primary key (period, key), claims under `FOR UPDATE SKIP LOCKED`.
+
+A claim locks the message's row and skips it when another replica holds the lock, so two
+`perfbot serve` processes never both take a message; the lease and statuses are the TinyDB
+backend's (see `perfbot.store.outbox_repo`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from psycopg import Connection
+from psycopg.types.json import Jsonb
+
+from perfbot.clock import Clock
+from perfbot.periods import Period
+from perfbot.store.pg import audit
+from perfbot.store.pg.db import Database, lock
+from perfbot.store.records import BATCH_HOPS, OutboxMessage, OutboxStatus, claimable_now
+
+_INSERT = ("INSERT INTO outbox (period, key, created_at, doc) VALUES (%s, %s, %s, %s) "
+           "ON CONFLICT (period, key) DO NOTHING")  # fmt: skip
+
+
+def _get(conn: Connection, period: Period, key: str, *, for_update: str = "") -> OutboxMessage | None:
+    row = conn.execute(f"SELECT doc FROM outbox WHERE period = %s AND key = %s {for_update}",
+                       [str(period), key]).fetchone()  # fmt: skip
+    return OutboxMessage.from_doc(row[0]) if row else None
+
+
+def _insert(conn: Connection, message: OutboxMessage) -> bool:
+    created = datetime.fromisoformat(message.created_at)
+    params = [str(message.period), message.key, created, Jsonb(message.to_doc())]
+    return conn.execute(_INSERT, params).rowcount == 1
+
+
+class Outbox:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    def enqueue(self, message: OutboxMessage, *, actor: str | None = None, action: str = "") -> bool:
+        """Record a message to send; False (and no change) if its key is already recorded."""
+        now = self._clock.now()
+        stamped = OutboxMessage.from_doc(message.to_doc() | {"created_at": now.isoformat()})
+        with self._db.transaction() as conn:
+            if not _insert(conn, stamped):
+                return False
+            if actor is not None:
+                audit.record(conn, at=now, actor=actor, action=action or "outbox.recorded",
+                             subject=f"message {message.key}", after=stamped.to_doc())  # fmt: skip
+        return True
+
+    def enqueue_many(self, messages: Sequence[OutboxMessage]) -> list[bool]:
+        """Record many messages in one transaction; whether each was new."""
+        created_at = self._clock.now().isoformat()
+        with self._db.transaction() as conn:
+            return [_insert(conn, OutboxMessage.from_doc(m.to_doc() | {"created_at": created_at}))
+                    for m in messages]  # fmt: skip
+
+    def add_to_batch(
+        self,
+        period: Period,
+        *,
+        kind: str,
+        recipient: str,
+        items: Iterable[str],
+        slot_after: Callable[[datetime], datetime],
+        key_for: Callable[[datetime], str],
+    ) -> str:
+        """Add items to the batch that goes out at the next slot after now; returns its key."""
+        with self._db.transaction() as conn:
+            lock(conn, "outbox batch", str(period), kind, recipient)
+            slot = slot_after(self._clock.now())
+            for _ in range(BATCH_HOPS):
+                key = key_for(slot)
+                current = _get(conn, period, key, for_update="FOR UPDATE")
+                if current is None or current.status is OutboxStatus.PENDING:
+                    break
+                slot = slot_after(slot)
+            else:
+                raise RuntimeError(f"no open {kind} batch for {recipient} in {BATCH_HOPS} slots")
+            if current is None:
+                current = OutboxMessage(key, period, kind, recipient, {"items": []},
+                                        created_at=self._clock.now().isoformat(), not_before=slot.isoformat())  # fmt: skip
+                _insert(conn, current)
+            known = list(current.content.get("items", []))
+            known += [i for i in items if i not in known]
+            self._update(conn, period, key, content={"items": known})
+        return key
+
+    def get(self, period: Period, key: str) -> OutboxMessage | None:
+        with self._db.reading() as conn:
+            return _get(conn, period, key)
+
+    def for_period(self, period: Period) -> list[OutboxMessage]:
+        """Every message of a quarter, in the order they were recorded."""
+        with self._db.reading() as conn:
+            rows = conn.execute("SELECT doc FROM outbox WHERE period = %s ORDER BY created_at, seq",
+                                [str(period)]).fetchall()  # fmt: skip
+        return [OutboxMessage.from_doc(doc) for (doc,) in rows]
+
+    def claimable(self, period: Period) -> list[OutboxMessage]:
+        now = self._clock.now()
+        return [m for m in self.for_period(period) if claimable_now(m, now)]
+
+    def claim(self, period: Period, key: str, *, lease: timedelta) -> OutboxMessage | None:
+        """Take a message for sending, or None if it is sent, skipped or someone else holds it."""
+        with self._db.transaction() as conn:
+            current = _get(conn, period, key, for_update="FOR UPDATE SKIP LOCKED")
+            now = self._clock.now()
+            if current is None or not claimable_now(current, now):
+                return None
+            fields = {"status": OutboxStatus.SENDING.value, "attempts": current.attempts + 1,
+                      "lease_until": (now + lease).isoformat()}  # fmt: skip
+            self._update(conn, period, key, **fields)
+        return OutboxMessage.from_doc(current.to_doc() | fields)
+
+    def mark_sent(self, period: Period, key: str, *, channel: str, ref: str = "") -> None:
+        self._set(period, key, status=OutboxStatus.SENT.value, sent_at=self._clock.now().isoformat(),
+                  channel=channel, delivery_ref=ref, error=None, lease_until=None)  # fmt: skip
+
+    def mark_failed(self, period: Period, key: str, *, error: str, retry_at: datetime | None) -> None:
+        """A failed attempt: retried from `retry_at`, or never again when that is None."""
+        status = OutboxStatus.PENDING if retry_at else OutboxStatus.FAILED
+        self._set(period, key, status=status.value, error=error, lease_until=None,
+                  retry_at=retry_at.isoformat() if retry_at else None)  # fmt: skip
+
+    def mark_skipped(self, period: Period, key: str, *, reason: str) -> None:
+        self._set(period, key, status=OutboxStatus.SKIPPED.value, error=reason, lease_until=None)
+
+    def _set(self, period: Period, key: str, **fields: Any) -> None:
+        with self._db.transaction() as conn:
+            self._update(conn, period, key, **fields)
+
+    @staticmethod
+    def _update(conn: Connection, period: Period, key: str, **fields: Any) -> None:
+        conn.execute("UPDATE outbox SET doc = doc || %s WHERE period = %s AND key = %s",
+                     [Jsonb(fields), str(period), key])  # fmt: skip

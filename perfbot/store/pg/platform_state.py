@@ -1,0 +1,62 @@
+"""Platform state: JSON values by (namespace, key); `atomic()` is one transaction, serialised
+with the namespace's other writers by an advisory lock."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from perfbot.clock import Clock
+from perfbot.store.pg.db import Database, lock
+
+
+def _plain(value: Any) -> Any:
+    """A JSON copy of `value`; TypeError if it is not JSON."""
+    return json.loads(json.dumps(value, ensure_ascii=False))
+
+
+class PlatformState:
+    """One namespace (see `perfbot.store.interfaces.PlatformState`)."""
+
+    def __init__(self, db: Database, clock: Clock, namespace: str) -> None:
+        if not namespace:
+            raise ValueError("a platform state namespace needs a name")
+        self.namespace = namespace
+        self._db = db
+        self._clock = clock
+
+    def get(self, key: str) -> Any | None:
+        with self._db.reading() as conn:
+            row = conn.execute("SELECT value FROM platform_state WHERE namespace = %s AND key = %s",
+                               [self.namespace, key]).fetchone()  # fmt: skip
+        return row[0] if row else None
+
+    def put(self, key: str, value: Any) -> None:
+        plain = _plain(value)
+        with self.atomic(), self._db.reading() as conn:
+            if self.get(key) == plain:
+                return
+            conn.execute("INSERT INTO platform_state (namespace, key, value, at) VALUES (%s, %s, %s, %s) "
+                         "ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, at = excluded.at",
+                         [self.namespace, key, Jsonb(plain), self._clock.now().isoformat()])  # fmt: skip
+
+    def delete(self, key: str) -> bool:
+        with self.atomic(), self._db.reading() as conn:
+            return conn.execute("DELETE FROM platform_state WHERE namespace = %s AND key = %s",
+                                [self.namespace, key]).rowcount > 0  # fmt: skip
+
+    def items(self, prefix: str = "") -> list[tuple[str, Any]]:
+        """(key, value) of every key starting with `prefix`, sorted by key."""
+        with self._db.reading() as conn:
+            rows = conn.execute("SELECT key, value FROM platform_state WHERE namespace = %s", [self.namespace]).fetchall()
+        return sorted((key, value) for key, value in rows if key.startswith(prefix))
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[None]:
+        with self._db.transaction() as conn:
+            lock(conn, "platform state", self.namespace)
+            yield

@@ -1,0 +1,58 @@
+"""Collection rounds: one row per quarter (the primary key makes `open` happen once)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from psycopg.types.json import Jsonb
+
+from perfbot.clock import Clock
+from perfbot.model import Round, RoundState
+from perfbot.periods import Period
+from perfbot.store.pg import audit
+from perfbot.store.pg.db import Database
+
+
+class Rounds:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    def get(self, period: Period) -> Round | None:
+        with self._db.reading() as conn:
+            row = conn.execute("SELECT doc FROM rounds WHERE period = %s", [str(period)]).fetchone()
+        return Round.from_doc(row[0]) if row else None
+
+    def all(self) -> list[Round]:
+        with self._db.reading() as conn:
+            rows = conn.execute("SELECT doc FROM rounds").fetchall()
+        return sorted((Round.from_doc(doc) for (doc,) in rows), key=lambda r: r.period)
+
+    def open(self, period: Period, *, deadline: datetime, actor: str) -> tuple[Round, bool]:
+        """Open the round (idempotent). Returns the round and whether this call opened it."""
+        opened = Round(period, RoundState.OPEN, self._clock.now(), deadline)
+        with self._db.transaction() as conn:
+            inserted = conn.execute("INSERT INTO rounds (period, doc) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                                    [str(period), Jsonb(opened.to_doc())]).rowcount  # fmt: skip
+            if not inserted:
+                row = conn.execute("SELECT doc FROM rounds WHERE period = %s", [str(period)]).fetchone()
+                return Round.from_doc(row[0]), False
+            audit.record(conn, at=opened.opened_at, actor=actor, action="round.opened",
+                         subject=f"round {period}", after=opened.to_doc())  # fmt: skip
+        return opened, True
+
+    def set_state(self, period: Period, state: RoundState, *, actor: str, reason: str = "") -> Round:
+        """Close or reopen a round (`reason` is kept in the audit trail)."""
+        with self._db.transaction() as conn:
+            row = conn.execute("SELECT doc FROM rounds WHERE period = %s FOR UPDATE", [str(period)]).fetchone()
+            if row is None:
+                raise KeyError(str(period))
+            current = Round.from_doc(row[0])
+            closed_at = self._clock.now() if state is RoundState.CLOSED else None
+            doc = current.to_doc() | {"state": state.value,
+                                      "closed_at": closed_at.isoformat() if closed_at else None}  # fmt: skip
+            conn.execute("UPDATE rounds SET doc = %s WHERE period = %s", [Jsonb(doc), str(period)])
+            audit.record(conn, at=self._clock.now(), actor=actor, action=f"round.{state.value}",
+                         subject=f"round {period}", before=current.to_doc(),
+                         after=doc | ({"reason": reason} if reason else {}))  # fmt: skip
+        return Round.from_doc(doc)
