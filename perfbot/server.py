@@ -63,6 +63,19 @@ def create_asgi(app: App, settings: Settings, *, run_scheduler: bool = True) -> 
         return {"status": "ok", "council": app.config.council_name,
                 "latest_round": str(rounds[-1].period) if rounds else None, "scheduler": scheduler}  # fmt: skip
 
+    @asgi.get("/readyz")
+    def ready() -> JSONResponse:
+        """Ready to serve: the store answers a read now (the database, on PostgreSQL). A proxy or
+        load balancer sends requests only to replicas that answer 200."""
+        try:
+            store = app.store.ready()
+        except StoreCorruptError as error:
+            log.warning("not ready: %s", error)
+            unreachable = isinstance(error, StoreUnavailableError)
+            return JSONResponse({"ready": False, "store": "unreachable" if unreachable else "damaged"},
+                                status_code=503, headers={"Retry-After": "30"})  # fmt: skip
+        return JSONResponse({"ready": True, "store": store})
+
     metrics = Metrics(app.store)
     asgi.add_middleware(RequestCounting, counter=metrics.requests)
 
@@ -76,7 +89,7 @@ def create_asgi(app: App, settings: Settings, *, run_scheduler: bool = True) -> 
         log.error("refused a request: %s", error)  # names the file and how to restore it
         if isinstance(error, StoreUnavailableError):
             return JSONResponse({"error": "perfbot cannot reach its database and changed nothing; "
-                                 "try again shortly"}, status_code=503)  # fmt: skip
+                                 "try again shortly"}, status_code=503, headers={"Retry-After": "30"})  # fmt: skip
         return JSONResponse({"error": "perfbot cannot read its data and changed nothing; an officer "
                              "must run 'perfbot store check'"}, status_code=503)  # fmt: skip
 

@@ -38,11 +38,11 @@ from bot.web.link_mailer import LinkMailer
 from bot.web.pages import Pages, anonymous_page, page
 from bot.web.roles import WebSettings
 from bot.web.state import WebState
-from bot.web.store_errors import store_write_failed
+from bot.web.store_errors import store_unavailable, store_write_failed
 from perfbot.secret_key import secret_for
 from perfbot.services import Services
 from perfbot.settings import Settings
-from perfbot.store import StoreWriteError
+from perfbot.store import StoreUnavailableError, StoreWriteError
 
 log = logging.getLogger("perfbot.web")
 STATIC = Path(__file__).parent / "static"
@@ -77,6 +77,7 @@ def mount(app: Services, settings: Settings, asgi: FastAPI) -> None:
     asgi.add_exception_handler(HTTPException, _http_error)
     asgi.add_exception_handler(RequestValidationError, _validation_error)
     asgi.add_exception_handler(StoreWriteError, store_write_failed)
+    asgi.add_exception_handler(StoreUnavailableError, store_unavailable)
 
 
 async def _error_page(request: Request, status: int, heading: str, message: str,

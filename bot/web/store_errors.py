@@ -11,9 +11,9 @@ import logging
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
-from bot.web.pages import page
+from bot.web.pages import anonymous_page, page
 
 log = logging.getLogger("perfbot.web")
 NOT_TYPED = frozenset({"csrf_token", "form_key", "intent", "decision", "include"})
@@ -36,3 +36,22 @@ async def store_write_failed(request: Request, error: Exception) -> Response:
     return await run_in_threadpool(page, request, "store_error.html", status=503,
                                    title="perfbot could not save that", typed=typed_fields(request),
                                    back_to=back)  # fmt: skip
+
+
+RETRY_AFTER = "30"  # seconds: a proxy, Slack and the Bot Framework try again
+
+
+async def store_unavailable(request: Request, error: Exception) -> Response:
+    """The database does not answer: nothing was changed. A browser gets a page (read without the
+    session, which lives in the database too) with what the person typed; Slack, Teams and other
+    clients get JSON 503 with Retry-After, so the platform delivers again later."""
+    log.error("refused %s %s: %s", request.method, request.url.path, error)
+    if "text/html" not in request.headers.get("accept", ""):
+        return JSONResponse({"error": "perfbot cannot reach its database and changed nothing; try again shortly"},
+                            status_code=503, headers={"Retry-After": RETRY_AFTER})  # fmt: skip
+    back = request.url.path if request.method == "POST" else None
+    response = await run_in_threadpool(anonymous_page, request, "store_unavailable.html", status=503,
+                                       title="perfbot is briefly unavailable", typed=typed_fields(request),
+                                       back_to=back)  # fmt: skip
+    response.headers["Retry-After"] = RETRY_AFTER
+    return response

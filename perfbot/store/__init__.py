@@ -119,6 +119,11 @@ class Store:
         lock) keep two of them from sending a message twice."""
         return EveryProcess()
 
+    def ready(self) -> str:
+        """The data directory's core file reads (StoreCorruptError when it is damaged)."""
+        self.rounds.all()
+        return "tinydb"
+
     def quarter_commit(self, period: Period) -> AbstractContextManager[None]:
         """Changes to one quarter's file made inside the block (a return and the alerts it raises)
         are committed together, durably and with one fsync, or not at all."""

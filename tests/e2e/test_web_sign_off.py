@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 
 from perfbot.sign_off import SignOffState
-from tests.e2e.conftest import Server, _free_port
+from tests.e2e.conftest import Server
 from tests.e2e.council import HEAD, PERIOD, small_council
+from tests.fakes.server import free_port
 from tests.integration.test_sign_off_flow import SERVICE, SIGN_OFF_ON, all_in
 
 
 @pytest.fixture
 def signing_off(tmp_path: Path) -> Iterator[Server]:
-    port = _free_port()
+    port = free_port()
     council = small_council(tmp_path, public_url=f"http://127.0.0.1:{port}", extra_toml=SIGN_OFF_ON)
     all_in(council)
     council.app.tick()

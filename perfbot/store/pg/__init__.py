@@ -88,6 +88,12 @@ class PgStore:
         """An advisory lock held by one replica's connection while it runs the scheduler."""
         return AdvisoryLock(self.url)
 
+    def ready(self) -> str:
+        """The database answered a query just now (StoreUnavailableError when it does not)."""
+        with self.db.reading() as conn:
+            conn.execute("SELECT 1").fetchone()
+        return "postgresql"
+
     def quarter_commit(self, period: Period) -> AbstractContextManager[object]:
         """Every write in the block (to any repository) commits together, or none does."""
         return self.db.transaction()

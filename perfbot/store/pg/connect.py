@@ -16,10 +16,15 @@ def is_database_url(text: str) -> bool:
     return urlparse(text).scheme in ("postgresql", "postgres")
 
 
+WAIT_SECONDS = 5.0
+
+
 def open_pool(url: str, *, max_size: int = POOL_MAX, timeout: float = 10.0) -> ConnectionPool:
     """A pool of autocommit connections (transactions are explicit), checked to connect."""
+    # A request waits at most WAIT_SECONDS for a connection: with the database gone it is answered
+    # 503 (Slack and Teams retry) rather than held past their own time-outs.
     pool = ConnectionPool(url, min_size=1, max_size=max_size, kwargs={"autocommit": True},
-                          open=False, name="perfbot")  # fmt: skip
+                          open=False, name="perfbot", timeout=WAIT_SECONDS)  # fmt: skip
     pool.open()
     try:
         pool.wait(timeout=timeout)
