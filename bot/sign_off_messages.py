@@ -11,23 +11,23 @@ OPEN_PAGE = "Open the sign-off page"
 REASON_LABEL = "Why are they sent back? The owners will read this."
 BEHALF_LABEL = "Deciding for the head of service: why? (required)"
 REASON_HINT = "Required when sending back, or when deciding on the head of service's behalf."
-APPROVED = "Approved: {service}'s {period} figures, by {by}."
-SENT_BACK = "Sent back: {service}'s {period} figures, by {by}. The owners have been told why."
+APPROVED = "Approved: the {period} figures for {service}, by {by}."
+SENT_BACK = "Sent back: the {period} figures for {service}, by {by}. The owners have been told why."
 ON_BEHALF = " (on behalf of {head}: {reason})"
 NOT_YOURS = "{person} may not sign off {service}: its head of service or their deputy can, or a performance officer."
 
 _OPENINGS = {
-    NoticeKind.SIGN_OFF: "{service}'s {period} figures are all in: please approve them, or send them back with a reason.",
-    NoticeKind.SIGN_OFF_REMINDER: "Reminder: {service}'s {period} figures are waiting for your approval.",
-    NoticeKind.SIGN_OFF_ESCALATION: ("{service}'s {period} figures are still waiting for the head of "
+    NoticeKind.SIGN_OFF: "The {period} figures for {service} are all in: please approve them, or send them back with a reason.",
+    NoticeKind.SIGN_OFF_REMINDER: "Reminder: the {period} figures for {service} are waiting for your approval.",
+    NoticeKind.SIGN_OFF_ESCALATION: ("The {period} figures for {service} are still waiting for the head of "
                                      "service's approval. A performance officer may decide on their behalf, with a reason."),
-    NoticeKind.SENT_BACK: "{service}'s {period} figures were sent back by the head of service. Please revise them.",
+    NoticeKind.SENT_BACK: "The {period} figures for {service} were sent back by the head of service. Please revise them.",
 }  # fmt: skip
 _SUBJECTS = {
-    NoticeKind.SIGN_OFF: "Sign-off: {service}'s {period} performance figures",
-    NoticeKind.SIGN_OFF_REMINDER: "Reminder: sign off {service}'s {period} performance figures",
-    NoticeKind.SIGN_OFF_ESCALATION: "Not signed off yet: {service}'s {period} performance figures",
-    NoticeKind.SENT_BACK: "Sent back: {service}'s {period} performance figures",
+    NoticeKind.SIGN_OFF: "Sign-off: {service}, {period} performance figures",
+    NoticeKind.SIGN_OFF_REMINDER: "Reminder: sign off {service}, {period} performance figures",
+    NoticeKind.SIGN_OFF_ESCALATION: "Not signed off yet: {service}, {period} performance figures",
+    NoticeKind.SENT_BACK: "Sent back: {service}, {period} performance figures",
 }
 
 

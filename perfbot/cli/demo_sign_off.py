@@ -33,14 +33,14 @@ def _decide(app, out: Printer, clock, kept: ServiceSignOff, asked) -> None:  # n
     head = kept.approvers[0]
     if kept.service in SEND_BACK and not kept.decisions:
         app.sign_off.decide(kept.period, kept.service, by=head, approve=False, reason=SEND_BACK[kept.service])
-        out.step(clock, f"{head} sends {kept.service}'s figures back: {SEND_BACK[kept.service]}")
+        out.step(clock, f"{head} sends the figures for {kept.service} back: {SEND_BACK[kept.service]}")
     elif kept.service in OFFICER_STEPS_IN and _escalated(app, kept):
         why = OFFICER_STEPS_IN[kept.service]
         app.sign_off.decide(kept.period, kept.service, by=OFFICER, approve=True, reason=why)
-        out.step(clock, f"The performance officer approves {kept.service}'s figures on {head}'s behalf: {why}")
+        out.step(clock, f"The performance officer approves the figures for {kept.service} on {head}'s behalf: {why}")
     elif kept.service not in HEAD_SILENT:
         app.sign_off.decide(kept.period, kept.service, by=head, approve=True)
-        out.step(clock, f"{head} approves {kept.service}'s figures (asked {asked:%-d %b}).")
+        out.step(clock, f"{head} approves the figures for {kept.service} (asked {asked:%-d %b}).")
 
 
 def _escalated(app, kept: ServiceSignOff) -> bool:  # noqa: ANN001

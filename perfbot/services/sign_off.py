@@ -173,9 +173,9 @@ class SignOff:
             if service not in known:
                 raise SignOffError(f"there is no service {service!r} in {period} "
                                    f"(services: {', '.join(sorted(known)) or 'none'})")  # fmt: skip
-            raise SignOffError(f"{service}'s {period} figures are not all in yet: nothing to sign off")
+            raise SignOffError(f"the {period} figures for {service} are not all in yet: nothing to sign off")
         if found.state is SignOffState.AWAITING and not found.covers_now(self.revisions(period, service)):
-            raise SignOffError(f"{service}'s figures changed a moment ago: look at them again")
+            raise SignOffError(f"the figures for {service} changed a moment ago: look at them again")
         decision = decision_for(found, by=by, approve=approve, reason=reason, at=self._store.clock.now(),
                                 officer=self.is_officer(by) if officer is None else officer)  # fmt: skip
         decided = self._store.sign_offs.put(found.decided(decision), actor=decision.by,

@@ -37,7 +37,7 @@ def test_the_head_approves_from_the_e_mailed_link_and_a_send_back_e_mails_the_ow
         council.app.tick()
         council.app.tick()  # a second tick sends nothing twice
         [request] = [m for m in smtp.messages if m["To"] == HEAD]
-        assert request["Subject"] == "Sign-off: Housing Options's 2025/26 Q3 performance figures"
+        assert request["Subject"] == "Sign-off: Housing Options, 2025/26 Q3 performance figures"
         html = request.get_body(("html",)).get_content()
         assert "Approve or send back" in html and "30 days" in html and "● Green" in html
         link = re.search(r"https?://\S+/signoff/\S+", request.get_body(("plain",)).get_content())[0]

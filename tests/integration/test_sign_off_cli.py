@@ -39,7 +39,7 @@ def test_send_back_then_approve_on_behalf(council: Council, capsys: pytest.Captu
     all_in(council)
     assert main(["signoff", "send-back", Q3, SERVICE, "--as", HEAD, "--reason", "HO02 is too low"]) == 0
     out = capsys.readouterr().out
-    assert f"Sent back: {SERVICE}'s {Q3} figures, by {HEAD}" in out
+    assert f"Sent back: the {Q3} figures for {SERVICE}, by {HEAD}" in out
     assert f"to {OWNER}" in out and f"to {OTHER_OWNER}" in out and "Why: HO02 is too low" in out  # told at once
     assert main(["signoff", "status", Q3]) == 0
     assert "sent back" in capsys.readouterr().out

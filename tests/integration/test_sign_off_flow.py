@@ -52,7 +52,7 @@ def test_the_head_is_asked_once_the_services_last_return_is_in(council: Council)
     assert kinds_to(council, NoticeKind.SIGN_OFF) == [HEAD]
     council.app.tick()
     text = next(t for to, t in council.messages if to == HEAD)
-    assert "Housing Options's 2025/26 Q3 figures are all in" in text and "/signoff/" in text
+    assert "The 2025/26 Q3 figures for Housing Options are all in" in text and "/signoff/" in text
     assert "HO03 Average days in bed and breakfast: 30 days — ● Green (target 42 days)" in text
     assert [r.action for r in council.app.store.audit.about(f"sign-off {SERVICE} {PERIOD}")] == ["sign_off.requested"]
 

@@ -59,7 +59,7 @@ def test_the_head_gets_the_figures_and_approves_with_one_click(world: SlackWorld
     assert kept.last_decision.by == HEAD
     def redrawn() -> bool:
         now = next(m for m in world.fake.messages(HEAD_DM) if m["ts"] == dm["ts"])
-        return "Approved: Customer Services" in texts(now) and "signoff_approve" not in texts(now)
+        return "figures for Customer Services, by" in texts(now) and "Approved: the" in texts(now) and "signoff_approve" not in texts(now)
 
     assert wait_until(redrawn)  # the buttons are gone: nothing left to decide
 

@@ -61,7 +61,7 @@ def test_sign_off_through_teams(tmp_path, monkeypatch) -> None:  # noqa: ANN001
             card = request.cards[0]
             assert errors_of(schema, card) == []
             shown = " ".join(texts(card))
-            assert "Housing's 2025/26 Q3 figures are all in" in shown and "M3 Voids relet: 95%" in shown
+            assert "The 2025/26 Q3 figures for Housing are all in" in shown and "M3 Voids relet: 95%" in shown
 
             # Send back with no reason: refused on the card, nothing decided.
             bare = w.submit(HANA, card, {}, reply_to=request.activity_id)
@@ -77,7 +77,7 @@ def test_sign_off_through_teams(tmp_path, monkeypatch) -> None:  # noqa: ANN001
             why = w.submit(HANA, card, {}, reply_to=request.activity_id)
             why["value"] = pressed(card, "Send back", {"reason": "M2 is last year's figure"})
             assert teams.post(why, token).status_code == 200
-            assert any("Sent back: Housing" in t for t in texts(w.connector.sent_to(hana_chat)[-1].cards[0]))
+            assert any("Sent back: the" in t and "for Housing" in t for t in texts(w.connector.sent_to(hana_chat)[-1].cards[0]))
             for owner in (ALICE, BOB):
                 told = [c for a in w.connector.sent_to(w.personal_chat(owner)) for c in a.cards
                         if any("sent back" in t for t in texts(c))]  # fmt: skip

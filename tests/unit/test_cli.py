@@ -87,8 +87,8 @@ def test_demo_runs_a_whole_quarter(capsys):
     assert "The 2025/26 Q4 digest for CMT lists 4 overdue actions among its exceptions:" in out
     assert "Exceptions (" in out
     # sign-off: approved, sent back and revised, reminded, escalated, approved on the head's behalf
-    assert "helen.marsh@larkfield.gov.uk approves Housing Options's figures" in out
-    assert "sends Waste & Recycling's figures back: WR02" in out and "revises WR02" in out
+    assert "helen.marsh@larkfield.gov.uk approves the figures for Housing Options" in out
+    assert "sends the figures for Waste & Recycling back: WR02" in out and "revises WR02" in out
     assert "Reminder: sign off Revenues & Benefits" in out and "on james.corrigan@larkfield.gov.uk's behalf" in out
     assert "Provisional (not yet signed off by the head of service): Economic Development, Leisure & Culture." in out
     assert "You are deputy for tom.brennan@larkfield.gov.uk" in out  # absence and delegation
