@@ -90,7 +90,8 @@ def decide(request: Request, token: str, form: Posted) -> Response:
             state_of(request).app.sign_off.decide(visit.link.period, visit.link.service, by=visit.link.person,
                                                   approve=decision == "approve", reason=reason)  # fmt: skip
         except SignOffError as error:
-            errors.add("reason" if "why" in str(error) or "reason" in str(error) else "decision", str(error))
+            said = str(error)[:1].upper() + str(error)[1:]  # a sentence on the page (GOV.UK error style)
+            errors.add("reason" if "why" in said or "reason" in said else "decision", said)
     if errors:
         return _page(request, visit, errors=errors, status=400, values={"decision": decision or "", "reason": reason})
     return redirect(request, f"{visit.base}?done={decision}")

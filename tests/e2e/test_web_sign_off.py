@@ -35,7 +35,7 @@ def test_the_head_sends_back_without_a_reason_is_told_then_approves(signing_off:
     head.check("sign-off", "h1:has-text('Housing Options')")
     page.get_by_label("Send back").check()
     page.get_by_role("button", name="Send decision").click()
-    assert "say why the figures are sent back" in page.locator(".govuk-error-summary").inner_text()
+    assert "Say why the figures are sent back" in page.locator(".govuk-error-summary").inner_text()
     head.check("sign-off-error", ".govuk-error-summary")
     page.get_by_label("Approve").check()
     page.get_by_role("button", name="Send decision").click()
