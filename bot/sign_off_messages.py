@@ -81,3 +81,23 @@ def decided(*, service: str, period: str, by: str, approved: bool, on_behalf_of:
 def opening_for(service: str, period: str) -> str:
     """The first line of a sign-off request, for a message being replaced once decided."""
     return _OPENINGS[NoticeKind.SIGN_OFF].format(service=service, period=period)
+
+
+YOUR_SIGN_OFFS = "Your sign-offs"
+_STANDING = {
+    "returns outstanding": "returns outstanding, nothing to sign off yet",
+    "awaiting approval": "awaiting approval",
+    "approved": "approved",
+    "sent back": "sent back",
+}
+
+
+def standing_line(service: str, state: str, *, reason: str = "", to_decide: bool = False) -> str:
+    """'Housing: sent back — Why: …' or 'Housing: awaiting your decision' (status answers)."""
+    words = "awaiting your decision" if to_decide else _STANDING.get(state, state)
+    return f"{service}: {words}" + (f" — Why: {reason}" if reason else "")
+
+
+def service_sign_off(state: str | None) -> str:
+    """' · sign-off: approved' after an officer's completion line; '' with sign-off off."""
+    return f" · sign-off: {state}" if state else ""

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot import sign_off_messages as signoff_say
 from bot.slack import messages as say
 from bot.slack.blocks import (
     OPEN_RETURNS,
@@ -20,8 +21,10 @@ from bot.slack.blocks import (
     section,
 )  # fmt: skip
 from bot.slack.returns import Recorded
+from bot.slack.signoff_blocks import decision_buttons
 from perfbot.formatting import rag_label
 from perfbot.notices import MeasureLine
+from perfbot.services.round_status import SignOffStanding
 
 CHASE_SERVICE = "chase_service"
 MAX_SERVICES = 60
@@ -37,6 +40,7 @@ class HomeData:
     done: dict[str, Recorded] = field(default_factory=dict)
     services: tuple[dict[str, Any], ...] = ()  # service_status rows, for performance officers
     note: str = ""
+    sign_offs: tuple[SignOffStanding, ...] = ()  # the services a head of service (or deputy) approves
 
 
 def _bullets(items: list[str]) -> list[Block]:
@@ -75,11 +79,23 @@ def _officer(data: HomeData) -> list[Block]:
         text = "*" + escape(say.STATUS_SERVICE.format(service=row["service"], returned=row["returned"],
                                                        expected=row["expected"],
                                                        pct=row["completion_pct"])) + "*"  # fmt: skip
+        text += escape(signoff_say.service_sign_off(row.get("sign_off")))
         extra = {}
         if row["returned"] < row["expected"]:
             value = json.dumps({"p": data.period, "s": row["service"]}, separators=(",", ":"))
             extra["accessory"] = button(say.HOME_CHASE, CHASE_SERVICE, value=value)
         blocks.append(section(text, **extra))
+    return blocks
+
+
+def _sign_offs(data: HomeData) -> list[Block]:
+    blocks: list[Block] = [{"type": "divider"}, header(signoff_say.YOUR_SIGN_OFFS)]
+    for standing in data.sign_offs[:MAX_SERVICES // 3]:
+        blocks.append(section(escape(signoff_say.standing_line(standing.service, standing.state,
+                                                               reason=standing.reason,
+                                                               to_decide=standing.to_decide))))  # fmt: skip
+        if standing.to_decide:
+            blocks.append(decision_buttons(data.period, standing.service, url=standing.link))
     return blocks
 
 
@@ -92,6 +108,8 @@ def home_view(data: HomeData) -> dict[str, Any]:
         blocks.append(section(say.HOME_NO_ROUND))
     else:
         blocks += _mine(data)
+        if data.sign_offs:
+            blocks += _sign_offs(data)
         if data.services:
             blocks += _officer(data)
     return {"type": "home", "blocks": blocks[:100]}

@@ -12,13 +12,16 @@ from typing import Any
 
 from slack_bolt import App as BoltApp
 
+from bot import sign_off_messages as signoff_say
 from bot.slack import messages as say
 from bot.slack.after_ack import logged
-from bot.slack.blocks import escape, fallback_text
+from bot.slack.blocks import Block, escape, fallback_text, section
 from bot.slack.on_casestudy import open_case_study
 from bot.slack.on_returns import open_returns
 from bot.slack.runtime import Slack, log
+from bot.slack.signoff_blocks import decision_buttons
 from perfbot.periods import Period, PeriodError
+from perfbot.services.round_status import PersonStatus
 from schedules.chase import ChaseReport
 from schedules.errors import RoundError
 
@@ -50,7 +53,8 @@ def register(bolt: BoltApp, slack: Slack) -> None:
         elif word in ("casestudy", "case-study", "case"):
             open_case_study(slack, trigger_id=command["trigger_id"])
         elif word == "status":
-            answer(respond, status(slack, user_id, rest))
+            text, seen = status(slack, user_id, rest)
+            answer(respond, text, status_blocks(text, seen))
         elif word == "chase" and chase_refusal(slack, user_id=user_id, target=rest) is None:
             chase(slack, lambda text: answer(respond, text), user_id=user_id, target=rest)
 
@@ -66,24 +70,25 @@ def _words(command: dict[str, Any]) -> tuple[str, str]:
     return word.lower(), rest
 
 
-def answer(respond: Callable[..., Any], text: str) -> None:
+def answer(respond: Callable[..., Any], text: str, blocks: list[Block] | None = None) -> None:
     """Reply on the command's response URL, visible only to the person who asked. Slack gives
     each URL for 30 minutes and 5 replies; a URL that no longer works is logged, not raised."""
     try:
-        respond(text=fallback_text(text), response_type="ephemeral")
+        respond(text=fallback_text(text), response_type="ephemeral", **({"blocks": blocks} if blocks else {}))
     except (OSError, ValueError) as error:
         log.warning("Slack: could not answer a /perf command on its response URL: %s", error)
 
 
-def status(slack: Slack, user_id: str, text: str) -> str:
-    """Where the round stands: the person's own returns; for officers, every service."""
+def status(slack: Slack, user_id: str, text: str) -> tuple[str, PersonStatus | None]:
+    """Where the round stands: the person's own returns; for officers, every service; for a
+    head of service or deputy, their services' sign-off. The text, and what it was made from."""
     email = slack.people.email_of(user_id) or ""
     try:
         seen = slack.perf.status.for_person(email, Period.parse(text) if text else None)
     except PeriodError:
-        return say.NOT_A_PERIOD.format(text=escape(text[:40]))
+        return say.NOT_A_PERIOD.format(text=escape(text[:40])), None
     if seen is None:
-        return say.NO_ROUND
+        return say.NO_ROUND, None
     found = seen.round
     lines = [say.STATUS_HEAD.format(period=found.period, state=found.state.value,
                                     deadline=f"{found.deadline:%A %-d %B %Y}")]  # fmt: skip
@@ -92,13 +97,37 @@ def status(slack: Slack, user_id: str, text: str) -> str:
         lines.append(say.STATUS_MINE.format(returned=seen.count_returned, expected=len(mine)))
         lines += [f"• {m.measure_id} {m.title}: {'in' if m.measure_id in seen.returned else 'outstanding'}"
                   for m in mine]  # fmt: skip
+    if seen.sign_offs:
+        lines += ["", f"*{signoff_say.YOUR_SIGN_OFFS}*"] + [
+            "• " + signoff_say.standing_line(s.service, s.state, reason=s.reason, to_decide=s.to_decide)
+            for s in seen.sign_offs
+        ]  # fmt: skip
     if seen.services:
         lines += ["", "*By service*"] + [
             "• " + say.STATUS_SERVICE.format(service=r.service, returned=r.returned,
                                              expected=r.expected, pct=r.completion_pct)
+            + signoff_say.service_sign_off(r.sign_off)
             for r in seen.services
         ]  # fmt: skip
-    return "\n".join(lines)
+    return "\n".join(lines), seen
+
+
+def status_blocks(text: str, seen: PersonStatus | None) -> list[Block] | None:
+    """The status as blocks, with Approve / Send back under each service awaiting the person's
+    decision; None (plain text) when nothing awaits them."""
+    waiting = [s for s in seen.sign_offs if s.to_decide] if seen is not None else []
+    if not waiting or seen is None:
+        return None
+    chunks = [""]
+    for line in fallback_text(text).split("\n"):
+        if len(chunks[-1]) + len(line) > 2900:
+            chunks.append("")
+        chunks[-1] += line + "\n"
+    blocks: list[Block] = [section(chunk.rstrip()) for chunk in chunks if chunk.strip()]
+    for standing in waiting[:20]:
+        blocks += [section(f"*{escape(standing.service)}*"),
+                   decision_buttons(str(seen.round.period), standing.service, url=standing.link)]  # fmt: skip
+    return blocks[:50]
 
 
 def chase_refusal(slack: Slack, *, user_id: str, target: str) -> str | None:

@@ -66,7 +66,10 @@ def clicked(slack: Slack, body: dict[str, Any], action: dict[str, Any], *, appro
         _tell(slack, user_id, "That button is not one perfbot can act on. Use the sign-off page instead.")
         return
     period, service = target
-    where = {"c": (body.get("channel") or {}).get("id", ""), "t": (body.get("message") or {}).get("ts", "")}
+    ephemeral = (body.get("container") or {}).get("is_ephemeral")  # a /perf status answer: nothing to update
+    where = {"c": (body.get("channel") or {}).get("id", ""),
+             "t": "" if ephemeral else (body.get("message") or {}).get("ts", ""),
+             "h": "1" if (body.get("view") or {}).get("type") == "home" else ""}  # clicked on the Home tab
     sign_off = slack.perf.sign_off
     if not sign_off.may_decide(email, period, service):
         _tell(slack, user_id, say.NOT_YOURS.format(person=email, service=service))
@@ -95,7 +98,7 @@ def reasoned(slack: Slack, ack: Ack, *, user_id: str, view: dict[str, Any]) -> N
         ack(response_action="errors", errors={REASON_BLOCK: str(error)[:150]})
         return
     ack()
-    _done(slack, user_id, kept, where={"c": meta.get("c", ""), "t": meta.get("t", "")})
+    _done(slack, user_id, kept, where={"c": meta.get("c", ""), "t": meta.get("t", ""), "h": meta.get("h", "")})
 
 
 def _decide(slack: Slack, user_id: str, email: str, period: Period, service: str, *, approve: bool,
@@ -109,6 +112,8 @@ def _decide(slack: Slack, user_id: str, email: str, period: Period, service: str
 
 
 def _done(slack: Slack, user_id: str, kept: Any, *, where: dict[str, str]) -> None:  # noqa: ANN401 - ServiceSignOff
+    if where.get("h"):
+        slack.publish_home(user_id)  # the Home tab shows the decision instead of the buttons
     last = kept.last_decision
     outcome = say.decided(service=kept.service, period=str(kept.period), by=last.by,
                           approved=last.state.value == "approved", on_behalf_of=last.on_behalf_of,

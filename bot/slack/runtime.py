@@ -56,7 +56,7 @@ class Slack:
             period=str(found.period), deadline=f"{found.deadline:%A %-d %B %Y}",
             lines=lines_for(store, found.period, measures),
             done=recorded(store, self.perf.config, found.period, measures),
-            services=tuple(s.row() for s in seen.services), note=note,
+            services=tuple(s.row() for s in seen.services), note=note, sign_offs=seen.sign_offs,
         )  # fmt: skip
 
     def publish_home(self, user_id: str, *, email: str | None = None, note: str = "") -> None:

@@ -34,6 +34,15 @@ def decision_value(period: str, service: str) -> str:
     return json.dumps({"p": period, "s": service}, separators=(",", ":"))
 
 
+def decision_buttons(period: str, service: str, *, url: str = "") -> Block:
+    """Approve, Send back (the DM's own actions) and the sign-off page, for one service."""
+    value = decision_value(period, service)
+    buttons = [button(say.APPROVE, APPROVE, value=value, primary=True), button(say.SEND_BACK, SEND_BACK, value=value)]
+    if url:
+        buttons.append(button(say.OPEN_PAGE, OPEN_PAGE, url=url))
+    return actions(*buttons, block_id=clip(f"signoff:{service}", 255))
+
+
 def sign_off_message(notice: PersonNotice) -> tuple[str, list[Block]]:
     """A sign-off request, reminder, escalation or sent-back notice as (fallback text, blocks)."""
     blocks = [header(say.subject(notice)), section(escape(say.opening(notice)))]

@@ -8,22 +8,28 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from bot import sign_off_messages as signoff_say
 from bot.teams import cards
 from bot.teams import messages as say
 from bot.teams.actions_reply import open_actions_card
+from bot.teams.cards import heading
 from bot.teams.conversations import ConversationRef
+from bot.teams.digest_card import plain
 from bot.teams.markdown import escape_markdown
 from bot.teams.refs import conversations_of
 from bot.teams.returns import form_for
+from bot.teams.signoff_card import decision_card
 from collectors.reply_parser import Candidate, NotRead, read_reply
 from perfbot.formatting import format_value
 from perfbot.services.ports import RoundError
 
 if TYPE_CHECKING:
     from perfbot.services import Services
+    from perfbot.services.round_status import PersonStatus
 
 _MENTION = re.compile(r"<at>.*?</at>", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -100,21 +106,39 @@ def _status(app: Services, args: list[str], email: str, where: ConversationRef) 
     seen = app.status.for_person(email)
     if seen is None:
         return Reply(say.NO_OPEN_ROUND)
+    waiting = [s for s in seen.sign_offs if s.to_decide]
+    if not waiting:
+        return Reply("\n".join(_status_lines(seen, escape_markdown)))
+    period = str(seen.round.period)
+    body = [plain(line.strip()) for line in _status_lines(seen, str) if line.strip()]
+    found = decision_card(period, waiting[0].service, [heading(f"{waiting[0].service} · {period}"), *body],
+                          form_url=waiting[0].link)  # fmt: skip
+    found["actions"] += [{"type": "Action.OpenUrl", "title": f"{signoff_say.OPEN_PAGE}: {s.service}"[:80],
+                          "url": s.link} for s in waiting[1:5]]  # fmt: skip
+    return Reply(card=found)
+
+
+def _status_lines(seen: PersonStatus, esc: Callable[[Any], str]) -> list[str]:
+    """The status answer's lines, each piece of data passed through `esc` (Markdown or none)."""
     found = seen.round
     lines = [say.STATUS_HEADING.format(period=found.period, deadline=f"{found.deadline:%A %-d %B}")]
     for measure in seen.measures:
         got = seen.returned.get(measure.measure_id)
         state = f"returned ({format_value(got.value, measure.unit.value)})" if got else "outstanding"
-        lines.append(say.STATUS_LINE.format(measure_id=escape_markdown(measure.measure_id),
-                                            title=escape_markdown(measure.title), state=escape_markdown(state)))
+        lines.append(say.STATUS_LINE.format(measure_id=esc(measure.measure_id), title=esc(measure.title),
+                                            state=esc(state)))  # fmt: skip
     if not seen.measures:
         lines = [say.NOTHING_OWNED.format(period=found.period)]
+    if seen.sign_offs:
+        lines.append(f"{signoff_say.YOUR_SIGN_OFFS}:")
+        lines += ["  • " + esc(signoff_say.standing_line(s.service, s.state, reason=s.reason, to_decide=s.to_decide))
+                  for s in seen.sign_offs]  # fmt: skip
     if seen.services:
         lines.append(say.SERVICES_HEADING)
-        lines += [say.SERVICE_LINE.format(service=escape_markdown(s.service), returned=s.returned,
-                                          expected=s.expected, pct=round(s.completion_pct))
+        lines += [say.SERVICE_LINE.format(service=esc(s.service), returned=s.returned, expected=s.expected,
+                                          pct=round(s.completion_pct)) + esc(signoff_say.service_sign_off(s.sign_off))
                   for s in seen.services]  # fmt: skip
-    return Reply("\n".join(lines))
+    return lines
 
 
 def _chase(app: Services, args: list[str], email: str, where: ConversationRef) -> Reply:

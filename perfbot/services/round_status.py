@@ -23,6 +23,7 @@ from perfbot.services.duties import Duties, Owed
 from perfbot.services.ports import StatusReports
 from perfbot.services.round_rows import OwnerProgress, ServiceCompletion, Undelivered
 from perfbot.services.sign_off import SignOff
+from perfbot.sign_off import SignOffState
 from perfbot.store import Store
 
 
@@ -60,6 +61,17 @@ class RoundStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class SignOffStanding:
+    """One service a person approves (its head, or their deputy): where its sign-off stands."""
+
+    service: str
+    state: str  # returns outstanding, awaiting approval, approved or sent back
+    reason: str = ""  # why, when sent back
+    to_decide: bool = False  # awaiting this person's decision now
+    link: str = ""  # the signed sign-off page, when to_decide
+
+
+@dataclass(frozen=True, slots=True)
 class PersonStatus:
     """A round as one person sees it: their own returns; every service's, for an officer."""
 
@@ -67,6 +79,7 @@ class PersonStatus:
     owed: Owed
     returned: Mapping[str, Return]  # their measures' current returns, by measure id
     services: tuple[ServiceCompletion, ...]  # empty unless they are a performance officer
+    sign_offs: tuple[SignOffStanding, ...] = ()  # with sign-off on: the services they approve
 
     @property
     def measures(self) -> list[Measure]:
@@ -112,7 +125,25 @@ class RoundStatusService:
         current = self._store.returns.for_period(found.period)
         returned = {m.measure_id: current[m.measure_id] for m in owed.measures if m.measure_id in current}
         services = self.services(found.period) if self.is_officer(person) else ()
-        return PersonStatus(found, owed, returned, services)
+        return PersonStatus(found, owed, returned, services, self.sign_offs_for(person, found.period))
+
+    def sign_offs_for(self, person: str, period: Period) -> tuple[SignOffStanding, ...]:
+        """The sign-off of each service `person` approves (as head or deputy); none when
+        sign-off is off."""
+        sign_off = self._sign_off
+        if sign_off is None or not sign_off.enabled or not person:
+            return ()
+        found = []
+        for row in sign_off.progress(period):
+            if not sign_off.is_approver(person, period, row.service):
+                continue
+            kept, last = row.sign_off, row.sign_off.last_decision if row.sign_off else None
+            reason = last.reason if row.state == SignOffState.SENT_BACK.value and last else ""
+            to_decide = (row.state == SignOffState.AWAITING.value and kept is not None
+                         and kept.state is SignOffState.AWAITING)  # fmt: skip
+            link = sign_off.link_for(person, period, row.service) if to_decide else ""
+            found.append(SignOffStanding(row.service, row.state, reason, to_decide, link))
+        return tuple(found)
 
     def is_officer(self, person: str | None) -> bool:
         """Whether the person is one of the config's performance officers."""

@@ -360,8 +360,11 @@ def block_actions(
     trigger_id: str | None = None,
     response_url: str = RESPONSE_URL,
     timestamp: int | None = None,
+    ephemeral: bool = False,
 ) -> SignedRequest:
     """A click/selection on an element of ``message`` (a message) or ``view`` (modal/App Home).
+    ``ephemeral``: the message was visible only to the clicker (a slash command's answer), so,
+    as Slack does, the payload says so and carries no ``message`` object.
 
     The element is looked up by ``action_id`` in the container's blocks so the action carries
     its real type, text and option; without a container a button is assumed. The channel
@@ -380,6 +383,9 @@ def block_actions(
     )
     channel_id = channel_id or (message or {}).get("channel") or CHANNEL_ID
     payload.update(_container(message, view, channel_id, channel_name, response_url, answers))
+    if ephemeral and view is None:
+        payload["container"]["is_ephemeral"] = True
+        del payload["message"]
     return _payload_form(signing_secret, payload, timestamp)
 
 

@@ -63,6 +63,7 @@ def test_status_shows_an_officer_every_service(world: SlackWorld) -> None:
     answer = world.answered(url)[0]["text"]
     assert "round open, returns due Monday 26 January 2026" in answer
     assert "Customer Services: 1 of 2 (50%)" in answer and "Waste: 0 of 1 (0%)" in answer
+    assert "sign-off" not in answer.lower()  # [cycle] sign_off is off: no sign-off states
 
 
 def test_only_performance_officers_can_chase(world: SlackWorld) -> None:

@@ -56,6 +56,7 @@ def test_officers_see_completion_by_service_and_chase_from_home(world: SlackWorl
     shown = texts(home)
     assert "Round completion by service" in shown
     assert "Customer Services: 1 of 2 (50%)" in shown and "Waste: 0 of 1 (0%)" in shown
+    assert "sign-off" not in shown.lower()  # [cycle] sign_off is off
     waste = next(b for b in home["blocks"] if "Waste" in b.get("text", {}).get("text", ""))
     assert waste["accessory"]["text"]["text"] == "Chase"
     world.send(signing.block_actions(signing_secret=SECRET, action_id="chase_service", view=home,

@@ -23,6 +23,7 @@ from tests.integration.test_slack_support import (
     OFFICER,
     OFFICER_ID,
     PERIOD,
+    SECRET,
     TOML,
     SlackWorld,
     opened_view,
@@ -96,3 +97,74 @@ def test_an_owner_cannot_approve_and_an_officer_must_say_why(world: SlackWorld) 
                                        answers={"reason": {"input": "Hari is on leave"}}, user_id=OFFICER_ID))  # fmt: skip
     last = world.store.sign_offs.get(PERIOD, SERVICE).last_decision
     assert (last.by, last.on_behalf_of, last.reason) == (OFFICER, HEAD, "Hari is on leave")
+
+
+def _status(world: SlackWorld, user_id: str) -> dict:
+    _, url = world.command("status", user_id=user_id)
+    return world.answered(url)[0]
+
+
+def _shown(view: dict) -> str:
+    """The words of a view's sections and contexts, as the person reads them."""
+    words = [b.get("text", {}).get("text", "") for b in view["blocks"]]
+    words += [e.get("text", "") for b in view["blocks"] for e in b.get("elements", []) if b["type"] == "context"]
+    return "\n".join(words)
+
+
+def _home(world: SlackWorld, user_id: str, count: int) -> dict:
+    assert world.send(signing.app_home_opened(signing_secret=SECRET, user_id=user_id)).status_code == 200
+    world.fake.wait_for("views.publish", count)
+    return world.fake.home(user_id)
+
+
+def test_status_shows_the_head_their_sign_off_and_approves_from_it(world: SlackWorld) -> None:
+    world.open_round()
+    before = _status(world, HEAD_ID)
+    assert "Customer Services: returns outstanding, nothing to sign off yet" in before["text"]
+    assert "blocks" not in before  # nothing to decide: plain text, no buttons
+    all_in(world)
+    answer = _status(world, HEAD_ID)
+    assert "*Your sign-offs*" in answer["text"] and "Customer Services: awaiting your decision" in answer["text"]
+    assert validate_blocks(answer["blocks"]) == []
+    buttons = [e for b in answer["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert [b["action_id"] for b in buttons] == ["signoff_approve", "signoff_send_back", "signoff_open_page"]
+    assert "/signoff/" in buttons[2]["url"]
+    world.click({**answer, "ts": "1700000000.000100"}, "signoff_approve", user_id=HEAD_ID, channel_id=HEAD_DM,
+                ephemeral=True)  # fmt: skip
+    kept = wait_until(lambda: (k := world.store.sign_offs.get(PERIOD, SERVICE)) and k.state is SignOffState.APPROVED and k)
+    assert kept.last_decision.by == HEAD
+    assert wait_until(lambda: [m for m in world.fake.messages(HEAD_DM) if "Approved: Customer Services" in texts(m)])
+    after = _status(world, HEAD_ID)
+    assert "Customer Services: approved" in after["text"] and "blocks" not in after
+
+
+def test_the_officer_sees_every_services_sign_off_in_status_and_home(world: SlackWorld) -> None:
+    all_in(world)
+    world.app.sign_off.decide(PERIOD, SERVICE, by=HEAD, approve=False, reason="CS02 misses late replies")
+    answer = _status(world, OFFICER_ID)["text"]
+    assert "Customer Services: 2 of 2 (100%) · sign-off: sent back" in answer
+    assert "Waste: 0 of 1 (0%) · sign-off: returns outstanding" in answer
+    assert "Your sign-offs" not in answer  # an officer, not a head: no decisions of their own
+    home = _shown(_home(world, OFFICER_ID, 1))
+    assert "*Customer Services: 2 of 2 (100%)* · sign-off: sent back" in home
+    assert "Customer Services: sent back — Why: CS02 misses late replies" in _status(world, HEAD_ID)["text"]
+    jo = _status(world, JO_ID)["text"]  # an owner: their returns only
+    assert "sign-off" not in jo.lower() and "By service" not in jo
+
+
+def test_the_head_sends_back_from_the_home_tab_and_the_tab_shows_why(world: SlackWorld) -> None:
+    all_in(world)
+    home = _home(world, HEAD_ID, 1)
+    assert "Your sign-offs" in _shown(home) and "Customer Services: awaiting your decision" in _shown(home)
+    assert validate_blocks(home["blocks"]) == []
+    world.send(signing.block_actions(signing_secret=SECRET, action_id="signoff_send_back", view=home,
+                                     user_id=HEAD_ID))  # fmt: skip
+    view = opened_view(world.fake)
+    done = world.send(signing.view_submission(signing_secret=SECRET, view=view, user_id=HEAD_ID,
+                                              answers={"reason": {"input": "CS02 misses late replies"}}))  # fmt: skip
+    assert done.status_code == 200
+    assert world.store.sign_offs.get(PERIOD, SERVICE).state is SignOffState.SENT_BACK
+    world.fake.wait_for("views.publish", 2)
+    redrawn = world.fake.home(HEAD_ID)
+    assert "Customer Services: sent back — Why: CS02 misses late replies" in _shown(redrawn)
+    assert "signoff_approve" not in json.dumps(redrawn["blocks"])  # nothing left to decide
