@@ -58,6 +58,7 @@ def test_status_for_an_owner_and_for_an_officer(setup) -> None:  # noqa: ANN001
     assert "M3 Voids relet: outstanding" in last(w, BOB).text
     teams.post(w.say(OLIVE, "Status"), w.token())
     assert "Housing: 0 of 3 returned (0%)" in last(w, OLIVE).text
+    assert "sign-off" not in last(w, OLIVE).text.lower()  # [cycle] sign_off is off
 
 
 def test_submit_gives_a_card_and_a_partial_card_keeps_the_rest(setup) -> None:  # noqa: ANN001

@@ -117,3 +117,48 @@ def test_a_card_with_bad_or_stale_data_is_answered_on_the_card_and_decides_nothi
         card = submit_card(council.app, email=HEAD, data={"perfbot": "signoff", **data})
         assert any(says in t for t in texts(card)), (data, texts(card))
     assert council.app.store.sign_offs.get(Q3, SERVICE).state is SignOffState.AWAITING
+
+
+def test_status_in_teams_shows_sign_off_and_decides_from_its_card(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    schema = jsonschema.Draft6Validator(json.loads(
+        (resources.files("adaptive_cards") / "schemas" / "schema-1.5.json").read_text(encoding="utf-8")))
+    with world(tmp_path, toml=TOML + "\n[cycle]\nsign_off = true\n") as w:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(w.ca.cert_path))
+        settings = w.settings(SHAREPOINT_SITE_URL="")
+        app = w.app(settings)
+        teams = Conversation(create_asgi(app, settings, run_scheduler=False))
+        token = w.token()
+
+        def status(person: str):  # noqa: ANN202 - the activity Teams was sent
+            assert teams.post(w.say(person, "status"), token).status_code == 200
+            return w.connector.sent_to(w.personal_chat(person))[-1]
+
+        try:
+            for person in (ALICE, BOB, HANA, OLIVE):
+                assert teams.post(w.install(person), token).status_code == 200
+            period = Period.parse(PERIOD)
+            app.cycle.open_round(period, actor=OLIVE)
+            assert "Housing: returns outstanding, nothing to sign off yet" in status(HANA).text
+            for measure_id, owner in (("M1", ALICE), ("M2", ALICE), ("M3", BOB)):
+                assert app.collector.submit(Submission(measure_id, period, 95, commentary="Fine.",
+                                                       submitted_by=owner)).accepted  # fmt: skip
+            app.tick()
+
+            asked = status(HANA)  # awaiting Hana: the status comes as the sign-off card
+            card = asked.cards[0]
+            assert errors_of(schema, card) == []
+            assert any("Housing: awaiting your decision" in t for t in texts(card))
+            titles = [a["title"] for a in card["actions"]]
+            assert titles[:2] == ["Approve", "Send back"] and "/signoff/" in card["actions"][2]["url"]
+            back = w.submit(HANA, card, {}, reply_to=asked.activity_id)
+            back["value"] = pressed(card, "Send back", {"reason": "M2 is last year's figure"})
+            assert teams.post(back, token).status_code == 200
+            assert app.store.sign_offs.get(period, "Housing").state is SignOffState.SENT_BACK
+            assert any("Sent back: Housing" in t for t in texts(w.connector.sent_to(w.personal_chat(HANA))[-1].cards[0]))
+
+            assert "Housing: sent back — Why: M2 is last year's figure" in status(HANA).text
+            assert "Housing: 3 of 3 returned (100%) · sign-off: sent back" in status(OLIVE).text
+            bob = status(BOB).text  # an owner: their own returns only
+            assert "M3 Voids relet: returned" in bob and "sign-off" not in bob.lower()
+        finally:
+            teams.close()
