@@ -124,6 +124,7 @@ def test_with_sign_off_off_nothing_is_asked_and_deciding_says_how_to_switch_it_o
     council.app.tick()
     assert council.app.store.sign_offs.for_period(PERIOD) == [] and kinds_to(council, NoticeKind.SIGN_OFF) == []
     assert council.app.sign_off.provisional(PERIOD) == frozenset()
+    assert council.app.status.sign_offs_for(HEAD, PERIOD) == ()  # nothing to show in the status answers
     with pytest.raises(SignOffError, match=r"\[cycle\] sign_off = true"):
         council.app.sign_off.decide(PERIOD, SERVICE, by=HEAD, approve=True)
 
@@ -141,5 +142,9 @@ def test_while_the_head_is_away_their_deputy_is_asked_and_may_decide(council: Co
     [request] = [m for m in council.app.store.outbox.for_period(PERIOD) if m.kind == NoticeKind.SIGN_OFF.value]
     assert request.recipient == deputy and request.content["on_behalf_of"] == HEAD
     assert any(to == deputy and f"You are deputy for {HEAD}" in t for to, t in council.messages)
+    seen = {s.service: s for s in council.app.status.sign_offs_for(deputy, PERIOD)}  # their status answer
+    assert (seen[SERVICE].state, seen[SERVICE].to_decide) == ("awaiting approval", True)
+    assert council.app.sign_off.read_link(seen[SERVICE].link.rsplit("/", 1)[1]).person == deputy
+    assert council.app.status.sign_offs_for(OWNER, PERIOD) == ()  # an owner approves nothing
     kept = council.app.sign_off.decide(PERIOD, SERVICE, by=deputy, approve=True)
     assert kept.state is SignOffState.APPROVED and kept.last_decision.on_behalf_of == ""  # a deputy is an approver
