@@ -3,6 +3,7 @@ reason modal, and the message once decided. Limits kept as in `bot.slack.blocks`
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -40,7 +41,8 @@ def decision_buttons(period: str, service: str, *, url: str = "") -> Block:
     buttons = [button(say.APPROVE, APPROVE, value=value, primary=True), button(say.SEND_BACK, SEND_BACK, value=value)]
     if url:
         buttons.append(button(say.OPEN_PAGE, OPEN_PAGE, url=url))
-    return actions(*buttons, block_id=clip(f"signoff:{service}", 255))
+    digest = hashlib.sha256(service.encode()).hexdigest()[:24]  # unique per service, however long its name
+    return actions(*buttons, block_id=f"signoff:{digest}")
 
 
 def sign_off_message(notice: PersonNotice) -> tuple[str, list[Block]]:

@@ -115,3 +115,17 @@ def test_home_and_info_views_are_valid() -> None:
     assert "Still to submit (59)" in json.dumps(view) and "Submitted (1)" in json.dumps(view)
     assert validate_view(home_view(HomeData())) == []
     assert validate_view(info_modal("Returns", "No round <is> open")) == []
+
+
+def test_a_home_with_many_sign_offs_awaiting_stays_valid() -> None:
+    from perfbot.services.round_status import SignOffStanding
+
+    sign_offs = tuple(SignOffStanding(f"{NASTY} {n}", "awaiting approval", to_decide=True,
+                                      link=f"https://perf.example/signoff/t{n}") for n in range(40))  # fmt: skip
+    data = HomeData(period="2025/26 Q3", deadline="Monday 26 January 2026", lines=_lines(3, "Rent"),
+                    sign_offs=sign_offs)  # fmt: skip
+    view = home_view(data)
+    assert validate_view(view) == []
+    ids = [b["block_id"] for b in view["blocks"] if b["type"] == "actions" and "block_id" in b]
+    assert len(ids) == len(set(ids)) > 1  # each service's buttons in its own block
+    assert "awaiting your decision" in json.dumps(view) and "&lt;!channel&gt;" in json.dumps(view)
