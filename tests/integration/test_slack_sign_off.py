@@ -133,7 +133,8 @@ def test_status_shows_the_head_their_sign_off_and_approves_from_it(world: SlackW
                 ephemeral=True)  # fmt: skip
     kept = wait_until(lambda: (k := world.store.sign_offs.get(PERIOD, SERVICE)) and k.state is SignOffState.APPROVED and k)
     assert kept.last_decision.by == HEAD
-    assert wait_until(lambda: [m for m in world.fake.messages(HEAD_DM) if "Approved: Customer Services" in texts(m)])
+    assert wait_until(lambda: [m for m in world.fake.messages(HEAD_DM)
+                               if "Approved: the 2025/26 Q3 figures for Customer Services" in texts(m)])  # fmt: skip
     after = _status(world, HEAD_ID)
     assert "Customer Services: approved" in after["text"] and "blocks" not in after
 

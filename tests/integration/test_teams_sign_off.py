@@ -154,7 +154,8 @@ def test_status_in_teams_shows_sign_off_and_decides_from_its_card(tmp_path, monk
             back["value"] = pressed(card, "Send back", {"reason": "M2 is last year's figure"})
             assert teams.post(back, token).status_code == 200
             assert app.store.sign_offs.get(period, "Housing").state is SignOffState.SENT_BACK
-            assert any("Sent back: Housing" in t for t in texts(w.connector.sent_to(w.personal_chat(HANA))[-1].cards[0]))
+            outcome = texts(w.connector.sent_to(w.personal_chat(HANA))[-1].cards[0])
+            assert any("Sent back: the 2025/26 Q3 figures for Housing" in t for t in outcome)
 
             assert "Housing: sent back — Why: M2 is last year's figure" in status(HANA).text
             assert "Housing: 3 of 3 returned (100%) · sign-off: sent back" in status(OLIVE).text
