@@ -16,6 +16,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 
@@ -78,6 +79,14 @@ def _how_to_sign_in(request: Request) -> str:
     return f"{microsoft} the sign-in link perfbot sent you, or ask the performance officer for one."
 
 
+def _microsoft_back_here(request: Request) -> tuple[str, str] | None:
+    """With Entra ID: a button that signs in with Microsoft and comes back to this page."""
+    if not state_of(request).entra or request.method != "GET":
+        return None
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return "Sign in with Microsoft", f"/entra/sign-in?{urlencode({'next': here})}"
+
+
 def session_of(request: Request) -> Session:
     """The visitor's session, starting an anonymous one (cookie set with the response)."""
 
@@ -131,7 +140,7 @@ def require(*allowed: Role) -> Callable[[Request], User]:
         user = current_user(request)
         if not user.email:
             raise WebError(401, "Sign in first", "This page is for signed-in staff. "
-                           + _how_to_sign_in(request))  # fmt: skip
+                           + _how_to_sign_in(request), action=_microsoft_back_here(request))  # fmt: skip
         if not user.has(*allowed):
             needed = " or ".join(ROLE_NAMES[r] for r in allowed)
             raise WebError(403, "You cannot see this page",

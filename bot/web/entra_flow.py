@@ -20,7 +20,7 @@ import json
 import logging
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -57,6 +57,7 @@ class SignedIn:
     addresses: tuple[str, ...]  # `email`, then `preferred_username`, lower-case, de-duplicated
     app_roles: tuple[str, ...]
     name: str
+    return_to: str = "/"  # the page the person asked for before signing in (this site's own path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,18 +96,20 @@ class EntraSignIn:
         except (requests.RequestException, ValueError) as error:
             raise _unreachable(error) from None
 
-    def begin(self, *, binding: str, now: datetime) -> Started:
+    def begin(self, *, binding: str, now: datetime, return_to: str = "/") -> Started:
         """Start a sign-in for the browser whose session gives `binding`: the authorize URL, and
-        the sealed flow the browser keeps (in `FLOW_COOKIE`) until it comes back."""
+        the sealed flow the browser keeps (in `FLOW_COOKIE`) until it comes back; `return_to` is
+        where to go once signed in (only a path on this site: anything else means the home page)."""
         flow = self._client().initiate_auth_code_flow(SCOPES, redirect_uri=self.settings.redirect_uri)
         kept = {k: v for k, v in flow.items() if k != "auth_uri"}  # the URL is long and not needed back
-        sealed = self._seal.encrypt_at_time(json.dumps({"flow": kept, "binding": binding}).encode(),
-                                            int(now.timestamp()))  # fmt: skip
+        sealed = self._seal.encrypt_at_time(
+            json.dumps({"flow": kept, "binding": binding, "next": local_path(return_to)}).encode(),
+            int(now.timestamp()))  # fmt: skip
         return Started(str(flow["auth_uri"]), sealed.decode())
 
     def finish(self, answer: dict[str, str], *, sealed: str | None, binding: str, now: datetime) -> SignedIn:
         """Redeem the code and check the id_token; SignInFailed saying why for anything wrong."""
-        flow = self._unseal(sealed, answer.get("state", ""), binding=binding, now=now)
+        flow, return_to = self._unseal(sealed, answer.get("state", ""), binding=binding, now=now)
         if answer.get("error"):
             raise _platform_error(answer)
         try:
@@ -126,7 +129,7 @@ class EntraSignIn:
             raise _untrusted(str(error)) from None
         except EntraUnreachable as error:
             raise _unreachable(error) from None
-        return _signed_in(claims)
+        return replace(_signed_in(claims), return_to=return_to)
 
     def logout_url(self) -> str:
         """Entra ID's end-session endpoint (from the OpenID configuration when it can be read)."""
@@ -136,7 +139,7 @@ class EntraSignIn:
             found = None
         return str(found or f"{self.settings.authority}/oauth2/v2.0/logout")
 
-    def _unseal(self, sealed: str | None, state: str, *, binding: str, now: datetime) -> dict[str, Any]:
+    def _unseal(self, sealed: str | None, state: str, *, binding: str, now: datetime) -> tuple[dict[str, Any], str]:
         """The flow this browser started for `state`, if it is still valid and truly its own."""
         try:
             kept = json.loads(self._seal.decrypt_at_time((sealed or "").encode(), FLOW_MINUTES * 60,
@@ -152,7 +155,16 @@ class EntraSignIn:
         if not hmac.compare_digest(str(kept.get("binding", "")).encode(), binding.encode()):
             raise SignInFailed(400, "Sign-in refused", "This sign-in was started in another browser. "
                                "Start again here.", why="state from another browser session")  # fmt: skip
-        return flow
+        return flow, local_path(str(kept.get("next", "/")))
+
+
+def local_path(wanted: str) -> str:
+    """`wanted` when it is a path on this site ("/officer/rounds/2025-26-Q3"), else "/": never
+    another site (`//evil.example`, `https://…`, `/\\evil`), so sign-in cannot be an open redirect."""
+    if (not wanted.startswith("/") or wanted.startswith("//") or "\\" in wanted or len(wanted) > 2000
+            or any(ord(c) < 32 for c in wanted)):  # fmt: skip
+        return "/"
+    return wanted
 
 
 def _flow_key(secret: str) -> bytes:

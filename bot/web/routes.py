@@ -81,18 +81,18 @@ def mount(app: Services, settings: Settings, asgi: FastAPI) -> None:
 
 
 async def _error_page(request: Request, status: int, heading: str, message: str,
-                      back_to: str | None = None) -> Response:  # fmt: skip
+                      back_to: str | None = None, action: tuple[str, str] | None = None) -> Response:  # fmt: skip
     public = request.url.path == "/public" or request.url.path.startswith("/public/")
     return await run_in_threadpool(
         anonymous_page if public else page, request, "error.html", status=status, title=f"{heading} (error {status})", heading=heading,
-        message=message, back_to=back_to,
+        message=message, back_to=back_to, action=action,
     )  # fmt: skip
 
 
 async def _web_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, WebError)
     log.info("refused %s %s: %s", request.method, request.url.path, error)
-    return await _error_page(request, error.status, error.title, error.message, error.back)
+    return await _error_page(request, error.status, error.title, error.message, error.back, error.action)
 
 
 def _wants_html(request: Request) -> bool:

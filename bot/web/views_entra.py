@@ -38,7 +38,8 @@ def start(request: Request) -> Response:
     entra = _entra(request)
     now = state_of(request).app.store.clock.now()
     try:
-        started = entra.begin(binding=binding_of(session_of(request).csrf), now=now)
+        started = entra.begin(binding=binding_of(session_of(request).csrf), now=now,
+                              return_to=request.query_params.get("next", "/"))  # fmt: skip
     except SignInFailed as failed:
         raise WebError(failed.status, failed.title, failed.message, back="/") from None
     response = redirect(request, started.url)
@@ -59,7 +60,7 @@ def callback(request: Request) -> Response:
         raise WebError(failed.status, failed.title, failed.message, back=START) from None
     email = _person(request, entra, signed_in)
     start_session(request, email, how="entra", app_roles=signed_in.app_roles)
-    response = redirect(request, "/")
+    response = redirect(request, signed_in.return_to)
     response.delete_cookie(FLOW_COOKIE, path=CALLBACK, httponly=True, samesite="lax",
                            secure=state_of(request).secure)  # used: the same answer cannot sign in twice
     return response

@@ -6,6 +6,7 @@ Each way a sign-in can be wrong is refused with a page saying so, and nobody is 
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -141,6 +142,23 @@ def test_the_flow_cookie_keeps_the_pkce_verifier_secret(client, identity) -> Non
     sealed = client.cookies.get(FLOW_COOKIE)
     assert sealed and "code_verifier" not in sealed and "nonce" not in sealed
     assert "code_verifier" not in base64.urlsafe_b64decode(sealed + "==").decode("latin-1")
+
+
+def test_a_page_that_needs_signing_in_offers_microsoft_and_comes_back_to_it(client, identity) -> None:
+    refused = client.get("/officer/rounds/2025-26-Q3?tab=owners", headers={"accept": "text/html"})
+    assert refused.status_code == 401
+    start = re.search(r'href="(/entra/sign-in\?next=[^"]+)"[^>]*>Sign in with Microsoft', refused.text)
+    assert start, refused.text
+    started = client.get(start[1].replace("&amp;", "&"))
+    done = _back(client, identity.sign_in_as(started.headers["location"], OFFICER))
+    assert done.status_code == 303 and done.headers["location"] == "/officer/rounds/2025-26-Q3?tab=owners"
+
+
+@pytest.mark.parametrize("elsewhere", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "officer"])
+def test_signing_in_never_sends_the_browser_to_another_site(client, identity, elsewhere: str) -> None:
+    started = client.get("/entra/sign-in", params={"next": elsewhere})
+    done = _back(client, identity.sign_in_as(started.headers["location"], OFFICER))
+    assert done.status_code == 303 and done.headers["location"] == "/"
 
 
 def test_a_changed_state_is_refused(client, identity) -> None:
