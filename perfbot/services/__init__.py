@@ -34,7 +34,7 @@ from perfbot.services.duties import Duties
 from perfbot.services.ports import ReturnsIntake, RoundCommands
 from perfbot.services.round_status import RoundStatusService
 from perfbot.services.sign_off import SignOff
-from perfbot.store import Store
+from perfbot.store.interfaces import Store
 
 
 @dataclass

@@ -16,7 +16,7 @@ from perfbot.actions import ActionError, ActionStatus, Due, TrackedAction, chang
 from perfbot.config import Config
 from perfbot.notices import ActionAsk
 from perfbot.services.duties import Duties
-from perfbot.store import Store
+from perfbot.store.interfaces import Store
 
 FORM_FIELDS = ("status", "note", "due")  # what every channel's form asks for
 

@@ -26,7 +26,7 @@ from perfbot.services.case_study_forms import (
     Wording,
 )  # fmt: skip
 from perfbot.services.ports import CaseStudyIntake
-from perfbot.store import Store
+from perfbot.store.interfaces import Store
 
 NOT_APPROVED = "Only approved case studies can go in the annual report: approve it first"
 NO_CONSENT = "The author did not consent to publication, so it cannot go in the annual report"

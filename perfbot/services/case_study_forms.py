@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from perfbot.model import CaseStudy
 from perfbot.periods import Period
-from perfbot.store import Store
+from perfbot.store.interfaces import Store
 
 TEXT_FIELDS = ("title", "theme", "service", "what_happened", "impact")
 LIMITS = {"title": 120, "what_happened": 3000, "impact": 3000}

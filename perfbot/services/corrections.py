@@ -17,7 +17,8 @@ from perfbot.model import Return, RoundState
 from perfbot.periods import Period
 from perfbot.rag import RagResult
 from perfbot.services.ports import ReturnsIntake, RoundCommands
-from perfbot.store import SaveOutcome, Store
+from perfbot.store import SaveOutcome
+from perfbot.store.interfaces import Store
 from perfbot.submission import Submission
 
 NO_REASON = "Say why it is corrected (the reason is kept in the audit trail)"

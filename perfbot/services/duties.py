@@ -23,7 +23,7 @@ from enum import StrEnum
 from perfbot.config import Config
 from perfbot.model import Measure, Round, RoundState
 from perfbot.periods import Period
-from perfbot.store import Store
+from perfbot.store.interfaces import Store
 
 
 class DutyRole(StrEnum):

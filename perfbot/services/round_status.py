@@ -24,7 +24,7 @@ from perfbot.services.ports import StatusReports
 from perfbot.services.round_rows import OwnerProgress, ServiceCompletion, Undelivered
 from perfbot.services.sign_off import SignOff
 from perfbot.sign_off import SignOffState
-from perfbot.store import Store
+from perfbot.store.interfaces import Store
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,8 @@ from perfbot.sign_off import (
     need_after_save,
 )
 from perfbot.sign_off_links import SignOffLink, SignOffLinks
-from perfbot.store import SaveOutcome, SaveStatus, Store
+from perfbot.store import SaveOutcome, SaveStatus
+from perfbot.store.interfaces import Store
 
 log = logging.getLogger("perfbot.sign_off")
 LINK_LIFETIME = timedelta(days=90)

@@ -268,6 +268,9 @@ class Store(Protocol):
     case_studies: CaseStudies
     people: People
     publications: Publications
+    peers: PeerValues
+    actions: Actions
+    sign_offs: SignOffs
     audit: AuditLog
     chat: ChatDirectory
     drafts: Drafts
