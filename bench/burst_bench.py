@@ -43,8 +43,10 @@ SETTLE_SECONDS = 60  # how long to wait for returns still being stored after the
 MS = 1000.0
 
 
-def _serve(data_dir: str, api_url: str, token: str, log_file: str, conn: Connection) -> None:
-    """The server process: perfbot on the data directory, on a free port of 127.0.0.1."""
+def _serve(data_dir: str, api_url: str, token: str, log_file: str, conn: Connection,
+           database_url: str | None = None) -> None:  # fmt: skip
+    """The server process: perfbot on the data directory (its store on PostgreSQL when
+    `database_url` is given), on a free port of 127.0.0.1."""
     import uvicorn
 
     from perfbot import app as app_module
@@ -53,7 +55,7 @@ def _serve(data_dir: str, api_url: str, token: str, log_file: str, conn: Connect
 
     logging.basicConfig(filename=log_file, level=logging.WARNING)
     settings = Settings(slack=SlackSettings(bot_token=token, signing_secret=SECRET, app_token=None,
-                                            api_url=api_url))  # fmt: skip
+                                            api_url=api_url), database_url=database_url)  # fmt: skip
     clock = ManualClock(OPENED_AT)
     app = app_module.build(Path(data_dir), clock=clock, settings=settings, show=lambda to, text: None)
     sock = socket.socket()

@@ -27,13 +27,19 @@ class Timed:
 def fire(port: int, requests: list[Request], *, timeout: float = 30.0) -> tuple[list[Timed], float]:
     """Send every request at once to 127.0.0.1:`port` from a fresh process: their timings, and
     when they were let go (`time.time()`)."""
+    return fire_across([port], requests, timeout=timeout)
+
+
+def fire_across(ports: list[int], requests: list[Request], *, timeout: float = 30.0) -> tuple[list[Timed], float]:
+    """As `fire`, request i going to `ports[i % len(ports)]` (replicas behind a load balancer)."""
     context = multiprocessing.get_context("spawn")
     with context.Pool(1) as pool:
-        return pool.apply(_fire, (port, requests, timeout))
+        return pool.apply(_fire, (ports, requests, timeout))
 
 
-def _fire(port: int, requests: list[Request], timeout: float) -> tuple[list[Timed], float]:
-    return asyncio.run(_all_at_once(port, [_encode(port, r) for r in requests], timeout))
+def _fire(ports: list[int], requests: list[Request], timeout: float) -> tuple[list[Timed], float]:
+    targets = [(ports[i % len(ports)], r) for i, r in enumerate(requests)]
+    return asyncio.run(_all_at_once([(port, _encode(port, r)) for port, r in targets], timeout))
 
 
 def _encode(port: int, request: Request) -> bytes:
@@ -43,10 +49,10 @@ def _encode(port: int, request: Request) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
-async def _all_at_once(port: int, encoded: list[bytes], timeout: float) -> tuple[list[Timed], float]:
+async def _all_at_once(encoded: list[tuple[int, bytes]], timeout: float) -> tuple[list[Timed], float]:
     gate = asyncio.Event()
 
-    async def one(raw: bytes) -> Timed:
+    async def one(port: int, raw: bytes) -> Timed:
         await gate.wait()
         start = time.perf_counter()
         try:
@@ -59,7 +65,7 @@ async def _all_at_once(port: int, encoded: list[bytes], timeout: float) -> tuple
         status, body = _parse(answer)
         return Timed(status, body, time.perf_counter() - start)
 
-    tasks = [asyncio.create_task(one(raw)) for raw in encoded]
+    tasks = [asyncio.create_task(one(port, raw)) for port, raw in encoded]
     await asyncio.sleep(0.05)  # every task waiting at the gate
     gate.set()
     started = time.time()
