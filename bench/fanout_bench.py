@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -54,7 +55,12 @@ class _FirstCall:
 
 
 def run(workdir: Path) -> list[Result]:
-    history = history_store(workdir)
+    return fan_out(history_store(workdir).data_dir)
+
+
+def fan_out(data: Path, *, database_url: str | None = None, label: str = "fan-out") -> list[Result]:
+    """Open the round on `data` (its store on PostgreSQL when `database_url` is given); the results
+    named `label: …`."""
     clock = ManualClock(OPENED_AT)
     fake = start_fake(OWNERS)
     try:
@@ -62,7 +68,7 @@ def run(workdir: Path) -> list[Result]:
         fake.chaos(rate_429=0.10, rate_500=0.01, seed=8, retry_after=1)
         first = _FirstCall()
         api = scaled_api(fake, SCALE, clock=first)
-        app, dispatcher, cycle = slack_cycle(history.data_dir, clock=clock, api=api)
+        app, dispatcher, cycle = slack_cycle(data, clock=clock, api=api, database_url=database_url)
 
         start, started = time.perf_counter(), time.monotonic()
         _, report = cycle.open_round(PERIOD, actor="bench")
@@ -74,10 +80,18 @@ def run(workdir: Path) -> list[Result]:
         wall = time.perf_counter() - start
         recording = (first.at or time.monotonic()) - started
         floor, binding = rate_limit_floor(fake, SCALE)
-        return _results(fake, app.store, wall, recording, floor, binding, passes,
-                        len(report.delivery.failed))  # fmt: skip
+        results = _results(fake, app.store, wall, recording, floor, binding, passes,
+                           len(report.delivery.failed))  # fmt: skip
+        if database_url is not None:
+            app.store.close()  # type: ignore[attr-defined]  # PgStore's pool; TinyDB has none
+        return [_labelled(r, label) for r in results]
     finally:
         fake.stop()
+
+
+def _labelled(result: Result, label: str) -> Result:
+    baseline = result.baseline.replace("fan-out", label, 1) if result.baseline else None
+    return replace(result, name=result.name.replace("fan-out", label, 1), baseline=baseline)
 
 
 def _requests(store: Store) -> list[OutboxMessage]:

@@ -30,6 +30,7 @@ from perfbot import app as app_module
 from perfbot.app import App
 from perfbot.clock import LONDON, Clock
 from perfbot.dispatch import Dispatcher
+from perfbot.settings import Settings
 from schedules.cycle import Cycle
 from tests.fakes.slack_api import TIERS, FakeSlackAPI
 from tests.fakes.slack_signing import dm_channel_id
@@ -94,9 +95,12 @@ def _quiet(to: str, text: str) -> None:
     """The local channel's terminal output, not wanted here."""
 
 
-def slack_cycle(data: Path, *, clock: Clock, api: SlackApi) -> tuple[App, Dispatcher, Cycle]:
-    """perfbot on `data` as `perfbot serve` wires it, with `SlackChannel` on `api` first in line."""
-    app = app_module.build(data, clock=clock, channels=[], show=_quiet)
+def slack_cycle(data: Path, *, clock: Clock, api: SlackApi,
+                database_url: str | None = None) -> tuple[App, Dispatcher, Cycle]:  # fmt: skip
+    """perfbot on `data` as `perfbot serve` wires it (its store on PostgreSQL when `database_url`
+    is given), with `SlackChannel` on `api` first in line."""
+    app = app_module.build(data, clock=clock, channels=[], show=_quiet,
+                           settings=Settings(database_url=database_url))  # fmt: skip
     slack = SlackChannel(api, store=app.store, config=app.config, channels={})
     dispatcher = Dispatcher(app.store, [slack, LocalChannel(_quiet)], digest_for=app.digest)
     return app, dispatcher, Cycle(app.store, app.config, dispatcher, app.links)
