@@ -54,7 +54,7 @@ def test_sending_back_needs_a_reason_said_by_field_then_the_owners_hear_it(counc
     nothing = post_form(client, link, {})
     assert nothing.status_code == 400 and 'href="#decision"' in nothing.text
     bare = post_form(client, link, {"decision": "send-back", "reason": "   "})
-    assert bare.status_code == 400 and 'id="reason-error"' in bare.text and "say why" in bare.text
+    assert bare.status_code == 400 and 'id="reason-error"' in bare.text and "Say why" in bare.text
     assert council.app.store.sign_offs.get(PERIOD, SERVICE).state is SignOffState.AWAITING
     sent = post_form(client, link, {"decision": "send-back", "reason": "HO03 <b>cannot</b> be 30 days"})
     assert sent.status_code == 303
