@@ -21,9 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 from perfbot.formatting import rag_label
 from perfbot.safe_cells import risky
 from reports.open_data import COLUMNS as DATA_COLUMNS
-from reports.open_data import point_record, published_points
 from reports.peers import PeerComparison
-from reports.trends import Point
 from reports.wording import arrow
 
 OPTIONS = {"constant_memory": False, "strings_to_formulas": False, "strings_to_numbers": False,
@@ -67,9 +65,9 @@ class Styles:
 
 
 def write_workbook(path: Path, *, summary: list[tuple[str, list[Any]]], measures: list[dict[str, Any]],
-                   points: list[Point], title: str, peers: Mapping[str, PeerComparison] | None = None) -> None:  # fmt: skip
-    """Write the three sheets. `summary` is (style, cells) rows; style "heading", "header" or "row".
-    With `peers` (by measure id), the Measures sheet gains the peer columns."""
+                   data_rows: list[list[Any]], title: str, peers: Mapping[str, PeerComparison] | None = None) -> None:  # fmt: skip
+    """Write the three sheets. `summary` is (style, cells) rows; style "heading", "header" or "row";
+    `data_rows` are the open data's (`open_data_rows`). With `peers` (by measure id), the Measures sheet gains the peer columns."""
     book = Workbook(str(path), OPTIONS)
     styles = Styles(book)
     council = title.split(":", 1)[0]
@@ -78,7 +76,7 @@ def write_workbook(path: Path, *, summary: list[tuple[str, list[Any]]], measures
         print_setup(sheet, council=council, header_row=name != "Summary")
     _summary_sheet(sheets["Summary"], styles, summary, title)
     _measures_sheet(sheets["Measures"], styles, measures, peers or {})
-    _data_sheet(sheets["Data"], styles, points)
+    _data_sheet(sheets["Data"], styles, data_rows)
     book.set_properties({"title": title, "author": "perfbot"})
     book.close()
 
@@ -177,15 +175,13 @@ def _measures_sheet(sheet: Worksheet, styles: Styles, records: list[dict[str, An
     _rag_formatting(sheet, styles, RAG_COLUMN, len(records) + 1)
 
 
-def _data_sheet(sheet: Worksheet, styles: Styles, points: list[Point]) -> None:
-    points = published_points(points)  # as the open-data CSV
+def _data_sheet(sheet: Worksheet, styles: Styles, rows: list[list[Any]]) -> None:
     _widths(sheet, DATA_WIDTHS)
     sheet.freeze_panes(1, 0)  # "A2"
     write_cells(sheet, styles, 0, DATA_COLUMNS, style=styles.header)
     value_columns = [DATA_COLUMNS.index(c) for c in ("value", "year_to_date", "target")]
-    for number, point in enumerate(points, start=1):
-        record = point_record(point)
-        units = dict.fromkeys(value_columns, point.measure.unit.value)
-        write_cells(sheet, styles, number, [record[c] for c in DATA_COLUMNS], units=units)
-    sheet.autofilter(0, 0, len(points), len(DATA_COLUMNS) - 1)
-    _rag_formatting(sheet, styles, DATA_COLUMNS.index("rag_status") + 1, len(points) + 1)
+    unit_column = DATA_COLUMNS.index("unit")
+    for number, row in enumerate(rows, start=1):
+        write_cells(sheet, styles, number, row, units=dict.fromkeys(value_columns, row[unit_column]))
+    sheet.autofilter(0, 0, len(rows), len(DATA_COLUMNS) - 1)
+    _rag_formatting(sheet, styles, DATA_COLUMNS.index("rag_status") + 1, len(rows) + 1)
