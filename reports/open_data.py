@@ -72,25 +72,29 @@ def published_points(points: Iterable[Point]) -> list[Point]:
     return [p for p in points if p.measure.measure_id in first and p.period >= first[p.measure.measure_id]]
 
 
-def write_open_data(points: Iterable[Point], path: Path) -> None:
-    """The CSV itself."""
+def open_data_rows(points: Iterable[Point]) -> list[list[object]]:
+    """The published points as rows of raw values in COLUMNS order, built once for the CSV and
+    the workbook's Data sheet."""
+    return [[record[c] for c in COLUMNS] for record in map(point_record, published_points(points))]
+
+
+def write_open_data(points: Iterable[Point], path: Path, *, rows: list[list[object]] | None = None) -> None:
+    """The CSV itself (from `rows` when the caller has built them already)."""
     with path.open("w", encoding=ENCODING, newline="") as handle:
-        _write_rows(handle, points)
+        _write_rows(handle, open_data_rows(points) if rows is None else rows)
 
 
 def open_data_bytes(points: Iterable[Point]) -> bytes:
     """The CSV as `write_open_data` writes it, for a download."""
     buffer = io.StringIO()
-    _write_rows(buffer, points)
+    _write_rows(buffer, open_data_rows(points))
     return buffer.getvalue().encode(ENCODING)
 
 
-def _write_rows(handle: TextIO, points: Iterable[Point]) -> None:
+def _write_rows(handle: TextIO, rows: Iterable[list[object]]) -> None:
     writer = csv.writer(handle, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for point in published_points(points):
-        record = point_record(point)
-        writer.writerow([csv_cell(record[c]) for c in COLUMNS])
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
 
 
 def write_dictionary(path: Path) -> None:

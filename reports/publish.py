@@ -17,7 +17,7 @@ from perfbot.formatting import rag_label
 from perfbot.periods import Period
 from perfbot.store import Store
 from reports.annual import AnnualReport, build_annual
-from reports.open_data import write_dictionary, write_open_data
+from reports.open_data import open_data_rows, write_dictionary, write_open_data
 from reports.open_data_metadata import metadata_name, write_metadata
 from reports.papers import write_papers
 from reports.quarterly import QuarterlyReport, build_quarterly
@@ -103,6 +103,7 @@ def _write_all(out: Path, report: Report, *, title: str, html: Callable[..., str
     names = _names(report.slug)
     data_files = [names["csv"], names["metadata"], names["dictionary"], names["xlsx"]]
     page = html(report, files=data_files)
+    rows = open_data_rows(report.points)  # once, for the CSV and the workbook's Data sheet
 
     def described(path: Path) -> None:
         write_metadata(path, csv_url=names["csv"], title=f"{report.council}: {title}, open data",
@@ -110,13 +111,13 @@ def _write_all(out: Path, report: Report, *, title: str, html: Callable[..., str
 
     def workbook(path: Path) -> None:
         write_workbook(path, summary=summary, title=f"{report.council}: {title}",
-                       measures=report.analysis.records(), points=report.points,
+                       measures=report.analysis.records(), data_rows=rows,
                        peers=getattr(report, "peers", None))  # fmt: skip
 
     return [
         _atomic(out / names["html"], lambda p: p.write_text(page, encoding="utf-8")),
         _atomic(out / names["xlsx"], workbook),
-        _atomic(out / names["csv"], lambda p: write_open_data(report.points, p)),
+        _atomic(out / names["csv"], lambda p: write_open_data(report.points, p, rows=rows)),
         _atomic(out / names["metadata"], described),
         _atomic(out / names["dictionary"], write_dictionary),
         *(write_papers(out, report, page, template=docx_template, atomic=_atomic) if papers else []),

@@ -111,6 +111,30 @@ def test_workbook_keeps_formula_like_text_as_text(written):
     assert cells["NEG"][5].value == -1500.0 and cells["NEG"][5].data_type == "n"
 
 
+def test_workbook_numbers_carry_their_units_format_and_dates_read_as_in_the_csv(written):
+    book = load_workbook(written[".xlsx"])
+    cells = {row[0].value: row for row in book["Measures"].iter_rows(min_row=2)}
+    for measure_id, unit_format in [("GRN", '0.0"%"'), ("NEG", '"£"#,##0.00'), ("CUM", "#,##0.##")]:
+        value = cells[measure_id][5]  # "This quarter"
+        assert value.data_type == "n" and isinstance(value.value, int | float) and value.number_format == unit_format
+    assert cells["GRN"][5].value == 92.0 and cells["GRN"][7].number_format == '0.0"%"'  # the target too
+    measures, data = book["Measures"], book["Data"]
+    assert (measures.freeze_panes, data.freeze_panes) == ("C2", "A2")
+    assert measures.auto_filter.ref == f"A1:R{measures.max_row}" and data.auto_filter.ref == f"A1:S{data.max_row}"
+    assert measures.column_dimensions["B"].width == 40 and data.column_dimensions["Q"].width == 50
+    assert measures["A1"].font.b and measures["A1"].fill.fgColor.rgb.endswith("F3F2F1")
+    column = {name: index for index, name in enumerate(COLUMNS)}
+    csv_rows = list(csv.DictReader(io.StringIO(_csv_text(written[".csv"]))))
+    grn = next(r for r in data.iter_rows(min_row=2) if r[column["measure_id"]].value == "GRN"
+               and r[column["period"]].value == "2025/26 Q3")  # fmt: skip
+    in_csv = next(r for r in csv_rows if r["measure_id"] == "GRN" and r["period"] == "2025/26 Q3")
+    assert grn[column["value"]].value == float(in_csv["value"]) == 92.0
+    assert grn[column["value"]].number_format == '0.0"%"' and grn[column["value"]].data_type == "n"
+    for name in ("period_start", "period_end", "submitted_at"):  # ISO 8601 text, as in the open data
+        assert grn[column[name]].value == in_csv[name] and grn[column[name]].data_type == "s"
+    assert grn[column["period_start"]].value == "2025-10-01"
+
+
 def _csv_text(path) -> str:
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark, for Excel
