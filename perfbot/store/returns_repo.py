@@ -33,10 +33,8 @@ class Returns:
 
     def current_values(self, measure_id: str, periods: Iterable[Period]) -> dict[Period, Return]:
         """The current returns of `measure_id` in `periods`, by quarter (quarters without one left
-        out). Each quarter is its own file, so this is one look-up per quarter; quarters without a
-        file hold nothing and are not opened (opening one would create it)."""
-        existing = set(self._files.periods())
-        found = {period: self.get(measure_id, period) for period in set(periods) & existing}
+        out). Each quarter is its own file, so this is one look-up per quarter."""
+        found = {period: self.get(measure_id, period) for period in set(periods)}
         return {period: ret for period, ret in found.items() if ret is not None}
 
     def for_period(self, period: Period) -> dict[str, Return]:
