@@ -85,18 +85,38 @@ def stored_values(
 ) -> ValueLookup:
     """A look-up of `measure_id`'s stored figures that reads each quarter once.
 
-    `staged` holds returns not stored yet (earlier rows of a bulk import), which take precedence.
-    Use one look-up per moment: it does not see returns stored after its first read of a quarter.
+    Its first read fetches, in one call, every quarter the rating that starts with that read can
+    need (`prefetch_window`); quarters outside it are read one by one. `staged` holds returns not
+    stored yet (earlier rows of a bulk import), which take precedence. Use one look-up per
+    moment: it does not see returns stored after its first read.
     """
+    prefetched: dict[Period, Value] = {}
 
     @cache
     def value_for(other: Period) -> Value:
         if staged and (measure_id, other) in staged:
             return staged[(measure_id, other)]
-        found = store.returns.get(measure_id, other)
-        return found.value if found else None
+        if not prefetched:
+            window = prefetch_window(other)
+            found = store.returns.current_values(measure_id, window)
+            prefetched.update({p: found[p].value if p in found else None for p in window})
+        if other in prefetched:
+            return prefetched[other]
+        found_one = store.returns.get(measure_id, other)
+        return found_one.value if found_one else None
 
     return value_for
+
+
+def prefetch_window(first: Period) -> list[Period]:
+    """The quarters fetched at once on a look-up's first read, of `first`: all that a rating of the
+    quarter `HISTORY_QUARTERS` after it reads (`quarters_read_to_rate`), as `rate_return` reads
+    the oldest quarter of its history first. A look-up first read elsewhere still gets its
+    quarters right, reading those outside the window one by one."""
+    rated = first
+    for _ in range(HISTORY_QUARTERS):
+        rated = rated.next()
+    return quarters_read_to_rate(rated)
 
 
 def rate_in_context(
@@ -115,12 +135,13 @@ def rate_in_context(
     `staged` holds returns not stored yet (earlier rows of a bulk import), which take precedence;
     `value_for` reuses a look-up from `stored_values` when one moment rates several figures.
     """
-    return rate_return(
-        measure, period, value, policy=policy,
-        value_for=value_for or stored_values(store, measure.measure_id, staged),
-        override_for=lambda p: store.register.target_override(measure.measure_id, p),
-        measure_for=lambda p: store.register.in_force(measure, p), confirmed=confirmed,
-    )  # fmt: skip
+    with store.register.pinned():  # one register, checked once, for the whole rating
+        return rate_return(
+            measure, period, value, policy=policy,
+            value_for=value_for or stored_values(store, measure.measure_id, staged),
+            override_for=lambda p: store.register.target_override(measure.measure_id, p),
+            measure_for=lambda p: store.register.in_force(measure, p), confirmed=confirmed,
+        )  # fmt: skip
 
 
 def quarters_read_to_rate(period: Period) -> list[Period]:

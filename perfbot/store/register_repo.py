@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from perfbot.clock import Clock
@@ -24,6 +25,10 @@ class Register:
     def measures(self, *, include_retired: bool = False) -> list[Measure]:
         everything = self._files.core.table("measures").derived("measures by id", _measures_by_id)
         return [m for m, retired in everything if include_retired or not retired]
+
+    def pinned(self) -> AbstractContextManager[None]:
+        """Nothing to pin: this process's files are the register, always current."""
+        return nullcontext()
 
     def measure(self, measure_id: str) -> Measure | None:
         doc = self._files.core.table("measures").find_one("measure_id", measure_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from perfbot.clock import Clock
@@ -29,6 +30,12 @@ class Returns:
     def get(self, measure_id: str, period: Period) -> Return | None:
         table = self._files.period(period).table("returns")
         return table.find_one_converted("measure_id", measure_id, "returns", Return.from_doc)
+
+    def current_values(self, measure_id: str, periods: Iterable[Period]) -> dict[Period, Return]:
+        """The current returns of `measure_id` in `periods`, by quarter (quarters without one left
+        out). Each quarter is its own file, so this is one look-up per quarter."""
+        found = {period: self.get(measure_id, period) for period in set(periods)}
+        return {period: ret for period, ret in found.items() if ret is not None}
 
     def for_period(self, period: Period) -> dict[str, Return]:
         """Current returns of a quarter, by measure id."""

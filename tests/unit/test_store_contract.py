@@ -51,6 +51,19 @@ def test_returns_keep_versions_withdrawals_and_never_reuse_a_revision(any_store,
         returns.withdraw("M9", Q3, actor="officer", reason="none there")
 
 
+def test_current_values_gives_each_asked_quarters_current_return(any_store, reopen):
+    returns = any_store.returns
+    q1, q2 = Period(2025, 1), Period(2025, 2)
+    returns.save_many([_return(1.0, period=q1), _return(9.0, "M2", q1), _return(3.0, period=Q3), _return(4.0, period=Q4)])
+    returns.save(_return(3.5))  # a revision: the current one counts
+    returns.withdraw("M1", Q4, actor="officer", reason="wrong quarter")
+    other = reopen(any_store).returns
+    found = other.current_values("M1", [q1, q2, Q3, Q4, Period(2026, 1)])
+    assert {p: (r.value, r.revision) for p, r in found.items()} == {q1: (1.0, 1), Q3: (3.5, 2)}
+    assert found[Q3] == other.get("M1", Q3)
+    assert other.current_values("M1", []) == {} and other.current_values("M9", [q1, Q3]) == {}
+
+
 def test_save_many_and_figures_keep_their_type(any_store):
     outcomes = any_store.returns.save_many([_return(0.0), _return("text", "M2"), _return(5, "M3", Q4),
                                             _return(0.1 + 0.2, "M4", numerator=3.0, denominator=10.0)])  # fmt: skip
@@ -199,6 +212,27 @@ def test_register_targets_and_terms(any_store, reopen):
     assert retired.retired == ("M2",) and retired.targets_set == 1
     assert [m.measure_id for m in other.measures()] == ["M1"]
     assert [m.measure_id for m in other.measures(include_retired=True)] == ["M1", "M2"]
+
+
+def test_a_pinned_register_is_read_once_and_fresh_at_the_start_of_each_block(any_store, reopen):
+    from perfbot.model import TargetOverride
+
+    register, elsewhere = any_store.register, reopen(any_store).register
+    register.apply([make_measure("M1")], [TargetOverride("M1", Q3, 50.0)], actor="officer")
+    with elsewhere.pinned():
+        assert elsewhere.target_override("M1", Q3) == 50.0
+        register.apply([make_measure("M1")], [TargetOverride("M1", Q3, 60.0)], actor="officer")
+        with elsewhere.pinned():  # nested: the same moment as the outer block
+            seen_in_block = elsewhere.target_override("M1", Q3)
+    with elsewhere.pinned():  # started after the change: sees it
+        assert elsewhere.target_override("M1", Q3) == 60.0
+        assert elsewhere.in_force(elsewhere.measure("M1"), Q3).target == 90.0
+        elsewhere.apply([make_measure("M1", target=95.0)], [], actor="officer")  # its own change unpins
+        assert elsewhere.target_override("M1", Q3) is None and elsewhere.measure("M1").target == 95.0
+    # a change made while a block runs: PostgreSQL's register, checked once per block, shows it to
+    # the next block; TinyDB's files are always current
+    assert seen_in_block == (50.0 if hasattr(any_store, "url") else 60.0)
+    assert register.target_override("M1", Q3) is None and register.measure("M1").target == 95.0
 
 
 def test_case_studies_people_and_drafts(any_store, clock):

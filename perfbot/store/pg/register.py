@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +22,9 @@ from perfbot.store.records import RegisterChanges, terms_book_of, terms_entry_do
 from perfbot.terms import Terms, TermsBook, TermsEntry, Timeline
 
 _VERSION = "SELECT version FROM store_versions WHERE name = 'register'"
+
+# The register each Register read in the innermost `pinned` scope of this thread (or task).
+_PINNED: ContextVar[dict[Register, _Loaded] | None] = ContextVar("perfbot_pg_register_pinned", default=None)
 
 
 def _terms_docs(conn: Connection, measure_id: str) -> list[tuple[int, dict[str, Any]]]:
@@ -40,14 +45,17 @@ class _Loaded:
     measures: tuple[tuple[Measure, bool], ...]  # by id, with whether it is retired
     book: TermsBook
     current: dict[str, Measure]  # measures in force (not retired), by id
+    targets: dict[tuple[str, Period], float]  # per-period targets (only `apply` changes them)
 
     @classmethod
     def read(cls, conn: Connection, version: int) -> _Loaded:
         rows = conn.execute("SELECT doc, retired FROM measures ORDER BY measure_id").fetchall()
         terms = conn.execute("SELECT id, doc FROM terms ORDER BY id").fetchall()
+        targets = conn.execute("SELECT measure_id, period, target FROM targets").fetchall()
         measures = tuple((Measure.from_doc(doc), retired) for doc, retired in rows)
         return cls(version, measures, terms_book_of({str(row_id): doc for row_id, doc in terms}),
-                   {m.measure_id: m for m, retired in measures if not retired})  # fmt: skip
+                   {m.measure_id: m for m, retired in measures if not retired},
+                   {(m, Period.parse(p)): t for m, p, t in targets})  # fmt: skip
 
 
 class Register:
@@ -56,9 +64,39 @@ class Register:
         self._clock = clock
         self._loaded: _Loaded | None = None
 
+    @contextmanager
+    def pinned(self) -> Iterator[None]:
+        """Within the block, this thread reads the register as it was at the block's first read:
+        one version check for the whole block, not one per read.
+
+        Why a scope and not a time-to-live: a block that starts after another process changed the
+        register checks the version at its first read, so it never sees the register as it was
+        before the change; a change made while the block runs is seen by the next block, as if
+        the block had run a moment earlier. A rating (`perfbot.rating.rate_in_context`) is one
+        such block. Nested blocks share the outermost one; `apply` in a block unpins it."""
+        if _PINNED.get() is not None:
+            yield
+            return
+        token = _PINNED.set({})
+        try:
+            yield
+        finally:
+            _PINNED.reset(token)
+
     def _current(self) -> _Loaded:
         """The register, re-read only when its version moved (a submission's hot path reads it
-        several times: one small query instead of every measure and term)."""
+        several times: one small query instead of every measure and term), and not checked
+        again within a `pinned` block."""
+        pins = _PINNED.get()
+        if pins is not None and self in pins:
+            return pins[self]
+        loaded = self._checked()
+        if pins is not None:
+            pins[self] = loaded
+        return loaded
+
+    def _checked(self) -> _Loaded:
+        """The register at its current version (one small query when it has not moved)."""
         with self._db.reading() as conn:
             version = conn.execute(_VERSION).fetchone()[0]
             loaded = self._loaded
@@ -88,15 +126,10 @@ class Register:
         return found
 
     def target_overrides(self) -> dict[tuple[str, Period], float]:
-        with self._db.reading() as conn:
-            rows = conn.execute("SELECT measure_id, period, target FROM targets").fetchall()
-        return {(m, Period.parse(p)): t for m, p, t in rows}
+        return dict(self._current().targets)
 
     def target_override(self, measure_id: str, period: Period) -> float | None:
-        with self._db.reading() as conn:
-            row = conn.execute("SELECT target FROM targets WHERE measure_id = %s AND period = %s",
-                               [measure_id, str(period)]).fetchone()  # fmt: skip
-        return row[0] if row else None
+        return self._current().targets.get((measure_id, period))
 
     def terms_book(self) -> TermsBook:
         return self._current().book
@@ -147,6 +180,9 @@ class Register:
                 self._replace_targets(conn, targets, actor=actor)
             count = conn.execute("SELECT count(*) FROM targets").fetchone()[0]
             conn.execute("UPDATE store_versions SET version = version + 1 WHERE name = 'register'")
+        pins = _PINNED.get()
+        if pins is not None:  # what this block pinned is now out of date
+            pins.pop(self, None)
         return RegisterChanges(tuple(added), tuple(updated), tuple(unchanged), tuple(retired), count, tuple(moved))
 
     def _record_terms(
