@@ -4,7 +4,8 @@ even when the one sending them is SIGKILLed half-way.
 Both replicas' clocks start on the morning the 2025/26 Q3 round is due to open (time-machine), and
 the e-mail channel goes through a real SMTP server (aiosmtpd on 127.0.0.1) that takes 0.4 s to
 answer each message. The replica holding the scheduler's advisory lock opens the round and starts
-sending the owners' requests; after a few have arrived it is SIGKILLed. The other takes the
+sending the owners' requests; after a few have arrived, while the server is answering the next,
+it is SIGKILLed. The other takes the
 scheduler over at its next minute's wake-up and sends the rest.
 
 Every owner gets their request. One message may arrive twice: the one in flight at the kill, which
@@ -66,11 +67,11 @@ def _health(server: Served) -> str:
     return httpx.get(f"{server.url}/healthz", timeout=5).json()["scheduler"]
 
 
-def _wait(what: str, done, *, limit: float) -> None:  # noqa: ANN001
+def _wait(what: str, done, *, limit: float, every: float = 0.2) -> None:  # noqa: ANN001
     deadline = time.monotonic() + limit
     while not done():
         assert time.monotonic() < deadline, f"timed out waiting until {what}"
-        time.sleep(0.2)
+        time.sleep(every)
 
 
 def _requests(database_url: str, data: Path) -> list[OutboxMessage]:
@@ -106,12 +107,15 @@ def test_a_round_is_sent_exactly_once_when_the_sending_replica_is_killed_half_wa
             _wait("one replica leads", lambda: sorted(_health(s) for s in servers) == ["leading", "standby"],
                   limit=60)  # fmt: skip
             leader, standby = servers if _health(servers[0]) == "leading" else servers[::-1]
-            _wait(f"{KILL_AFTER} requests arrived", lambda: len(smtp.messages) >= KILL_AFTER, limit=60)
+            # killed while the server holds a message it has taken in but not yet answered (most runs)
+            _wait(f"{KILL_AFTER} requests arrived, one being answered",
+                  lambda: len(smtp.messages) >= KILL_AFTER and smtp.handler.answering == 1,
+                  limit=60, every=0.01)  # fmt: skip
 
             leader.kill()
             killed_at = time.monotonic()
-            arrived_before_kill = len(smtp.messages)
-            assert arrived_before_kill < len(OWNERS), "the leader sent the whole round before it was killed"
+            arrived_before_kill = {str(m["X-Envelope-To"]).lower() for m in smtp.messages}
+            assert len(arrived_before_kill) < len(OWNERS), "the leader sent the whole round before it was killed"
             in_flight = _end_leases(database_url)
             assert len(in_flight) <= 1, in_flight  # one message at a time is handed to the server
 
@@ -137,7 +141,9 @@ def test_a_round_is_sent_exactly_once_when_the_sending_replica_is_killed_half_wa
         expected = message_id(request.key, domain=DOMAIN)
         assert [str(m["Message-ID"]) for m in copies] == [expected] * len(copies)
         assert request.delivery_ref == expected
-        if len(copies) > 1:  # only the message in flight at the kill may come twice
-            assert (len(copies), [request.key]) == (2, in_flight)
+        # twice only if it was in flight at the kill and the SMTP server had already taken it in
+        twice = [request.key] == in_flight and request.recipient in arrived_before_kill
+        assert len(copies) == (2 if twice else 1), request.key
     assert len(received) - len(OWNERS) <= 1
     assert most_at_once == 1  # only one replica was ever sending
+    assert (data / "perfbot.log").read_text().count("this process now runs the scheduler") == 2  # each, in turn
