@@ -90,6 +90,8 @@ class Cycle:
         in_hours = self.hours.contains(now)
         opened = self._open_if_due(now) if in_hours else None
         report = TickReport(opened=[opened] if opened else [])
+        if opened:  # its requests are due from the moment it opened, just after `now`
+            now = self.store.clock.now()
         rounds = self.active_rounds()
         self._record_due(rounds, now, report, send=in_hours)
         if in_hours:

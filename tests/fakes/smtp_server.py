@@ -2,11 +2,16 @@
 required before AUTH, recording every message it accepts.
 
 `refuse(address)` answers 550 to that recipient; `defer_next(n)` answers the next n DATA with
-451 (a temporary failure). aiosmtpd needs an explicit free port (port=0 fails its start-up check).
+451 (a temporary failure). `SmtpServer(None, data_delay=0.4)` is a slow server: it records each
+message as soon as its DATA is in, then waits that long before answering 250 (so a sender killed
+meanwhile has handed the message over without hearing so), and `most_at_once` says how many DATA
+were ever being answered at the same time. aiosmtpd needs an explicit free port (port=0 fails its
+start-up check).
 """
 
 from __future__ import annotations
 
+import asyncio
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any, Self
@@ -21,7 +26,10 @@ USER, PASSWORD = "perfbot@council.gov.uk", "smtp-app-password"
 
 
 class _Handler:
-    def __init__(self) -> None:
+    def __init__(self, data_delay: float = 0.0) -> None:
+        self.data_delay = data_delay
+        self.answering = 0
+        self.most_at_once = 0
         self.messages: list[EmailMessage] = []
         self.refused: set[str] = set()
         self.deferrals = 0
@@ -42,6 +50,13 @@ class _Handler:
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         message["X-Authenticated-As"] = str(session.auth_data.login.decode() if session.auth_data else "")
         self.messages.append(message)
+        if self.data_delay:
+            self.answering += 1
+            self.most_at_once = max(self.most_at_once, self.answering)
+            try:
+                await asyncio.sleep(self.data_delay)
+            finally:
+                self.answering -= 1
         return "250 OK: queued"
 
 
@@ -54,9 +69,10 @@ class SmtpServer:
     """`with SmtpServer(ca) as smtp:` — STARTTLS and AUTH required, like Exchange Online's.
     `SmtpServer(None)`: a plain relay (`relay_env()`)."""
 
-    def __init__(self, ca: LocalCA | None) -> None:
-        """Without `ca`: a plain relay on the council network (no TLS, no AUTH)."""
-        self.handler = _Handler()
+    def __init__(self, ca: LocalCA | None, *, data_delay: float = 0.0) -> None:
+        """Without `ca`: a plain relay on the council network (no TLS, no AUTH). `data_delay`:
+        seconds between taking a message in and answering 250."""
+        self.handler = _Handler(data_delay)
         self.port = free_port()
         secure: dict[str, Any] = {}
         if ca is not None:

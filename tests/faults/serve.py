@@ -3,6 +3,8 @@
 The server gets a clean environment (no Slack or Microsoft 365 settings, so only the web channel
 and the scheduler run) and its own free port; `stop()` SIGKILLs it, the way a power cut or the
 OOM killer would, and every process started here is killed and reaped by the end of its test.
+`travel_to` starts the server's clock at that moment (time-machine, ticking on from there), so a
+test of the scheduler sees working hours whatever the real time is.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -19,7 +22,8 @@ import httpx
 from tests.fakes.server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-PERFBOT = [sys.executable, "-c", "import sys; from perfbot.cli import main; sys.exit(main())"]
+MAIN = "import sys; from perfbot.cli import main; sys.exit(main())"
+PERFBOT = [sys.executable, "-c", MAIN]
 _PLATFORM_SETTINGS = ("SLACK_", "M365_", "TEAMS_", "SHAREPOINT_", "PERFBOT_")
 
 
@@ -32,12 +36,14 @@ def environment(data: Path) -> dict[str, str]:
 class Served:
     """`perfbot serve --host 127.0.0.1 --port P` on a data directory."""
 
-    def __init__(self, data: Path, log: Path, *, env: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> None:
+    def __init__(self, data: Path, log: Path, *, env: dict[str, str] | None = None, args: tuple[str, ...] = (),
+                 travel_to: datetime | None = None) -> None:  # fmt: skip
         self.port = free_port()
+        command = PERFBOT if travel_to is None else [sys.executable, "-c", _travelling(travel_to)]
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = log.open("ab")
         self.process = subprocess.Popen(
-            [*PERFBOT, "serve", "--host", "127.0.0.1", "--port", str(self.port), *args],
+            [*command, "serve", "--host", "127.0.0.1", "--port", str(self.port), *args],
             cwd=ROOT, env={**environment(data), **(env or {})}, stdout=self._log, stderr=subprocess.STDOUT,
         )  # fmt: skip
 
@@ -59,3 +65,11 @@ class Served:
             os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
         self._log.close()
+
+
+def _travelling(moment: datetime) -> str:
+    """`perfbot`'s entry point with the process's clock started at `moment` (an aware datetime)."""
+    if moment.tzinfo is None:
+        raise ValueError("travel_to must be timezone-aware")
+    return (f"import datetime, time_machine; time_machine.travel("
+            f"datetime.datetime.fromisoformat({moment.isoformat()!r}), tick=True).start(); {MAIN}")

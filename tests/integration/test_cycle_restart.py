@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from perfbot.clock import ManualClock
 from tests.integration.test_cycle_support import (
     ALICE,
     BOB,
     CAROL,
     Q3,
     WILL,
+    RecordingChannel,
+    build,
     london,
     opened_q3,
     reply,
     restarted,
     run_days,
     seeded,
+    small_register,
 )  # fmt: skip
 
 q3 = str(Q3)
@@ -106,3 +110,20 @@ def test_a_round_whose_opening_was_missed_opens_at_the_next_working_tick_with_a_
     report = app.cycle.tick()
     assert report.opened == [Q3] and [d.kind for d in channel.deliveries] == ["request"] * 3
     assert f"{app.store.rounds.get(Q3).deadline:%Y-%m-%d}" == "2026-01-26"  # 10 working days on
+
+
+class _RunningClock(ManualClock):
+    """A clock that moves on a millisecond each time it is read, as a real one does."""
+
+    def now(self) -> datetime:
+        self.advance(timedelta(milliseconds=1))
+        return super().now()
+
+
+def test_the_tick_that_opens_a_round_sends_its_requests_with_a_running_clock(tmp_path):
+    clock = _RunningClock(london("2026-01-08 10:30"))  # the Q3 round is due to open (8 Jan 09:30)
+    channel = RecordingChannel(clock)
+    app = build(tmp_path / "data", clock, channel)
+    app.store.register.apply(small_register(), [], actor="test")
+    report = app.cycle.tick()
+    assert report.opened == [Q3] and [d.kind for d in channel.deliveries] == ["request"] * 3
