@@ -88,6 +88,10 @@ class Collector:
 
     def submit(self, submission: Submission) -> SubmissionResult:
         """Check and, when valid, store; the result is durable before this returns."""
+        with self._store.register.pinned():  # one register, checked once, for the whole submission
+            return self._submit(submission)
+
+    def _submit(self, submission: Submission) -> SubmissionResult:
         errors, value, rag = self.check(submission)
         if errors:
             return SubmissionResult(errors=errors.errors, rag=rag)
