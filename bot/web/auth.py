@@ -74,8 +74,12 @@ class User:
 
 
 def _how_to_sign_in(request: Request) -> str:
-
-    microsoft = "Sign in with Microsoft on the start page, or use" if state_of(request).entra else "Use"
+    if not state_of(request).entra:
+        microsoft = "Use"
+    elif _microsoft_back_here(request):  # the page shows the button itself
+        microsoft = "Sign in with your council Microsoft account below, or use"
+    else:
+        microsoft = "Sign in with Microsoft on the start page, or use"
     return f"{microsoft} the sign-in link perfbot sent you, or ask the performance officer for one."
 
 

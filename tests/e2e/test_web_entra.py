@@ -90,7 +90,10 @@ def test_an_officer_signs_in_with_microsoft_uses_the_pages_and_signs_out(site, e
         assert logout.get_attribute("href") == f"{identity.authority}/oauth2/v2.0/logout"
         assert sessions.active() == []
         page.goto(f"{server.url}/officer")
-        assert "Sign in first" in page.inner_text("main")
+        visit.check("sign-in-first", "h1:has-text('Sign in first')")
+        assert "Sign in with your council Microsoft account below" in page.inner_text("main")
+        back = page.get_by_role("button", name="Sign in with Microsoft")
+        assert back.get_attribute("href") == "/entra/sign-in?next=%2Fofficer"  # back to the page asked for
         logout_page = page.goto(f"{identity.authority}/oauth2/v2.0/logout")
         assert logout_page is not None and logout_page.status == 200
         visit.done()
