@@ -1,5 +1,6 @@
-"""`python -m bench [NAME …]`: run every benchmark (or those named, e.g. `store fanout`), print a
-table and write bench/results.json. Exit 1 if any figure misses its goal.
+"""`python -m bench [NAME …]`: run every benchmark (or those named, e.g. `store fanout`; a name
+that is no benchmark's picks every one containing it, e.g. `pg_`), print a table and write
+bench/results.json. Exit 1 if any figure misses its goal.
 
 Each benchmark module is `bench/*_bench.py` with a `run(workdir) -> list[Result]`; every figure
 is printed next to a baseline measured in the same run.
@@ -26,7 +27,7 @@ LOG = Path(tempfile.gettempdir()) / "perfbot-bench.log"
 
 def main(argv: list[str]) -> int:
     names = sorted(p.stem for p in HERE.glob("*_bench.py"))
-    chosen = [n for n in names if not argv or any(a in n for a in argv)]
+    chosen = [n for n in names if not argv or any(_picks(a, n, names) for a in argv)]
     if not chosen:
         print(f"no benchmark matches {' '.join(argv)}; there are: "
               + ", ".join(n.removesuffix("_bench") for n in names), file=sys.stderr)  # fmt: skip
@@ -56,6 +57,13 @@ def main(argv: list[str]) -> int:
     (HERE / "results.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten {HERE / 'results.json'}")
     return 1 if any(r.over_budget for r in results) else 0
+
+
+def _picks(arg: str, name: str, names: list[str]) -> bool:
+    """`store` picks store_bench alone (a benchmark's exact name), `pg_` every PostgreSQL one."""
+    if f"{arg.removesuffix('_bench')}_bench" in names:
+        return name == f"{arg.removesuffix('_bench')}_bench"
+    return arg in name
 
 
 def _cpu_model() -> str:

@@ -6,7 +6,7 @@ dashboard (analysis and digest) for several quarters, a measure's trend, the off
 the register; once two ticks have run (the runner's own count, which a thread started beside
 `perfbot serve` in the same process writes to a file), its peak (`VmHWM`) and current (`VmRSS`)
 resident memory are read from /proc. Goal (issue 8): under 300 MB. Baseline: a bare Python process that has only
-imported `perfbot.server`.
+imported `perfbot.server`. `measure` takes a PostgreSQL URL (bench/pg_memory_bench.py).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from bench.data import LAST, history_store
 from bench.results import Result, compared
 from bot.web.sign_in_links import issue_link
 from perfbot import app as app_module
+from perfbot.settings import Settings
 
 OFFICER = "performance@example.gov.uk"  # perfbot.toml's default performance officer
 TICKS = 2
@@ -71,9 +72,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _serve(data: Path, port: int, log: Path, ticks: Path) -> subprocess.Popen:
+def _serve(data: Path, port: int, log: Path, ticks: Path, database_url: str | None) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(SECRET_SETTINGS)}
     env["PERFBOT_DATA"] = str(data)
+    env.pop("PERFBOT_DATABASE_URL", None)
+    if database_url:
+        env["PERFBOT_DATABASE_URL"] = database_url
     command = [sys.executable, "-c", SERVE_COUNTING_TICKS, str(ticks),
                "serve", "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
     with log.open("wb") as out:
@@ -101,8 +105,10 @@ def _wait_for_ticks(ticks: Path, server: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"perfbot serve did not tick {TICKS} times (see {log})")
 
 
-def _sign_in(client: httpx.Client, data: Path) -> None:
-    url, _ = issue_link(app_module.build(data, show=lambda to, text: None), OFFICER)
+def _sign_in(client: httpx.Client, data: Path, database_url: str | None) -> None:
+    settings = Settings(database_url=database_url) if database_url else None
+    app = app_module.build(data, show=lambda to, text: None, settings=settings)
+    url, _ = issue_link(app, OFFICER)
     path = "/" + url.split("/", 3)[3]
     page = client.get(path)
     found = CSRF.search(page.text)
@@ -120,18 +126,25 @@ def _pages() -> list[str]:
 
 def run(workdir: Path) -> list[Result]:
     history = history_store(workdir)
+    return measure(workdir, history.data_dir, scale=history.scale)
+
+
+def measure(workdir: Path, data: Path, *, scale: str, database_url: str | None = None,
+            label: str = "") -> list[Result]:  # fmt: skip
+    """`perfbot serve`'s memory on the store in `data` (or at `database_url`, with `data`'s
+    perfbot.toml); each result's name starts with `label`."""
     bare = _bare_python()
     port, log, ticks = _free_port(), workdir / "serve.log", workdir / "ticks"
-    server = _serve(history.data_dir, port, log, ticks)
+    server = _serve(data, port, log, ticks, database_url)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
             _wait_healthy(client, server, log)
-            _sign_in(client, history.data_dir)
+            _sign_in(client, data, database_url)
             for path in _pages():
                 page = client.get(path)
                 if page.status_code != 200:
                     raise RuntimeError(f"GET {path} answered {page.status_code}")
-        _wait_for_ticks(ticks, server, history.data_dir / "perfbot.log")
+        _wait_for_ticks(ticks, server, data / "perfbot.log")
         used = _memory(server.pid)
     finally:
         server.terminate()
@@ -140,12 +153,12 @@ def run(workdir: Path) -> list[Result]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(5)
-    base = Result("memory: python -c 'import perfbot.server'", bare["VmRSS"], 1, unit="MB",
+    base = Result(f"{label}memory: python -c 'import perfbot.server'", bare["VmRSS"], 1, unit="MB",
                   note="baseline (VmRSS)")  # fmt: skip
-    note = f"{len(_pages())} pages, {TICKS} ticks; {history.scale}"
+    note = f"{len(_pages())} pages, {TICKS} ticks; {scale}"
     return [
         base,
-        compared("memory: perfbot serve, peak (VmHWM)", used["VmHWM"], 1, baseline=base, budget=300,
+        compared(f"{label}memory: perfbot serve, peak (VmHWM)", used["VmHWM"], 1, baseline=base, budget=300,
                  note=note),  # fmt: skip
-        compared("memory: perfbot serve, resident (VmRSS)", used["VmRSS"], 1, baseline=base),
+        compared(f"{label}memory: perfbot serve, resident (VmRSS)", used["VmRSS"], 1, baseline=base),
     ]

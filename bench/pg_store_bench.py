@@ -1,8 +1,8 @@
 """The store on PostgreSQL: the ten-year history copied in, then one durable submission.
 
-Goal (issue 17, point 5): a durable submission's p99 within 3× the p99 of a bare one-row
-`INSERT …; COMMIT` on the same server in the same run (and under 20 ms, the TinyDB store's goal
-from issue 8), on a PostgreSQL server this benchmark starts itself (tests/pg_server.py;
+Goal (issue 17, points 5 and 6): a durable submission's p99 within 3× the p99 of a bare one-row
+`INSERT …; COMMIT` on the same server in the same run (5× at 3,000 measures and beyond), and under
+20 ms (the TinyDB store's goal from issue 8), on a PostgreSQL server this benchmark starts itself (tests/pg_server.py;
 synchronous commit, fsync on). Skipped, with a line saying why, when no server can be started.
 Timed:
 
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench.data import LAST, history_clock, history_store
+from bench.data import LAST, MEASURES, history_clock, history_store
 from bench.pg_side import start_server
 from bench.results import Result, compared, percentile
 from bench.store_bench import MS, _revision, _save_times, _stats, _submit_times
@@ -36,7 +36,7 @@ from perfbot.store.pg import PgStore
 from perfbot.submission import Submission
 
 PERIOD = LAST
-WITHIN = 3.0  # × the bare INSERT; COMMIT's p99
+WITHIN = 3.0 if MEASURES < 3000 else 5.0  # × the bare INSERT; COMMIT's p99 (issue 17, points 5 and 6)
 
 
 def run(workdir: Path) -> list[Result]:
@@ -75,7 +75,7 @@ def run(workdir: Path) -> list[Result]:
 
 def _against(name: str, bare: list[float], times: list[float], *, note: str) -> list[Result]:
     """The bare INSERT; COMMIT's p50 and p99 in ms, and `name`'s beside them; goal: `name`'s p99
-    within 3× the bare p99 (and under 20 ms)."""
+    within `WITHIN` × the bare p99 (and under 20 ms)."""
     floor = _stats(f"PostgreSQL bare INSERT; COMMIT, beside {name.split(' ')[0]}", bare,
                    note="baseline: one 1 KB row, synchronous commit, alternating with the next")  # fmt: skip
     return [*floor,

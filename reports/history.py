@@ -1,4 +1,4 @@
-"""Load returns for many quarters at once (one read per quarter file)."""
+"""Load returns for many quarters at once (one read of the store)."""
 
 from __future__ import annotations
 
@@ -20,11 +20,10 @@ class History:
     @classmethod
     def load(cls, store: Store, periods: list[Period]) -> History:
         found: dict[tuple[str, Period], Return] = {}
-        known = set(store.returns.periods())
+        by_period = store.returns.for_periods(periods)  # one read of all the quarters
         for period in periods:
-            if period in known:
-                for measure_id, item in store.returns.for_period(period).items():
-                    found[(measure_id, period)] = item
+            for measure_id, item in by_period.get(period, {}).items():
+                found[(measure_id, period)] = item
         return cls(found)
 
     def __post_init__(self) -> None:

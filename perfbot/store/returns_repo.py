@@ -43,6 +43,13 @@ class Returns:
         return dict(table.derived(_BY_MEASURE, lambda _: {
             r.measure_id: r for r in table.converted("returns", Return.from_doc).values()}))  # fmt: skip
 
+    def for_periods(self, periods: Iterable[Period]) -> dict[Period, dict[str, Return]]:
+        """Current returns of each of `periods` that has any, by quarter, then measure id (each
+        quarter is its own file: one read per quarter)."""
+        known = set(self.periods())  # no file is opened for a quarter that has none
+        found = {period: self.for_period(period) for period in dict.fromkeys(periods) if period in known}
+        return {period: returns for period, returns in found.items() if returns}
+
     def versions(self, measure_id: str, period: Period) -> list[Return]:
         """Every version of a return, oldest first, the current one last."""
         table = self._files.period(period).table("return_history")

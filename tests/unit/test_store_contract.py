@@ -64,6 +64,21 @@ def test_current_values_gives_each_asked_quarters_current_return(any_store, reop
     assert other.current_values("M1", []) == {} and other.current_values("M9", [q1, Q3]) == {}
 
 
+def test_for_periods_gives_each_asked_quarters_current_returns(any_store, reopen):
+    returns = any_store.returns
+    q1, q2 = Period(2025, 1), Period(2025, 2)
+    returns.save_many([_return(1.0, period=q1), _return(9.0, "M2", q1), _return(3.0, period=Q3),
+                       _return("text", "M2", Q3), _return(4.0, "M2", Q4)])  # fmt: skip
+    returns.save(_return(3.5))  # a revision: the current one counts
+    returns.withdraw("M2", Q4, actor="officer", reason="wrong quarter")  # Q4 has none left
+    other = reopen(any_store).returns
+    found = other.for_periods([q1, q2, Q3, Q4, Period(2026, 1)])
+    assert {p: {m: (r.value, r.revision) for m, r in by_id.items()} for p, by_id in found.items()} == {
+        q1: {"M1": (1.0, 1), "M2": (9.0, 1)}, Q3: {"M1": (3.5, 2), "M2": ("text", 1)}}  # fmt: skip
+    assert found[Q3] == other.for_period(Q3) and found[Q3]["M1"] == other.get("M1", Q3)
+    assert other.for_periods([]) == {} and other.for_periods([q2]) == {}
+
+
 def test_save_many_and_figures_keep_their_type(any_store):
     outcomes = any_store.returns.save_many([_return(0.0), _return("text", "M2"), _return(5, "M3", Q4),
                                             _return(0.1 + 0.2, "M4", numerator=3.0, denominator=10.0)])  # fmt: skip

@@ -28,44 +28,44 @@ def _without_period(doc: Doc) -> Doc:
     return {k: v for k, v in doc.items() if k != "period"}
 
 
-# table: (INSERT statement, the row's values from a document)
-INSERT: dict[str, tuple[str, Callable[[Doc], list[Any]]]] = {
-    "measures": ("INSERT INTO measures (measure_id, retired, doc) VALUES (%s, %s, %s)",
+# table: (its columns, the row's values from a document)
+COLUMNS: dict[str, tuple[str, Callable[[Doc], list[Any]]]] = {
+    "measures": ("measure_id, retired, doc",
                  lambda d: [d["measure_id"], bool(d.get("retired")), Jsonb(d)]),
-    "targets": ("INSERT INTO targets (measure_id, period, target) VALUES (%s, %s, %s)",
+    "targets": ("measure_id, period, target",
                 lambda d: [d["measure_id"], d["period"], d["target"]]),
-    "terms": ("INSERT INTO terms (measure_id, start, doc) VALUES (%s, %s, %s)",
+    "terms": ("measure_id, start, doc",
               lambda d: [d["measure_id"], d.get("start"), Jsonb(d)]),
-    "rounds": ("INSERT INTO rounds (period, doc) VALUES (%s, %s)", lambda d: [d["period"], Jsonb(d)]),
-    "case_studies": ("INSERT INTO case_studies (case_id, doc) VALUES (%s, %s)", lambda d: [d["case_id"], Jsonb(d)]),
-    "people": ("INSERT INTO people (email, doc) VALUES (%s, %s)", lambda d: [d["email"], Jsonb(d)]),
-    "actions": ("INSERT INTO actions (key, doc) VALUES (%s, %s)", lambda d: [d["key"], Jsonb(d)]),
-    "audit": ("INSERT INTO audit (at, doc) VALUES (%s, %s)", lambda d: [_at(d["at"]), Jsonb(d)]),
-    "chat_handled": ("INSERT INTO chat_handled (key, at) VALUES (%s, %s)", lambda d: [d["key"], _at(d["at"])]),
-    "drafts": ("INSERT INTO drafts (owner, period, measure_id, doc) VALUES (%s, %s, %s, %s)",
+    "rounds": ("period, doc", lambda d: [d["period"], Jsonb(d)]),
+    "case_studies": ("case_id, doc", lambda d: [d["case_id"], Jsonb(d)]),
+    "people": ("email, doc", lambda d: [d["email"], Jsonb(d)]),
+    "actions": ("key, doc", lambda d: [d["key"], Jsonb(d)]),
+    "audit": ("at, doc", lambda d: [_at(d["at"]), Jsonb(d)]),
+    "chat_handled": ("key, at", lambda d: [d["key"], _at(d["at"])]),
+    "drafts": ("owner, period, measure_id, doc",
                lambda d: [d["owner"], d["period"], d["measure_id"], Jsonb(d)]),
-    "web_sessions": ("INSERT INTO web_sessions (key, ends, doc) VALUES (%s, %s, %s)",
+    "web_sessions": ("key, ends, doc",
                      lambda d: [d["key"], _at(d["expires"]), Jsonb(d)]),
-    "used_links": ("INSERT INTO used_links (nonce, ends) VALUES (%s, %s)",
+    "used_links": ("nonce, ends",
                    lambda d: [d["nonce"], datetime.fromtimestamp(d["ends"], UTC)]),
-    "platform_state": ("INSERT INTO platform_state (namespace, key, value, at) VALUES (%s, %s, %s, %s)",
+    "platform_state": ("namespace, key, value, at",
                        lambda d: [d["namespace"], d["key"], Jsonb(d["value"]), d["at"]]),
-    "peer_values": ("INSERT INTO peer_values (metric, area_code, period, doc) VALUES (%s, %s, %s, %s)",
+    "peer_values": ("metric, area_code, period, doc",
                     lambda d: [d["metric"], d["area_code"], d["period"], Jsonb(d)]),
-    "returns": ("INSERT INTO returns (measure_id, period, revision, doc) VALUES (%s, %s, %s, %s)",
+    "returns": ("measure_id, period, revision, doc",
                 lambda d: [d["measure_id"], d["period"], int(d.get("revision", 1)), Jsonb(d)]),
-    "return_history": ("INSERT INTO return_history (measure_id, period, revision, doc) VALUES (%s, %s, %s, %s)",
+    "return_history": ("measure_id, period, revision, doc",
                        lambda d: [d["measure_id"], d["period"], int(d.get("revision", 1)), Jsonb(d)]),
-    "applied": ("INSERT INTO applied (period, key, at) VALUES (%s, %s, %s)", lambda d: [d["period"], d["key"], d["at"]]),
-    "outbox": ("INSERT INTO outbox (period, key, created_at, doc) VALUES (%s, %s, %s, %s)",
+    "applied": ("period, key, at", lambda d: [d["period"], d["key"], d["at"]]),
+    "outbox": ("period, key, created_at, doc",
                lambda d: [d["period"], d["key"], _at(d["created_at"]), Jsonb(d)]),
-    "chat_messages": ("INSERT INTO chat_messages (period, channel, ts, doc) VALUES (%s, %s, %s, %s)",
+    "chat_messages": ("period, channel, ts, doc",
                       lambda d: [d["period"], d["channel"], d["ts"], Jsonb(d)]),
-    "publications": ("INSERT INTO publications (period, edition, doc) VALUES (%s, %s, %s)",
+    "publications": ("period, edition, doc",
                      lambda d: [d["period"], d["edition"], Jsonb(_without_period(d))]),
-    "sign_offs": ("INSERT INTO sign_offs (period, service, doc) VALUES (%s, %s, %s)",
+    "sign_offs": ("period, service, doc",
                   lambda d: [d["period"], d["service"], Jsonb(d)]),
-    "uploads": ("INSERT INTO uploads (path, content) VALUES (%s, %s)", lambda d: [d["path"], d["content"]]),
+    "uploads": ("path, content", lambda d: [d["path"], d["content"]]),
 }  # fmt: skip
 
 _DOC = "SELECT doc FROM {} ORDER BY {}"
@@ -97,7 +97,7 @@ SELECT: dict[str, tuple[str, Callable[[tuple], Doc]]] = {
     "uploads": ("SELECT path, content FROM uploads ORDER BY path", lambda r: {"path": r[0], "content": bytes(r[1])}),
 }  # fmt: skip
 
-TABLES = tuple(INSERT)
+TABLES = tuple(COLUMNS)
 
 
 def dump(db: Database) -> Dump:
@@ -106,15 +106,30 @@ def dump(db: Database) -> Dump:
         return {table: [convert(row) for row in conn.execute(sql).fetchall()] for table, (sql, convert) in SELECT.items()}
 
 
+def counts(db: Database) -> dict[str, int]:
+    """How many records every table holds (in one query)."""
+    sql = " UNION ALL ".join(f"SELECT '{table}', count(*) FROM {table}" for table in TABLES)
+    with db.reading() as conn:
+        return dict(conn.execute(sql).fetchall())
+
+
+def return_docs(db: Database) -> list[Doc]:
+    """Every version of every return: earlier ones (`return_history`), then the current ones."""
+    with db.reading() as conn:
+        return [doc for (doc,) in conn.execute("SELECT doc FROM return_history UNION ALL SELECT doc FROM returns")]
+
+
 def load(db: Database, docs: Dump) -> None:
-    """Insert every document, all in one transaction; StoreWriteError (and nothing written) when
-    they break a constraint of the schema."""
+    """Insert every document (with COPY, table by table), all in one transaction; StoreWriteError
+    (and nothing written) when they break a constraint of the schema."""
     try:
         with db.transaction() as conn, conn.cursor() as cursor:
             for table, rows in docs.items():
-                sql, values = INSERT[table]
+                columns, values = COLUMNS[table]
                 if rows:
-                    cursor.executemany(sql, [values(doc) for doc in rows])
+                    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                        for doc in rows:
+                            copy.write_row(values(doc))
             cursor.execute("UPDATE store_versions SET version = version + 1 WHERE name = 'register'")
     except psycopg.errors.IntegrityError as error:
         raise StoreWriteError(f"the data breaks a rule the database enforces: {error.diag.message_primary} "
