@@ -14,6 +14,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from perfbot.store.pg.db import Database
+from perfbot.store.pg.docs import decoded
 from perfbot.store.records import StoreWriteError
 
 Doc = dict[str, Any]
@@ -116,7 +117,8 @@ def counts(db: Database) -> dict[str, int]:
 def return_docs(db: Database) -> list[Doc]:
     """Every version of every return: earlier ones (`return_history`), then the current ones."""
     with db.reading() as conn:
-        return [doc for (doc,) in conn.execute("SELECT doc FROM return_history UNION ALL SELECT doc FROM returns")]
+        rows = conn.execute("SELECT doc::text FROM return_history UNION ALL SELECT doc::text FROM returns").fetchall()
+    return decoded(text for (text,) in rows)
 
 
 def load(db: Database, docs: Dump) -> None:
