@@ -79,6 +79,14 @@ def test_for_periods_gives_each_asked_quarters_current_returns(any_store, reopen
     assert other.for_periods([]) == {} and other.for_periods([q2]) == {}
 
 
+def test_for_periods_reads_quarters_of_a_county_at_once(any_store):
+    quarters = [Period(2024, 4), Period(2025, 1), Period(2025, 2)]
+    any_store.returns.save_many([_return(float(n), f"M{n:04d}", q) for q in quarters for n in range(700)])
+    found = any_store.returns.for_periods(quarters)
+    assert [len(found[q]) for q in quarters] == [700, 700, 700]  # more than are decoded at a time
+    assert all(r.value == float(r.measure_id[1:]) and r.period == q for q in quarters for r in found[q].values())
+
+
 def test_save_many_and_figures_keep_their_type(any_store):
     outcomes = any_store.returns.save_many([_return(0.0), _return("text", "M2"), _return(5, "M3", Q4),
                                             _return(0.1 + 0.2, "M4", numerator=3.0, denominator=10.0)])  # fmt: skip
