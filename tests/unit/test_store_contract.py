@@ -79,6 +79,15 @@ def test_for_periods_gives_each_asked_quarters_current_returns(any_store, reopen
     assert other.for_periods([]) == {} and other.for_periods([q2]) == {}
 
 
+def test_periods_are_every_quarter_anything_is_stored_in(any_store, reopen):
+    q1, q2 = Period(2025, 1), Period(2025, 2)
+    assert any_store.returns.periods() == []
+    any_store.returns.save_many([_return(1.0, period=Q4), _return(2.0, "M2", Q4), _return(3.0, period=q1)])
+    any_store.returns.withdraw("M1", q1, actor="officer", reason="wrong quarter")  # its versions stay
+    any_store.outbox.enqueue(_message("k1", period=q2))
+    assert reopen(any_store).returns.periods() == [q1, q2, Q4]
+
+
 def test_for_periods_reads_quarters_of_a_county_at_once(any_store):
     quarters = [Period(2024, 4), Period(2025, 1), Period(2025, 2)]
     any_store.returns.save_many([_return(float(n), f"M{n:04d}", q) for q in quarters for n in range(700)])
