@@ -21,7 +21,7 @@ class ChatDirectory:
         self._clock = clock
 
     def remember_message(self, message: ChatMessage) -> None:
-        with self._db.transaction() as conn:
+        with self._db.reading() as conn:  # one statement: durable by itself (autocommit), or in the running transaction
             conn.execute("INSERT INTO chat_messages (period, channel, ts, doc) VALUES (%s, %s, %s, %s) "
                          "ON CONFLICT (period, channel, ts) DO UPDATE SET doc = excluded.doc",
                          [str(message.period), message.channel, message.ts, Jsonb(message.to_doc())])  # fmt: skip

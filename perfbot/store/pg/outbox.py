@@ -140,7 +140,9 @@ class Outbox:
         self._set(period, key, status=OutboxStatus.SKIPPED.value, error=reason, lease_until=None)
 
     def _set(self, period: Period, key: str, **fields: Any) -> None:
-        with self._db.transaction() as conn:
+        # One UPDATE: on the pool's autocommit connection it is a durable transaction by itself,
+        # without a BEGIN and a COMMIT round trip after each DM; in a running transaction, part of it.
+        with self._db.reading() as conn:
             self._update(conn, period, key, **fields)
 
     @staticmethod
