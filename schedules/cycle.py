@@ -144,15 +144,16 @@ class Cycle:
     def _record_due(
         self, rounds: dict[Period, Round], now: datetime, report: TickReport, *, send: bool
     ) -> None:
-        measures = self.store.register.measures()
-        data = NoticeData(self.store)
         batch: list[tuple[OutboxMessage, str | None]] = []  # each message, and why it is skipped
-        for action in due_actions(self.config, self.calendar, measures, self.plan_state(rounds), now):
-            reason = skip_reason(action, now)
-            if reason is not None:
-                batch.append((self._skipped(self._message(action, data), reason), reason))
-            elif send:
-                batch.append((self._message(action, data), None))
+        with self.store.register.pinned():  # one register check for every notice's targets
+            measures = self.store.register.measures()
+            data = NoticeData(self.store)
+            for action in due_actions(self.config, self.calendar, measures, self.plan_state(rounds), now):
+                reason = skip_reason(action, now)
+                if reason is not None:
+                    batch.append((self._skipped(self._message(action, data), reason), reason))
+                elif send:
+                    batch.append((self._message(action, data), None))
         if send and self.sign_off is not None:
             batch += [(message, None) for message in self.sign_off.due(self.store, rounds, now)]
         self._enqueue(batch, report)

@@ -56,11 +56,13 @@ class NoticeMessages:
 
     def render(self, notice: PersonNotice) -> tuple[str, list[dict]]:
         period = Period.parse(notice.period)
-        measures = by_ids(self._store, [m.measure_id for m in notice.measures])
+        with self._store.register.pinned():  # one register check for the measures and their ratings
+            measures = by_ids(self._store, [m.measure_id for m in notice.measures])
+            shown = recorded(self._store, self._config, period, measures)
         found = self._store.rounds.get(period)
         is_open = found is not None and found.state is RoundState.OPEN
         closed = closed_actions(self._store, notice)
-        return notice_message(notice, recorded(self._store, self._config, period, measures), round_open=is_open,
+        return notice_message(notice, shown, round_open=is_open,
                               asks=lambda room: ask_blocks(notice, closed, room=room))  # fmt: skip
 
     def refresh(self, period: Period, measure_ids: Iterable[str]) -> int:

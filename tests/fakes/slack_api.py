@@ -158,8 +158,8 @@ class _RateLimiter:
         log = self._logs[(method, channel if tier.per_channel else None)]
         while log and log[0] <= now - window:
             log.popleft()
-        if len(log) >= tier.limit:
-            raise _rate_limited(max(1, math.ceil(log[0] + window - now)))
+        if len(log) >= tier.limit:  # Retry-After in Slack's seconds, as the window's are scaled
+            raise _rate_limited(max(1, math.ceil((log[0] + window - now) / self.time_scale)))
         log.append(now)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from bot.slack.address_book import AddressBook
@@ -87,3 +89,27 @@ def test_an_unknown_person_is_remembered_with_when_they_were_reported(any_store:
     again = book.remember("nobody@council.gov.uk", None)
     assert again.address is None and again.reported_at == store.clock.now()
     assert book.remember("nobody@council.gov.uk", "U9").reported_at is None
+
+
+def test_a_put_from_elsewhere_waits_for_an_atomic_block_of_the_namespace(any_store: Store, reopen) -> None:
+    """A read-check-write block is never interleaved with another writer's put (another process)."""
+    store = any_store
+    state, other = store.platform_state("slack"), reopen(store).platform_state("slack")
+    state.put("count", 1)
+    inside, finished = threading.Event(), threading.Event()
+
+    def put_from_elsewhere() -> None:
+        inside.wait(5)
+        other.put("count", 100)
+        finished.set()
+
+    writer = threading.Thread(target=put_from_elsewhere)
+    writer.start()
+    with state.atomic():
+        seen = state.get("count")
+        inside.set()
+        assert not finished.wait(0.5)  # held back while the block runs
+        state.put("count", seen + 1)
+        state.put("seen", seen)
+    writer.join(5)
+    assert finished.is_set() and state.get("count") == 100 and state.get("seen") == 1

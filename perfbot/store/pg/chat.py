@@ -21,7 +21,7 @@ class ChatDirectory:
         self._clock = clock
 
     def remember_message(self, message: ChatMessage) -> None:
-        with self._db.transaction() as conn:
+        with self._db.reading() as conn:  # one statement: durable by itself (autocommit), or in the running transaction
             conn.execute("INSERT INTO chat_messages (period, channel, ts, doc) VALUES (%s, %s, %s, %s) "
                          "ON CONFLICT (period, channel, ts) DO UPDATE SET doc = excluded.doc",
                          [str(message.period), message.channel, message.ts, Jsonb(message.to_doc())])  # fmt: skip
@@ -30,12 +30,15 @@ class ChatDirectory:
         self, platform: str, period: Period, *, email: str | None = None, kind: str | None = None
     ) -> list[ChatMessage]:
         """A round's messages on a platform, oldest first, optionally to one person or of a kind."""
+        sql = "SELECT doc FROM chat_messages WHERE period = %s AND doc ->> 'platform' = %s"
+        params = [str(period), platform]
+        if email is not None:  # filtered here, so one person's look-up reads their few rows only
+            sql, params = sql + " AND doc ->> 'email' = %s", [*params, email.strip().lower()]
+        if kind is not None:
+            sql, params = sql + " AND doc ->> 'kind' = %s", [*params, kind]
         with self._db.reading() as conn:
-            rows = conn.execute("SELECT doc FROM chat_messages WHERE period = %s AND doc ->> 'platform' = %s "
-                                "ORDER BY seq", [str(period), platform]).fetchall()  # fmt: skip
-        found = [ChatMessage.from_doc(doc) for (doc,) in rows]
-        wanted = email.strip().lower() if email is not None else None
-        return [m for m in found if (wanted is None or m.email == wanted) and (kind is None or m.kind == kind)]
+            rows = conn.execute(sql + " ORDER BY seq", params).fetchall()
+        return [ChatMessage.from_doc(doc) for (doc,) in rows]
 
     def message_at(self, platform: str, channel: str, ts: str, *, periods: Iterable[Period]) -> ChatMessage | None:
         """The message perfbot sent at (channel, ts), searched in these quarters in order."""

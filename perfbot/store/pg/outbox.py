@@ -55,10 +55,18 @@ class Outbox:
 
     def enqueue_many(self, messages: Sequence[OutboxMessage]) -> list[bool]:
         """Record many messages in one transaction; whether each was new."""
-        created_at = self._clock.now().isoformat()
-        with self._db.transaction() as conn:
-            return [_insert(conn, OutboxMessage.from_doc(m.to_doc() | {"created_at": created_at}))
-                    for m in messages]  # fmt: skip
+        if not messages:
+            return []
+        now = self._clock.now()
+        params = [[str(m.period), m.key, now, Jsonb(m.to_doc() | {"created_at": now.isoformat()})]
+                  for m in messages]  # fmt: skip
+        with self._db.transaction() as conn, conn.cursor() as cursor:
+            # One pipelined batch (not a round trip per message); a row back for each new one.
+            cursor.executemany(_INSERT + " RETURNING 1", params, returning=True)
+            fresh = [cursor.fetchone() is not None]
+            while cursor.nextset():
+                fresh.append(cursor.fetchone() is not None)
+        return fresh
 
     def add_to_batch(
         self,
@@ -132,7 +140,9 @@ class Outbox:
         self._set(period, key, status=OutboxStatus.SKIPPED.value, error=reason, lease_until=None)
 
     def _set(self, period: Period, key: str, **fields: Any) -> None:
-        with self._db.transaction() as conn:
+        # One UPDATE: on the pool's autocommit connection it is a durable transaction by itself,
+        # without a BEGIN and a COMMIT round trip after each DM; in a running transaction, part of it.
+        with self._db.reading() as conn:
             self._update(conn, period, key, **fields)
 
     @staticmethod
