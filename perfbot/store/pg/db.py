@@ -55,6 +55,17 @@ class Database:
                 self._current.reset(token)
 
     @contextlib.contextmanager
+    def joined(self) -> Iterator[Connection]:
+        """A transaction, or the one this thread is running as it is, without a savepoint: for a
+        block whose writes are a single statement (which applies entirely or not at all)."""
+        running = self._current.get()
+        if running is not None:
+            yield running
+            return
+        with self.transaction() as conn:
+            yield conn
+
+    @contextlib.contextmanager
     def reading(self) -> Iterator[Connection]:
         """A connection for reads: the running transaction's (to see its writes), else the pool's."""
         running = self._current.get()
