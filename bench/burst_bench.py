@@ -68,8 +68,6 @@ def _serve(data_dir: str, api_url: str, token: str, log_file: str, conn: Connect
     config = uvicorn.Config(create_asgi(app, settings, run_scheduler=False), log_level="warning",
                             backlog=4096)  # fmt: skip
     uvicorn.Server(config).run(sockets=[sock])
-    if profiles is not None:
-        profiles.dump()
 
 
 def _open_round(data: Path, fake: FakeSlackAPI) -> list[Measure]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import cProfile
 import os
 import pstats
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -25,8 +26,16 @@ class ThreadProfiles:
         self._lock = threading.Lock()
 
     def start(self) -> None:
+        """Profile this thread and every thread started from now on; write the profile when the
+        process is asked to end (uvicorn hands SIGTERM on to the handler it found, after its
+        own shutdown)."""
         threading.setprofile(self._first_call)  # each new thread starts its own profiler
+        signal.signal(signal.SIGTERM, self._dump_and_exit)
         self._enable()
+
+    def _dump_and_exit(self, signum: int, frame: FrameType | None) -> None:
+        self.dump()
+        sys.exit(0)
 
     def _first_call(self, frame: FrameType, event: str, arg: Any) -> None:
         sys.setprofile(None)

@@ -69,7 +69,7 @@ class Collector:
     def assess(self, submission: Submission) -> Assessed:
         """Validate without storing; `store` then stores it as assessed (a channel that shows the
         errors first checks each submission once, not twice)."""
-        with self._store.register.pinned():
+        with self._store.session(), self._store.register.pinned():
             return self._assess(submission)
 
     def _assess(self, submission: Submission, *, staged: dict[tuple[str, Period], Value] | None = None) -> Assessed:
@@ -101,7 +101,8 @@ class Collector:
 
     def submit(self, submission: Submission) -> SubmissionResult:
         """Check and, when valid, store; the result is durable before this returns."""
-        with self._store.register.pinned():  # one register, checked once, for the whole submission
+        # one connection and one register, checked once, for the whole submission
+        with self._store.session(), self._store.register.pinned():
             return self.store(self._assess(submission))
 
     def store(self, assessed: Assessed) -> SubmissionResult:
@@ -120,7 +121,7 @@ class Collector:
             confirmed=submission.confirmed and _looks_missing(rag),
             reason=submission.reason.strip(),
         )
-        with self._store.register.pinned(), self._store.quarter_commit(submission.period):  # one commit
+        with self._store.session(), self._store.register.pinned(), self._store.quarter_commit(submission.period):
             outcome = self._store.returns.save(stored, idempotency_key=submission.idempotency_key)
             self._notify(outcome, rag)
         return SubmissionResult(outcome=outcome, rag=rag)
