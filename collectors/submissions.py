@@ -8,7 +8,8 @@ who-may-write-which-quarter rule is `perfbot.write_rule`, who may write which me
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 from collectors.validation import check_text, check_unusual, parse_value
 from perfbot.config import Config
@@ -66,10 +67,15 @@ class Collector:
         found = self._assess(submission, staged=staged)
         return found.errors, found.value, found.rag
 
+    def submitting(self) -> AbstractContextManager[None]:
+        """A block in which `assess` and `store` calls (a form's figures, checked then stored)
+        share one store connection and one reading of the register. Keep it to those calls."""
+        return _both(self._store.session(), self._store.register.pinned())
+
     def assess(self, submission: Submission) -> Assessed:
         """Validate without storing; `store` then stores it as assessed (a channel that shows the
         errors first checks each submission once, not twice)."""
-        with self._store.session(), self._store.register.pinned():
+        with self.submitting():
             return self._assess(submission)
 
     def _assess(self, submission: Submission, *, staged: dict[tuple[str, Period], Value] | None = None) -> Assessed:
@@ -102,7 +108,7 @@ class Collector:
     def submit(self, submission: Submission) -> SubmissionResult:
         """Check and, when valid, store; the result is durable before this returns."""
         # one connection and one register, checked once, for the whole submission
-        with self._store.session(), self._store.register.pinned():
+        with self.submitting():
             return self.store(self._assess(submission))
 
     def store(self, assessed: Assessed) -> SubmissionResult:
@@ -121,7 +127,7 @@ class Collector:
             confirmed=submission.confirmed and _looks_missing(rag),
             reason=submission.reason.strip(),
         )
-        with self._store.session(), self._store.register.pinned(), self._store.quarter_commit(submission.period):
+        with self.submitting(), self._store.quarter_commit(submission.period):
             outcome = self._store.returns.save(stored, idempotency_key=submission.idempotency_key)
             self._notify(outcome, rag)
         return SubmissionResult(outcome=outcome, rag=rag)
@@ -134,6 +140,12 @@ class Collector:
         except Exception:
             log.exception("on_saved observer failed for %s", outcome.current.measure_id)
 
+
+
+@contextmanager
+def _both(first: AbstractContextManager[object], second: AbstractContextManager[object]) -> Iterator[None]:
+    with first, second:
+        yield
 
 
 def _looks_missing(rag: RagResult | None) -> bool:

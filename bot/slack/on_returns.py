@@ -178,19 +178,27 @@ def submit_returns(slack: Slack, ack: Ack, *, user_id: str, view: dict[str, Any]
     if not answers:
         _refuse(ack, values, say.NOTHING_ENTERED)
         return
-    checked, errors = [], {}
-    for measure_id, answer in answers.items():
-        assessed, problems = _checked(slack, view["id"], Submission(
+    with slack.perf.collector.submitting():  # the figures checked, then stored, on one connection
+        stored = _check_and_store(slack, ack, view["id"], [Submission(
             measure_id=measure_id, period=period, value=answer["value"].strip(),
             commentary=answer["commentary"], action=answer["action"], submitted_by=email,
-            channel="slack", idempotency_key=_key(view["id"], measure_id, answer)))  # fmt: skip
+            channel="slack", idempotency_key=_key(view["id"], measure_id, answer),
+        ) for measure_id, answer in answers.items()])  # fmt: skip
+    if stored:
+        slack.followups.after_returns(period, answers, user_id, email)
+
+
+def _check_and_store(slack: Slack, ack: Ack, view_id: str, submissions: list[Submission]) -> bool:
+    """Errors back on their fields (nothing stored), else store each and ack. True when anything was stored."""
+    checked, errors = [], {}
+    for submission in submissions:
+        assessed, problems = _checked(slack, view_id, submission)
         checked.append(assessed)
         errors.update(problems)
     if errors:
         ack(response_action="errors", errors=errors)
-        return
-    if _store(slack, ack, checked):
-        slack.followups.after_returns(period, answers, user_id, email)
+        return False
+    return _store(slack, ack, checked)
 
 
 def _store(slack: Slack, ack: Ack, checked: list[Assessed]) -> bool:

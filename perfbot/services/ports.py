@@ -11,6 +11,7 @@ never the wiring.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -37,6 +38,8 @@ class ReturnsIntake(Protocol):
     def check(
         self, submission: Submission, *, staged: dict[tuple[str, Period], Value] | None = None
     ) -> tuple[FieldErrors, object, RagResult | None]: ...
+
+    def submitting(self) -> AbstractContextManager[None]: ...
 
     def assess(self, submission: Submission) -> Assessed: ...
 
