@@ -127,7 +127,7 @@ class Collector:
             confirmed=submission.confirmed and _looks_missing(rag),
             reason=submission.reason.strip(),
         )
-        with self.submitting(), self._store.quarter_commit(submission.period):
+        with self.submitting(), self._store.quarter_commit(submission.period):  # one commit, one fsync
             outcome = self._store.returns.save(stored, idempotency_key=submission.idempotency_key)
             self._notify(outcome, rag)
         return SubmissionResult(outcome=outcome, rag=rag)
