@@ -49,10 +49,14 @@ def _serve(data_dir: str, api_url: str, token: str, log_file: str, conn: Connect
     `database_url` is given), on a free port of 127.0.0.1."""
     import uvicorn
 
+    from bench.profiling import from_environment
     from perfbot import app as app_module
     from perfbot.server import create_asgi
     from perfbot.settings import Settings, SlackSettings
 
+    profiles = from_environment()
+    if profiles is not None:
+        profiles.start()
     logging.basicConfig(filename=log_file, level=logging.WARNING)
     settings = Settings(slack=SlackSettings(bot_token=token, signing_secret=SECRET, app_token=None,
                                             api_url=api_url), database_url=database_url)  # fmt: skip

@@ -11,7 +11,9 @@ Goal (issue 17, point 5): ack p99 under 1 s and every return stored exactly once
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import time
 from dataclasses import replace
 from multiprocessing.context import SpawnProcess
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from bench.burst_bench import (
     CONCURRENCY,
+    MS,
     SETTLE_SECONDS,
     _cpu_results,
     _cpu_seconds,
@@ -38,6 +41,7 @@ from perfbot.clock import ManualClock
 from perfbot.model import Measure
 from perfbot.store.copy import to_postgres
 from perfbot.store.pg import PgStore
+from tests.pg_server import PgServer
 
 REPLICAS = 2
 
@@ -76,19 +80,21 @@ def run(workdir: Path) -> list[Result]:
         cpu = _cpus(processes)
         health, _ = fire_across(ports, [("GET", "/healthz", b"", {})] * CONCURRENCY)
         health_cpu, cpu = _cpus(processes) - cpu, _cpus(processes)
+        db_cpu = _server_cpu(server)
         acks, let_go = fire_across(ports, [("POST", "/slack/events", b, h) for b, h in bodies])
         acks_cpu = _cpus(processes) - cpu
+        db_cpu = _server_cpu(server) - db_cpu
         burst_start = time.monotonic() - (time.time() - let_go)
         burst = max(t.seconds for t in acks)
         once, more, seen = _stored_once(store, chosen, time.monotonic() + SETTLE_SECONDS)
         store.close()
         results = [*_results(health, acks, burst, once, more, seen - burst_start),
                    *_cpu_results(health_cpu, acks_cpu)]  # fmt: skip
-        return [_on_postgres(r) for r in results]
+        return [*(_on_postgres(r) for r in results), _database_cpu(db_cpu)]
     finally:
         for process in processes:
             process.terminate()
-            process.join(10)
+            process.join(30)  # a profiled replica writes its profile as it exits
             if process.is_alive():
                 process.kill()
                 process.join(5)
@@ -99,6 +105,26 @@ def run(workdir: Path) -> list[Result]:
 def _cpus(processes: list[SpawnProcess]) -> float:
     """The replicas' CPU time (user + system) so far, together."""
     return sum(_cpu_seconds(p.pid) for p in processes)
+
+
+def _server_cpu(server: PgServer) -> float:
+    """PostgreSQL's CPU time so far: the postmaster's children (each connection's backend, the WAL
+    writer, the checkpointer …), together."""
+    postmaster = int((server.home / "data" / "postmaster.pid").read_text().split()[0])
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == postmaster:  # ppid
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _database_cpu(seconds: float) -> Result:
+    """PostgreSQL's own CPU per submission during the burst, on the same two cores as the replicas."""
+    return Result(f"pg burst: PostgreSQL CPU per view_submission, {CONCURRENCY} at once",
+                  seconds / CONCURRENCY * MS, CONCURRENCY, unit="ms",
+                  note="every backend and helper process of the server; 10 ms clock ticks")  # fmt: skip
 
 
 def _on_postgres(result: Result) -> Result:

@@ -8,7 +8,8 @@ who-may-write-which-quarter rule is `perfbot.write_rule`, who may write which me
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 from collectors.validation import check_text, check_unusual, parse_value
 from perfbot.config import Config
@@ -18,7 +19,7 @@ from perfbot.rag import CONFIRMED_ZERO, RagResult
 from perfbot.rating import rate_in_context
 from perfbot.services.duties import Duties
 from perfbot.store import SaveOutcome, SaveStatus, Store
-from perfbot.submission import FieldErrors, Submission, SubmissionResult
+from perfbot.submission import Assessed, FieldErrors, Submission, SubmissionResult
 from perfbot.write_rule import round_is_open, write_refusal
 
 log = logging.getLogger("perfbot.collector")
@@ -63,42 +64,62 @@ class Collector:
 
         `staged` are returns about to be stored with this one (a bulk import's earlier rows).
         """
+        found = self._assess(submission, staged=staged)
+        return found.errors, found.value, found.rag
+
+    def submitting(self) -> AbstractContextManager[None]:
+        """A block in which `assess` and `store` calls (a form's figures, checked then stored)
+        share one store connection and one reading of the register. Keep it to those calls."""
+        return _both(self._store.session(), self._store.register.pinned())
+
+    def assess(self, submission: Submission) -> Assessed:
+        """Validate without storing; `store` then stores it as assessed (a channel that shows the
+        errors first checks each submission once, not twice)."""
+        with self.submitting():
+            return self._assess(submission)
+
+    def _assess(self, submission: Submission, *, staged: dict[tuple[str, Period], Value] | None = None) -> Assessed:
+        def assessed(errors: FieldErrors, value: object = None, rag: RagResult | None = None) -> Assessed:
+            return Assessed(submission, errors, value, rag)
+
         measure = self._store.register.measure(submission.measure_id)
         if measure is None:
-            return FieldErrors({"measure": f"There is no measure '{submission.measure_id}'"}), None, None
+            return assessed(FieldErrors({"measure": f"There is no measure '{submission.measure_id}'"}))
         found = self._store.rounds.get(submission.period)
         problem = write_refusal(submission.period, found, today=self._store.clock.now().date(),
                                 officer=submission.officer or submission.submitted_by is None,
                                 reason=submission.reason)  # fmt: skip
         if problem:
-            return FieldErrors({"period": problem}), None, None
+            return assessed(FieldErrors({"period": problem}))
         who = submission.submitted_by
         if who is not None and not self.may_submit(who, measure.measure_id):
-            return FieldErrors({"measure": f"{who} is not the owner of {measure.measure_id}"}), None, None
+            return assessed(FieldErrors({"measure": f"{who} is not the owner of {measure.measure_id}"}))
         history = not round_is_open(found)  # an officer recording a figure as it was
         value, error = parse_value(measure, submission.value, history=history)
         if error:
-            return FieldErrors({"value": error}), None, None
+            return assessed(FieldErrors({"value": error}))
         rag = rate_in_context(self._store, self._config.rag, measure, submission.period, value,
                               staged=staged, confirmed=submission.confirmed or history)  # fmt: skip
         unusual = check_unusual(rag, confirmed=submission.confirmed or history)
         if unusual:
-            return unusual, value, rag
-        return check_text(submission.commentary, submission.action, rag, history=history), value, rag
+            return assessed(unusual, value, rag)
+        return assessed(check_text(submission.commentary, submission.action, rag, history=history), value, rag)
 
     def submit(self, submission: Submission) -> SubmissionResult:
         """Check and, when valid, store; the result is durable before this returns."""
-        with self._store.register.pinned():  # one register, checked once, for the whole submission
-            return self._submit(submission)
+        # one connection and one register, checked once, for the whole submission
+        with self.submitting():
+            return self.store(self._assess(submission))
 
-    def _submit(self, submission: Submission) -> SubmissionResult:
-        errors, value, rag = self.check(submission)
-        if errors:
-            return SubmissionResult(errors=errors.errors, rag=rag)
+    def store(self, assessed: Assessed) -> SubmissionResult:
+        """Store a submission `assess` found valid (else its errors); durable before this returns."""
+        submission, rag = assessed.submission, assessed.rag
+        if assessed.errors:
+            return SubmissionResult(errors=assessed.errors.errors, rag=rag)
         stored = Return(
             measure_id=submission.measure_id,
             period=submission.period,
-            value=value,  # type: ignore[arg-type]
+            value=assessed.value,  # type: ignore[arg-type]
             commentary=submission.commentary.strip(),
             action=submission.action.strip(),
             submitted_by=submission.submitted_by or "performance officer",
@@ -106,7 +127,7 @@ class Collector:
             confirmed=submission.confirmed and _looks_missing(rag),
             reason=submission.reason.strip(),
         )
-        with self._store.quarter_commit(submission.period):  # one commit, one fsync
+        with self.submitting(), self._store.quarter_commit(submission.period):  # one commit, one fsync
             outcome = self._store.returns.save(stored, idempotency_key=submission.idempotency_key)
             self._notify(outcome, rag)
         return SubmissionResult(outcome=outcome, rag=rag)
@@ -119,6 +140,12 @@ class Collector:
         except Exception:
             log.exception("on_saved observer failed for %s", outcome.current.measure_id)
 
+
+
+@contextmanager
+def _both(first: AbstractContextManager[object], second: AbstractContextManager[object]) -> Iterator[None]:
+    with first, second:
+        yield
 
 
 def _looks_missing(rag: RagResult | None) -> bool:

@@ -35,6 +35,17 @@ class Submission:
 
 
 @dataclass(frozen=True, slots=True)
+class Assessed:
+    """A submission as checked (`ReturnsIntake.assess`): its errors, parsed value and RAG; what
+    `ReturnsIntake.store` stores when there are no errors, without checking it again."""
+
+    submission: Submission
+    errors: FieldErrors
+    value: object
+    rag: RagResult | None
+
+
+@dataclass(frozen=True, slots=True)
 class SubmissionResult:
     errors: dict[str, str] = field(default_factory=dict)
     outcome: SaveOutcome | None = None

@@ -9,6 +9,7 @@ refused with 400 and a reason, and logged as a warning.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -114,9 +115,34 @@ def _parse_body(text: str, content_type: str | None) -> Any:
     if content_type == "application/json" or text.startswith("{"):
         return loads_bounded(text)
     if "payload" not in text:
-        return dict(parse_qsl(text, keep_blank_values=True))
-    payload = dict(parse_qsl(text, keep_blank_values=True)).get("payload")
+        return dict(form_fields(text))
+    payload = dict(form_fields(text)).get("payload")
     return {} if payload is None else loads_bounded(payload)
+
+
+_NOT_AN_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def form_fields(text: str) -> list[tuple[str, str]]:
+    """`parse_qsl(text, keep_blank_values=True)`, a few times quicker on what Slack sends.
+
+    A returns form's payload is some 10 KB with thousands of `%XX` escapes, which `unquote`
+    decodes one by one in Python. Text that is ASCII with only well-formed escapes and no
+    backslash (all of Slack's) is decoded by the C codecs instead: each escape becomes `\\xXX`
+    for `unicode_escape`, and the bytes that gives are read as UTF-8 as `unquote` reads them.
+    Anything else goes to `parse_qsl` itself."""
+    if not text.isascii() or "\\" in text or _NOT_AN_ESCAPE.search(text):
+        return parse_qsl(text, keep_blank_values=True)
+    return [(_unquote(name), _unquote(value))
+            for name, _, value in (pair.partition("=") for pair in text.split("&") if pair)]  # fmt: skip
+
+
+def _unquote(part: str) -> str:
+    part = part.replace("+", " ")
+    if "%" not in part:
+        return part
+    escaped = part.replace("%", "\\x").encode("ascii").decode("unicode_escape")
+    return escaped.encode("latin-1").decode("utf-8", "replace")
 
 
 def problem(payload: dict[str, Any]) -> str | None:

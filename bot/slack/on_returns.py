@@ -35,7 +35,7 @@ from perfbot.channel import TransportError
 from perfbot.model import Measure, Round, RoundState, Value
 from perfbot.periods import Period, PeriodError
 from perfbot.services.duties import by_ids
-from perfbot.submission import Submission
+from perfbot.submission import Assessed, Submission
 
 Ack = Callable[..., Any]
 
@@ -136,18 +136,17 @@ def _errors(submission: Submission, errors: dict[str, str]) -> dict[str, str]:
             for f, message in errors.items()}  # fmt: skip
 
 
-def _checked(slack: Slack, view_id: str, submission: Submission) -> tuple[Submission, dict[str, str]]:
-    """The submission to store and its errors. A figure that looks like missing data is queried
+def _checked(slack: Slack, view_id: str, submission: Submission) -> tuple[Assessed, dict[str, str]]:
+    """The submission as checked and its errors. A figure that looks like missing data is queried
     once; entered again in the same form, it counts as confirmed."""
-    errors, _, rag = slack.perf.collector.check(submission)
-    if set(errors.errors) == {"value"} and rag is not None and rag.flags:
+    assessed = slack.perf.collector.assess(submission)
+    errors, rag = assessed.errors.errors, assessed.rag
+    if set(errors) == {"value"} and rag is not None and rag.flags:
         seen = f"slack-unusual:{view_id}:{submission.measure_id}:{submission.value}"
         if slack.people.directory.claim(seen):
-            return submission, {block_id("value", submission.measure_id):
-                                errors.errors["value"] + say.CONFIRM_UNUSUAL}  # fmt: skip
-        submission = replace(submission, confirmed=True)
-        errors, _, _ = slack.perf.collector.check(submission)
-    return submission, _errors(submission, errors.errors)
+            return assessed, {block_id("value", submission.measure_id): errors["value"] + say.CONFIRM_UNUSUAL}
+        assessed = slack.perf.collector.assess(replace(submission, confirmed=True))
+    return assessed, _errors(submission, assessed.errors.errors)
 
 
 def _refuse(ack: Ack, values: dict[str, Any], message: str) -> None:
@@ -179,29 +178,37 @@ def submit_returns(slack: Slack, ack: Ack, *, user_id: str, view: dict[str, Any]
     if not answers:
         _refuse(ack, values, say.NOTHING_ENTERED)
         return
-    checked, errors = [], {}
-    for measure_id, answer in answers.items():
-        submission, problems = _checked(slack, view["id"], Submission(
+    with slack.perf.collector.submitting():  # the figures checked, then stored, on one connection
+        stored = _check_and_store(slack, ack, view["id"], [Submission(
             measure_id=measure_id, period=period, value=answer["value"].strip(),
             commentary=answer["commentary"], action=answer["action"], submitted_by=email,
-            channel="slack", idempotency_key=_key(view["id"], measure_id, answer)))  # fmt: skip
-        checked.append(submission)
-        errors.update(problems)
-    if errors:
-        ack(response_action="errors", errors=errors)
-        return
-    if _store(slack, ack, checked):
+            channel="slack", idempotency_key=_key(view["id"], measure_id, answer),
+        ) for measure_id, answer in answers.items()])  # fmt: skip
+    if stored:
         slack.followups.after_returns(period, answers, user_id, email)
 
 
-def _store(slack: Slack, ack: Ack, submissions: list[Submission]) -> bool:
-    """Store each (durably), then ack: closes the modal, or errors if one was refused meanwhile.
-    True when anything was stored."""
+def _check_and_store(slack: Slack, ack: Ack, view_id: str, submissions: list[Submission]) -> bool:
+    """Errors back on their fields (nothing stored), else store each and ack. True when anything was stored."""
+    checked, errors = [], {}
+    for submission in submissions:
+        assessed, problems = _checked(slack, view_id, submission)
+        checked.append(assessed)
+        errors.update(problems)
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return False
+    return _store(slack, ack, checked)
+
+
+def _store(slack: Slack, ack: Ack, checked: list[Assessed]) -> bool:
+    """Store each as checked (not checked again: durably), then ack: closes the modal (or shows
+    the errors of one refused). True when anything was stored."""
     problems: dict[str, str] = {}
     stored = False
-    for submission in submissions:
-        result = slack.perf.collector.submit(submission)
-        problems.update(_errors(submission, result.errors))
+    for assessed in checked:
+        result = slack.perf.collector.store(assessed)
+        problems.update(_errors(assessed.submission, result.errors))
         stored = stored or result.accepted
     if problems:
         ack(response_action="errors", errors=problems)

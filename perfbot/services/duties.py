@@ -69,8 +69,14 @@ class Duties:
         self._config = config
 
     def role(self, person: str, measure: Measure) -> DutyRole | None:
-        """Why `measure` is `person`'s to return, or None."""
-        return _role(person.strip().lower(), measure, self._deputies())
+        """Why `measure` is `person`'s to return, or None (the owner's deputy is read only when
+        the person is not the owner: one measure's question needs no other person)."""
+        who, owner = person.strip().lower(), measure.owner_email.lower()
+        if who == owner:
+            return DutyRole.OWNER
+        found = self._store.people.get(owner)
+        deputy = found.deputy.lower() if found is not None and found.deputy else None
+        return _role(who, measure, {owner: deputy} if deputy else {})
 
     def holds_any(self, person: str) -> bool:
         """Whether the person has any measure to return, in any quarter (the web's owner role)."""

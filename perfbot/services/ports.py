@@ -11,6 +11,7 @@ never the wiring.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -21,7 +22,7 @@ from perfbot.rag import RagResult
 from perfbot.services.case_study_forms import CaseStudyResult, CaseStudySubmission, Choices, Wording
 from perfbot.services.round_rows import OwnerProgress, ServiceCompletion, Undelivered
 from perfbot.sign_off import ServiceSignOff
-from perfbot.submission import FieldErrors, Submission, SubmissionResult
+from perfbot.submission import Assessed, FieldErrors, Submission, SubmissionResult
 
 
 class RoundError(ValueError):
@@ -37,6 +38,12 @@ class ReturnsIntake(Protocol):
     def check(
         self, submission: Submission, *, staged: dict[tuple[str, Period], Value] | None = None
     ) -> tuple[FieldErrors, object, RagResult | None]: ...
+
+    def submitting(self) -> AbstractContextManager[None]: ...
+
+    def assess(self, submission: Submission) -> Assessed: ...
+
+    def store(self, assessed: Assessed) -> SubmissionResult: ...
 
     def submit(self, submission: Submission) -> SubmissionResult: ...
 

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import tinydb
 
 from perfbot.store.tinydb_version import check as _check_tinydb
@@ -123,6 +125,10 @@ class Store:
         """The data directory's core file reads (StoreCorruptError when it is damaged)."""
         self.rounds.all()
         return "tinydb"
+
+    def session(self) -> AbstractContextManager[None]:
+        """Nothing to hold: the files are opened as they are read (see `interfaces.Store.session`)."""
+        return contextlib.nullcontext()
 
     def quarter_commit(self, period: Period) -> AbstractContextManager[None]:
         """Changes to one quarter's file made inside the block (a return and the alerts it raises)

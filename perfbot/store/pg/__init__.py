@@ -94,6 +94,10 @@ class PgStore:
             conn.execute("SELECT 1").fetchone()
         return "postgresql"
 
+    def session(self) -> AbstractContextManager[None]:
+        """Every read and transaction in the block, in this thread, on one pooled connection."""
+        return self.db.session()
+
     def quarter_commit(self, period: Period) -> AbstractContextManager[object]:
         """Every write in the block (to any repository) commits together, or none does."""
         return self.db.transaction()

@@ -24,9 +24,22 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> None:
     """Append one audit record; call inside the transaction that makes the change."""
-    doc = {"at": at.isoformat(), "actor": actor, "action": action, "subject": subject,
-           "before": before, "after": after}  # fmt: skip
+    doc = document(at=at, actor=actor, action=action, subject=subject, before=before, after=after)
     conn.execute("INSERT INTO audit (at, doc) VALUES (%s, %s)", [at, Jsonb(doc)])
+
+
+def document(
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    subject: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """An audit record's document (for a statement that writes it with the change it records)."""
+    return {"at": at.isoformat(), "actor": actor, "action": action, "subject": subject,
+            "before": before, "after": after}  # fmt: skip
 
 
 def _from_doc(doc: dict[str, Any]) -> AuditRecord:

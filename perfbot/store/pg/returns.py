@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from psycopg import Connection
 from psycopg.types.json import Jsonb
@@ -39,6 +39,44 @@ def _same_content(a: Return, b: Return) -> bool:
         return (r.value, r.commentary, r.action, r.numerator, r.denominator, r.confirmed)
 
     return content(a) == content(b)
+
+
+# What is stored now, in one snapshot (run it after taking the return's lock): whether the
+# delivery's key was applied, the current revision and the last revision number kept.
+_READ = (
+    "SELECT EXISTS (SELECT FROM applied WHERE period = %(p)s AND key = %(key)s), "
+    "(SELECT doc FROM returns WHERE measure_id = %(m)s AND period = %(p)s), "
+    "(SELECT coalesce(max(revision), 0) FROM return_history WHERE measure_id = %(m)s AND period = %(p)s)"
+)
+# The whole change in one statement (each part of a data-modifying WITH runs), so that it applies
+# entirely or not at all without a savepoint of its own: the delivery's key claimed, the revision
+# it replaces kept, the new one current and the audit record. Nothing is written when the key
+# is already claimed; the audit record's row says whether it was.
+_WRITE = (
+    "WITH claimed AS (INSERT INTO applied (period, key, at) SELECT %(p)s, %(key)s, %(claimed_at)s "
+    "WHERE %(key)s::text IS NOT NULL ON CONFLICT DO NOTHING RETURNING 1), "
+    "go AS (SELECT %(key)s::text IS NULL OR EXISTS (SELECT FROM claimed) AS ok), "
+    "kept AS (INSERT INTO return_history (measure_id, period, revision, doc) "
+    "SELECT %(m)s, %(p)s, %(kept_revision)s::integer, %(kept)s::jsonb FROM go "
+    "WHERE go.ok AND %(kept)s::jsonb IS NOT NULL), "
+    "current AS (INSERT INTO returns (measure_id, period, revision, doc) "
+    "SELECT %(m)s, %(p)s, %(revision)s, %(doc)s FROM go WHERE go.ok "
+    "ON CONFLICT (measure_id, period) DO UPDATE SET revision = excluded.revision, doc = excluded.doc) "
+    "INSERT INTO audit (at, doc) SELECT %(at)s, %(audit)s FROM go WHERE go.ok RETURNING 1"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    applied: bool  # the delivery's idempotency key is already claimed
+    previous: Return | None  # the current revision, if any
+    last_kept: int  # the highest revision number in the history (0: none)
+
+
+def _read(conn: Connection, submitted: Return, key: str | None) -> _Stored:
+    applied, doc, last_kept = conn.execute(_READ, {
+        "m": submitted.measure_id, "p": str(submitted.period), "key": key}).fetchone()  # fmt: skip
+    return _Stored(applied, Return.from_doc(doc) if doc is not None else None, last_kept)
 
 
 def _current(conn: Connection, measure_id: str, period: Period) -> Return | None:
@@ -129,19 +167,14 @@ class Returns:
         return sorted(Period.parse(p) for (p,) in rows)
 
     def save(self, submitted: Return, *, idempotency_key: str | None = None) -> SaveOutcome:
-        """Store a return durably; a repeat of the same delivery (`idempotency_key`) is not applied twice."""
-        with self._db.transaction() as conn:
+        """Store a return durably; a repeat of the same delivery (`idempotency_key`) is not applied twice.
+
+        Three statements, joining a running transaction as they are (the change is one statement,
+        so it needs no savepoint): the return's lock; what is stored, read after the lock; the
+        change with its key, the earlier version and the audit record."""
+        with self._db.joined() as conn:
             lock(conn, "return", submitted.measure_id, str(submitted.period))
-            if idempotency_key:
-                inserted = conn.execute(
-                    "INSERT INTO applied (period, key, at) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-                    [str(submitted.period), idempotency_key, self._clock.now().isoformat()],
-                ).rowcount  # fmt: skip
-                if not inserted:
-                    current = _current(conn, submitted.measure_id, submitted.period)
-                    assert current is not None, "an applied submission always leaves a return"
-                    return SaveOutcome(SaveStatus.UNCHANGED, current)
-            return self._write(conn, submitted)
+            return self._write(conn, submitted, _read(conn, submitted, idempotency_key), idempotency_key)
 
     def save_many(self, returns: list[Return]) -> list[SaveOutcome]:
         """Store many returns (a bulk import) in one transaction."""
@@ -149,7 +182,7 @@ class Returns:
             outcomes = []
             for item in returns:
                 lock(conn, "return", item.measure_id, str(item.period))
-                outcomes.append(self._write(conn, item))
+                outcomes.append(self._write(conn, item, _read(conn, item, None), None))
         return outcomes
 
     @staticmethod
@@ -157,28 +190,28 @@ class Returns:
         conn.execute("INSERT INTO return_history (measure_id, period, revision, doc) VALUES (%s, %s, %s, %s)",
                       [version.measure_id, str(version.period), version.revision, Jsonb(doc)])  # fmt: skip
 
-    def _write(self, conn: Connection, submitted: Return) -> SaveOutcome:
+    def _write(self, conn: Connection, submitted: Return, found: _Stored, key: str | None) -> SaveOutcome:
         now = self._clock.now()
-        previous = _current(conn, submitted.measure_id, submitted.period)
-        if previous is not None and _same_content(previous, submitted):
+        previous = found.previous
+        if found.applied or (previous is not None and _same_content(previous, submitted)):
+            assert previous is not None, "an applied submission always leaves a return"
             return SaveOutcome(SaveStatus.UNCHANGED, previous)
-        if previous is not None:
-            revision = previous.revision + 1
-        else:  # after any withdrawn revisions: a number is never reused
-            revision = conn.execute(
-                "SELECT coalesce(max(revision), 0) + 1 FROM return_history WHERE measure_id = %s AND period = %s",
-                [submitted.measure_id, str(submitted.period)]).fetchone()[0]  # fmt: skip
+        # after any withdrawn revisions: a number is never reused
+        revision = previous.revision + 1 if previous is not None else found.last_kept + 1
         stamped = replace(submitted, revision=revision,
                           submitted_at=submitted.submitted_at or (None if submitted.unknown_time else now))  # fmt: skip
-        if previous is not None:
-            self._keep(conn, previous, previous.to_doc() | {"superseded_at": now.isoformat()})
-        conn.execute(
-            "INSERT INTO returns (measure_id, period, revision, doc) VALUES (%s, %s, %s, %s) "
-            "ON CONFLICT (measure_id, period) DO UPDATE SET revision = excluded.revision, doc = excluded.doc",
-            [stamped.measure_id, str(stamped.period), stamped.revision, Jsonb(stamped.to_doc())],
-        )  # fmt: skip
-        audit.record(conn, at=now, actor=stamped.submitted_by or "unknown",
-                     action="return.revised" if previous else "return.created",
-                     subject=f"return {stamped.measure_id} {stamped.period}",
-                     before=previous.to_doc() if previous else None, after=stamped.to_doc())  # fmt: skip
+        after = stamped.to_doc()
+        before = previous.to_doc() if previous is not None else None
+        audit_doc = audit.document(at=now, actor=stamped.submitted_by or "unknown",
+                                   action="return.revised" if previous else "return.created",
+                                   subject=f"return {stamped.measure_id} {stamped.period}",
+                                   before=before, after=after)  # fmt: skip
+        written = conn.execute(_WRITE, {
+            "m": stamped.measure_id, "p": str(stamped.period), "revision": stamped.revision, "doc": Jsonb(after),
+            "key": key, "claimed_at": now.isoformat(), "kept_revision": previous.revision if previous else None,
+            "kept": Jsonb(before | {"superseded_at": now.isoformat()}) if before is not None else None,
+            "at": now, "audit": Jsonb(audit_doc),
+        }).fetchone()  # fmt: skip
+        if written is None:  # the key was claimed meanwhile, for another return (keys are per delivery)
+            return SaveOutcome(SaveStatus.UNCHANGED, _current(conn, submitted.measure_id, submitted.period) or previous)
         return SaveOutcome(SaveStatus.REVISED if previous else SaveStatus.CREATED, stamped)
