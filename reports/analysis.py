@@ -17,6 +17,7 @@ from perfbot.rag import direction, rate
 from perfbot.rating import HISTORY_QUARTERS, SeriesRater
 from perfbot.store import Store
 from reports import exceptions
+from reports.gc_pause import cycle_collection_paused
 from reports.history import History
 from reports.projection import annual_target, project_year_end
 from reports.published import as_published
@@ -88,6 +89,11 @@ def history_periods(period: Period) -> list[Period]:
 
 def analyse(store: Store, config: Config, period: Period) -> Analysis:
     """Analyse one quarter from the store."""
+    with cycle_collection_paused():
+        return _analyse(store, config, period)
+
+
+def _analyse(store: Store, config: Config, period: Period) -> Analysis:
     history = History.load(store, history_periods(period))
     overrides = store.register.target_overrides()
     book = store.register.terms_book()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from collectors.bulk import import_returns
 from perfbot import app as app_module
 from perfbot.cli.app_access import open_app as _app
+from perfbot.cli.app_access import open_for_reading
 from perfbot.cli.errors import UserError
 from perfbot.config import CONFIG_NAME, DEFAULT_TOML
 from perfbot.formatting import format_value, rag_label
@@ -21,6 +22,7 @@ from perfbot.services.corrections import Correction, Withdrawal
 from perfbot.submission import Submission
 from perfbot.tables import render
 from reports.analysis import analyse
+from reports.digest import digest_for
 
 if TYPE_CHECKING:
     from perfbot.rag import RagResult
@@ -186,8 +188,8 @@ def cmd_returns_withdraw(args: argparse.Namespace) -> int:
 
 
 def cmd_analyse(args: argparse.Namespace) -> int:
-    app = _app(args)
-    print(render(analyse(app.store, app.config, args.period).records(), ANALYSE_COLUMNS, args.format))
+    config, store = open_for_reading(args)
+    print(render(analyse(store, config, args.period).records(), ANALYSE_COLUMNS, args.format))
     return 0
 
 
@@ -197,14 +199,14 @@ def cmd_digest(args: argparse.Namespace) -> int:
     renderers = digest_renderers()
     if args.format not in renderers.names:
         raise UserError(f"digest format '{args.format}' is unknown; use one of {', '.join(renderers.names)}")
-    app = _app(args)
     if args.post:
-        delivery = app.cycle.post_digest(args.period, actor=args.actor)
+        delivery = _app(args).cycle.post_digest(args.period, actor=args.actor)
         for key, error in delivery.failed:
             print(f"perfbot: error: not delivered: {key}: {error}", file=sys.stderr)
         print(f"Posted the {args.period} digest: {len(delivery.sent)} sent, {len(delivery.failed)} failed.")
         return 1 if delivery.failed else 0
-    print(renderers.render(app.digest(args.period), args.format))
+    config, store = open_for_reading(args)  # the same digest as `App.digest`, without the channels
+    print(renderers.render(digest_for(store, config, args.period), args.format))
     return 0
 
 
