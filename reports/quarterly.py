@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -91,8 +91,9 @@ def load_window(store: Store, period: Period, quarters: int, *,
     return window, History.load(store, reads, loaded=loaded)
 
 
-def build_quarterly(store: Store, config: Config, period: Period, *, prepared: date) -> QuarterlyReport:
-    """Analyse the quarter and draw every chart."""
+def build_quarterly(store: Store, config: Config, period: Period, *, prepared: date,
+                    charts: bool = True) -> QuarterlyReport:  # fmt: skip
+    """Analyse the quarter and draw every chart (`charts=False`: not yet, see `with_charts`)."""
     analysis = analyse(store, config, period)
     digest = build_digest(analysis, council=config.council_name, now=store.clock.now(),
                           provisional=provisional_services(store, config, period))
@@ -101,12 +102,17 @@ def build_quarterly(store: Store, config: Config, period: Period, *, prepared: d
     points = trend_points(measures, window, history=history,
                           overrides=store.register.target_overrides(), config=config,
                           book=store.register.terms_book(), published=published_rows(store, window))  # fmt: skip
-    return QuarterlyReport(
+    report = QuarterlyReport(
         council=config.council_name, period=period, prepared=prepared, analysis=analysis,
-        digest=digest, themes=theme_sections(analysis, by_measure(points)), points=points,
-        window=window, peers=for_analysis(store, config, analysis),
+        digest=digest, themes=[], points=points, window=window, peers=for_analysis(store, config, analysis),
         actions=for_report(store.actions.all(), period, today=store.clock.now().date()),
     )  # fmt: skip
+    return with_charts(report) if charts else report
+
+
+def with_charts(report: QuarterlyReport) -> QuarterlyReport:
+    """`report` with its theme sections and their charts (a third of building it: matplotlib)."""
+    return replace(report, themes=theme_sections(report.analysis, by_measure(report.points)))
 
 
 def theme_sections(analysis: Analysis, points: dict[str, list[Point]]) -> list[ThemeSection]:
