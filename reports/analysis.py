@@ -139,7 +139,7 @@ def _row(measure, period, history, overrides, config, deadline, book) -> dict[st
     value_for = values.get
     override_for = lambda p: overrides.get((mid, p))  # noqa: E731
     rater = SeriesRater(measure, values, policy=config.rag, override_for=override_for,
-                        measure_for=lambda p: book.measure_for(measure, p))  # fmt: skip
+                        measure_for=book.in_force_for(measure))  # fmt: skip
     item = history.get(mid, period)
     value = item.value if item else None
     earlier = rater.earlier_numbers(period)

@@ -57,7 +57,7 @@ def trend_points(
         mid = measure.measure_id
         rater = SeriesRater(measure, history.values_of(mid), policy=config.rag,
                             override_for=lambda p, mid=mid: overrides.get((mid, p)),
-                            measure_for=(lambda p, m=measure: book.measure_for(m, p)) if book else None)  # fmt: skip
+                            measure_for=book.in_force_for(measure) if book else None)  # fmt: skip
         cumulative = measure.aggregation is Aggregation.CUMULATIVE
         for period in periods:
             if not measure.due_in(period):

@@ -32,7 +32,7 @@ def _reference(measure: Measure, book: TermsBook, values: dict[Period, Value],
 def _batch(measure: Measure, book: TermsBook, values: dict[Period, Value],
            overrides: dict[Period, float], policy: RagPolicy, period: Period, confirmed: bool):  # fmt: skip
     rater = SeriesRater(measure, values, policy=policy, override_for=overrides.get,
-                        measure_for=lambda p: book.measure_for(measure, p))  # fmt: skip
+                        measure_for=book.in_force_for(measure))  # fmt: skip
     return (rater.rate(period, values.get(period), confirmed=confirmed), rater.target(period),
             rater.year_to_date(period, values.get(period)), rater.earlier_numbers(period))  # fmt: skip
 
