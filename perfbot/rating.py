@@ -2,7 +2,8 @@
 
 Cumulative measures are returned quarter by quarter but rated on the year-to-date total against a
 year-to-date target (a per-period target if the register gives one, else the annual target pro
-rata). One pure function serves the collector (store look-ups) and the analysis (preloaded).
+rata). One pure function serves the collector (store look-ups); `SeriesRater` rates a measure's
+quarters the same way for the reports, which rate tens of thousands (preloaded).
 """
 
 from __future__ import annotations
