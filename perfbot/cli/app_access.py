@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from perfbot import app as app_module
 from perfbot import config as config_module
 from perfbot.cli.errors import UserError
 from perfbot.config import CONFIG_NAME, Config
 from perfbot.store import Store, open_store
+
+if TYPE_CHECKING:
+    from perfbot.app import App
 
 
 def show_locally(recipient: str, text: str) -> None:
@@ -16,10 +19,11 @@ def show_locally(recipient: str, text: str) -> None:
     print(f"\n── to {recipient} (local channel) ──\n{text}")
 
 
-def open_app(args: argparse.Namespace) -> app_module.App:
+def open_app(args: argparse.Namespace) -> App:
     """perfbot on `args.data`, with the channels the environment configures; UserError if the
     directory holds no perfbot data yet."""
     _check_data(args)
+    from perfbot import app as app_module  # the whole house: not for a command that only reads
     from perfbot.settings import Settings  # read the environment only when a command runs
 
     return app_module.build(args.data, show=show_locally, settings=Settings.from_env())
