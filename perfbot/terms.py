@@ -9,6 +9,7 @@ targets still win for their own quarters (see `perfbot.rating.period_target`).
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Self
 
@@ -96,8 +97,11 @@ class Timeline:
 
     def in_force(self, period: Period) -> Terms:
         """The terms for `period` (before the first change, the first terms)."""
-        index = bisect_right(self._starts, period)  # type: ignore[attr-defined]
-        return self.entries[index].terms
+        return self.entries[self.index_in_force(period)].terms
+
+    def index_in_force(self, period: Period) -> int:
+        """Which entry is in force for `period`."""
+        return bisect_right(self._starts, period)  # type: ignore[attr-defined]
 
     @property
     def latest(self) -> TermsEntry:
@@ -117,6 +121,16 @@ class TermsBook:
             return measure
         terms = timeline.in_force(period)
         return measure if terms == Terms.of(measure) else terms.applied_to(measure)
+
+    def in_force_for(self, measure: Measure) -> Callable[[Period], Measure]:
+        """`measure_for(measure, period)` for many quarters of one measure (a report's): each
+        entry's measure is made once, not once a quarter."""
+        timeline = self._timelines.get(measure.measure_id)
+        if timeline is None:
+            return lambda period: measure
+        own = Terms.of(measure)
+        measures = [measure if e.terms == own else e.terms.applied_to(measure) for e in timeline.entries]
+        return lambda period: measures[timeline.index_in_force(period)]
 
     def timeline(self, measure: Measure) -> Timeline:
         return self._timelines.get(measure.measure_id) or Timeline((TermsEntry(None, Terms.of(measure)),))

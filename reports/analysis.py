@@ -13,10 +13,11 @@ from perfbot.config import Config
 from perfbot.digest import RAG_ORDER
 from perfbot.model import Aggregation, Measure, RoundState
 from perfbot.periods import Period
-from perfbot.rag import RagResult, direction, rate
-from perfbot.rating import HISTORY_QUARTERS, numeric, period_target, rate_return, year_to_date
+from perfbot.rag import direction, rate
+from perfbot.rating import HISTORY_QUARTERS, SeriesRater
 from perfbot.store import Store
 from reports import exceptions
+from reports.gc_pause import cycle_collection_paused
 from reports.history import History
 from reports.projection import annual_target, project_year_end
 from reports.published import as_published
@@ -88,6 +89,11 @@ def history_periods(period: Period) -> list[Period]:
 
 def analyse(store: Store, config: Config, period: Period) -> Analysis:
     """Analyse one quarter from the store."""
+    with cycle_collection_paused():
+        return _analyse(store, config, period)
+
+
+def _analyse(store: Store, config: Config, period: Period) -> Analysis:
     history = History.load(store, history_periods(period))
     overrides = store.register.target_overrides()
     book = store.register.terms_book()
@@ -129,31 +135,29 @@ def _deadline(store: Store, period: Period) -> datetime | None:
 
 def _row(measure, period, history, overrides, config, deadline, book) -> dict[str, Any]:  # noqa: ANN001
     mid = measure.measure_id
-    measure_for = lambda p: book.measure_for(measure, p)  # noqa: E731 - the terms in force
     values = history.values_of(mid)
     value_for = values.get
+    override_for = lambda p: overrides.get((mid, p))  # noqa: E731
+    rater = SeriesRater(measure, values, policy=config.rag, override_for=override_for,
+                        measure_for=book.in_force_for(measure))  # fmt: skip
     item = history.get(mid, period)
     value = item.value if item else None
-    earlier = [v for v in (numeric(values.get(p)) for p in period.back(HISTORY_QUARTERS + 1)[:-1])
-               if v is not None]  # fmt: skip
-    override_for = lambda p: overrides.get((mid, p))  # noqa: E731
-    target = period_target(measure_for(period), period, override_for)
+    earlier = rater.earlier_numbers(period)
+    target = rater.target(period)
     last_year = value_for(period.same_quarter_last_year())
     previous = value_for(period.previous())
-    confirmed = bool(item and item.confirmed)
-    result = _rate(measure_for, period, value, value_for, override_for, config, confirmed)
+    result = rater.rate(period, value, confirmed=bool(item and item.confirmed))
     previous_rag = None
     if previous is not None:
         before = history.get(mid, period.previous())
-        previous_rag = _rate(measure_for, period.previous(), previous, value_for, override_for, config,
-                             bool(before and before.confirmed)).rag  # fmt: skip
+        previous_rag = rater.rate(period.previous(), previous, confirmed=bool(before and before.confirmed)).rag
     late = is_late(item, deadline)
     flags = list(result.flags) or exceptions.data_quality_flags(
         measure, value, earlier,
         numerator=item.numerator if item else None, denominator=item.denominator if item else None,
     )  # fmt: skip
-    ytd = _year_to_date(measure, period, value, value_for)
-    year_end = _year_end(measure_for(Period(period.year, 4)), period, ytd, value_for, override_for, config)
+    ytd = rater.year_to_date(period, value) if measure.aggregation is Aggregation.CUMULATIVE else None
+    year_end = _year_end(rater.measure_in(Period(period.year, 4)), period, ytd, value_for, override_for, config)
     return {
         "measure_id": mid, "title": measure.title, "theme": measure.theme,
         "service": measure.service, "owner": measure.owner_email, "unit": measure.unit.value,
@@ -177,20 +181,6 @@ def _row(measure, period, history, overrides, config, deadline, book) -> dict[st
         "denominator": item.denominator if item else None,
         **year_end, "published": False, "revision": None,
     }  # fmt: skip
-
-
-def _rate(measure_for, period, value, value_for, override_for, config, confirmed) -> RagResult:  # noqa: ANN001
-    return rate_return(
-        measure_for(period), period, value, policy=config.rag, override_for=override_for,
-        value_for=value_for, measure_for=measure_for, confirmed=confirmed,
-    )
-
-
-def _year_to_date(measure: Measure, period: Period, value, value_for) -> float | None:  # noqa: ANN001
-    """Cumulative measures: the year's total so far."""
-    if measure.aggregation is not Aggregation.CUMULATIVE:
-        return None
-    return year_to_date(period, value, value_for)
 
 
 def _year_end(measure, period, ytd, value_for, override_for, config) -> dict[str, Any]:  # noqa: ANN001

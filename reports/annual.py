@@ -86,7 +86,7 @@ def case_studies_by_theme(store: Store, year: int) -> tuple[dict[str, list[CaseS
 def build_annual(store: Store, config: Config, year: int, *, prepared: date) -> AnnualReport:
     as_at = latest_quarter(store, year)
     analysis = analyse(store, config, as_at)
-    _, history = load_window(store, as_at, as_at.quarter)
+    _, history = load_window(store, as_at, as_at.quarter, loaded=analysis.history)
     quarters = quarters_of_year(year)[: as_at.quarter]
     points = trend_points(list(analysis.measures.values()), quarters, history=history,
                           overrides=store.register.target_overrides(), config=config,

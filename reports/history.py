@@ -15,16 +15,23 @@ class History:
     """Returns by (measure_id, period) for the quarters that were loaded."""
 
     returns: dict[tuple[str, Period], Return]
+    periods: frozenset[Period] = frozenset()  # the quarters read, whether or not they held returns
     _by_measure: dict[str, dict[Period, Value]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, store: Store, periods: list[Period]) -> History:
+    def load(cls, store: Store, periods: list[Period], *, loaded: History | None = None) -> History:
+        """The returns of `periods`; those `loaded` already holds are taken from it, not read again
+        (one moment's reads: the analysis's quarters for the report's trends)."""
         found: dict[tuple[str, Period], Return] = {}
-        by_period = store.returns.for_periods(periods)  # one read of all the quarters
-        for period in periods:
+        reused = set(periods) & loaded.periods if loaded else set()
+        if loaded and reused:
+            found.update({key: item for key, item in loaded.returns.items() if key[1] in reused})
+        to_read = [period for period in periods if period not in reused]
+        by_period = store.returns.for_periods(to_read) if to_read else {}  # one read of the rest
+        for period in to_read:
             for measure_id, item in by_period.get(period, {}).items():
                 found[(measure_id, period)] = item
-        return cls(found)
+        return cls(found, frozenset(periods))
 
     def __post_init__(self) -> None:
         for (measure_id, period), item in self.returns.items():

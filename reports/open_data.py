@@ -11,10 +11,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
 from perfbot.formatting import RAG_WORDS
+from perfbot.periods import Period
 from perfbot.safe_cells import csv_cell
 from reports.trends import Point
 
@@ -46,17 +48,24 @@ COLUMNS = [name for name, _, _ in DICTIONARY]
 
 def point_record(point: Point) -> dict[str, object]:
     """One measure-quarter as an open-data row (raw values, not yet made spreadsheet-safe)."""
-    measure, period = point.measure, point.period
+    measure = point.measure
     return {
-        "financial_year": period.financial_year, "quarter": f"Q{period.quarter}",
-        "period": str(period), "period_start": period.start.isoformat(),
-        "period_end": period.end.isoformat(), "measure_id": measure.measure_id,
+        **_period_cells(point.period), "measure_id": measure.measure_id,
         "measure": measure.title, "theme": measure.theme, "service": measure.service,
         "unit": measure.unit.value, "polarity": measure.polarity.value,
         "aggregation": measure.aggregation.value, "value": point.value,
         "year_to_date": point.ytd, "target": point.target,
         "rag_status": RAG_WORDS.get(point.rag, point.rag), "commentary": point.commentary,
         "remedial_action": point.action, "submitted_at": point.submitted_at,
+    }  # fmt: skip
+
+
+@lru_cache(maxsize=256)
+def _period_cells(period: Period) -> dict[str, str]:
+    """The period's columns (the same for every measure: worked out once per quarter)."""
+    return {
+        "financial_year": period.financial_year, "quarter": f"Q{period.quarter}", "period": str(period),
+        "period_start": period.start.isoformat(), "period_end": period.end.isoformat(),
     }  # fmt: skip
 
 
@@ -94,7 +103,8 @@ def open_data_bytes(points: Iterable[Point]) -> bytes:
 def _write_rows(handle: TextIO, rows: Iterable[list[object]]) -> None:
     writer = csv.writer(handle, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    writer.writerows([csv_cell(value) for value in row] for row in rows)
+    cell = lru_cache(maxsize=None, typed=True)(csv_cell)  # typed: 1, 1.0 and True are not one cell
+    writer.writerows([cell(value) for value in row] for row in rows)
 
 
 def write_dictionary(path: Path) -> None:

@@ -4,6 +4,7 @@ name and renamed, so a reader never sees a half-written report."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -17,10 +18,12 @@ from perfbot.formatting import rag_label
 from perfbot.periods import Period
 from perfbot.store import Store
 from reports.annual import AnnualReport, build_annual
+from reports.beside import run_beside
+from reports.gc_pause import cycle_collection_paused
 from reports.open_data import open_data_rows, write_dictionary, write_open_data
 from reports.open_data_metadata import metadata_name, write_metadata
 from reports.papers import write_papers
-from reports.quarterly import QuarterlyReport, build_quarterly
+from reports.quarterly import QuarterlyReport, build_quarterly, with_charts
 from reports.report_html import annual_html, quarterly_html
 from reports.report_xlsx import write_workbook
 from reports.templating import months
@@ -77,9 +80,11 @@ def write_quarterly(store: Store, config: Config, period: Period, out: Path, *,
                     papers: bool = True) -> list[Path]:  # fmt: skip
     """The quarterly report's files (HTML, XLSX, CSVs, Word, PDF); returns their paths."""
     out = output_dir(out)
-    report = build_quarterly(store, config, period, prepared=_day(store, prepared))
-    return _write_all(out, report, title=f"quarterly performance report, {period}", html=quarterly_html,
-                      summary=quarterly_summary(report), docx_template=docx_template, papers=papers)  # fmt: skip
+    with cycle_collection_paused():
+        report = build_quarterly(store, config, period, prepared=_day(store, prepared), charts=False)
+        return _write_all(out, report, title=f"quarterly performance report, {period}", html=quarterly_html,
+                          summary=quarterly_summary(report), docx_template=docx_template, papers=papers,
+                          charts=with_charts)  # fmt: skip
 
 
 def write_annual(store: Store, config: Config, year: int, out: Path, *,
@@ -87,22 +92,24 @@ def write_annual(store: Store, config: Config, year: int, out: Path, *,
                     papers: bool = True) -> list[Path]:  # fmt: skip
     """The annual report's files (HTML, XLSX, CSVs, Word, PDF); returns their paths."""
     out = output_dir(out)
-    report = build_annual(store, config, year, prepared=_day(store, prepared))
-    return _write_all(out, report, title=f"annual performance report, {report.label}", html=annual_html,
-                      summary=annual_summary(report), docx_template=docx_template, papers=papers)  # fmt: skip
+    with cycle_collection_paused():
+        report = build_annual(store, config, year, prepared=_day(store, prepared))
+        return _write_all(out, report, title=f"annual performance report, {report.label}", html=annual_html,
+                          summary=annual_summary(report), docx_template=docx_template, papers=papers)  # fmt: skip
 
 
 def _day(store: Store, prepared: date | None) -> date:
     return store.clock.now().date() if prepared is None else prepared
 
 
-def _write_all(out: Path, report: Report, *, title: str, html: Callable[..., str],
-               summary: Rows, docx_template: bytes | None = None, papers: bool = True) -> list[Path]:  # fmt: skip
+def _write_all(out: Path, report: Report, *, title: str, html: Callable[..., str], summary: Rows,
+               docx_template: bytes | None = None, papers: bool = True,
+               charts: Callable[[Any], Report] | None = None) -> list[Path]:  # fmt: skip
     """HTML (linking the data files), XLSX, open-data CSV and its dictionary, then the committee
-    papers (Word, PDF), each atomically."""
+    papers (Word, PDF), each atomically. The workbook is written beside the others (`run_beside`),
+    while `charts` (when given) draws the report's charts, which only the HTML and papers show."""
     names = _names(report.slug)
     data_files = [names["csv"], names["metadata"], names["dictionary"], names["xlsx"]]
-    page = html(report, files=data_files)
     rows = open_data_rows(report.points)  # once, for the CSV and the workbook's Data sheet
 
     def described(path: Path) -> None:
@@ -114,14 +121,22 @@ def _write_all(out: Path, report: Report, *, title: str, html: Callable[..., str
                        measures=report.analysis.records(), data_rows=rows,
                        peers=getattr(report, "peers", None))  # fmt: skip
 
-    return [
-        _atomic(out / names["html"], lambda p: p.write_text(page, encoding="utf-8")),
-        _atomic(out / names["xlsx"], workbook),
-        _atomic(out / names["csv"], lambda p: write_open_data(report.points, p, rows=rows)),
-        _atomic(out / names["metadata"], described),
-        _atomic(out / names["dictionary"], write_dictionary),
-        *(write_papers(out, report, page, template=docx_template, atomic=_atomic) if papers else []),
-    ]
+    workbook_written = run_beside(lambda: _atomic(out / names["xlsx"], workbook))  # the longest
+    try:
+        report = charts(report) if charts else report
+        page = html(report, files=data_files)
+        written = [
+            _atomic(out / names["html"], lambda p: p.write_text(page, encoding="utf-8")),
+            _atomic(out / names["csv"], lambda p: write_open_data(report.points, p, rows=rows)),
+            _atomic(out / names["metadata"], described),
+            _atomic(out / names["dictionary"], write_dictionary),
+        ]
+    except BaseException:
+        with contextlib.suppress(Exception):  # the first error is the one to report
+            workbook_written()
+        raise
+    written.insert(1, workbook_written())
+    return [*written, *(write_papers(out, report, page, template=docx_template, atomic=_atomic) if papers else [])]
 
 
 def _rag_table(first: str, counts: dict[str, dict[str, int]]) -> Rows:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -12,7 +12,7 @@ from perfbot.config import Config
 from perfbot.digest import Digest
 from perfbot.model import Aggregation, Measure
 from perfbot.periods import Period
-from perfbot.rating import HISTORY_QUARTERS
+from perfbot.rating import quarters_read_to_rate
 from perfbot.services.sign_off import provisional_services
 from perfbot.store import Store
 from reports.alt_text import no_trend_text, rag_bars_alt, trend_alt
@@ -82,28 +82,37 @@ class QuarterlyReport:
         return periods, rows
 
 
-def load_window(store: Store, period: Period, quarters: int) -> tuple[list[Period], History]:
-    """The report's quarters and their returns, with enough before them to rate each in context."""
+def load_window(store: Store, period: Period, quarters: int, *,
+                loaded: History | None = None) -> tuple[list[Period], History]:  # fmt: skip
+    """The report's quarters and their returns, with every quarter a rating of each reads (those
+    `loaded` already holds are not read again)."""
     window = period.back(quarters)
-    return window, History.load(store, period.back(quarters + HISTORY_QUARTERS + 3))
+    reads = sorted({read for shown in window for read in quarters_read_to_rate(shown)})
+    return window, History.load(store, reads, loaded=loaded)
 
 
-def build_quarterly(store: Store, config: Config, period: Period, *, prepared: date) -> QuarterlyReport:
-    """Analyse the quarter and draw every chart."""
+def build_quarterly(store: Store, config: Config, period: Period, *, prepared: date,
+                    charts: bool = True) -> QuarterlyReport:  # fmt: skip
+    """Analyse the quarter and draw every chart (`charts=False`: not yet, see `with_charts`)."""
     analysis = analyse(store, config, period)
     digest = build_digest(analysis, council=config.council_name, now=store.clock.now(),
                           provisional=provisional_services(store, config, period))
-    window, history = load_window(store, period, TREND_QUARTERS)
+    window, history = load_window(store, period, TREND_QUARTERS, loaded=analysis.history)
     measures = list(analysis.measures.values())
     points = trend_points(measures, window, history=history,
                           overrides=store.register.target_overrides(), config=config,
                           book=store.register.terms_book(), published=published_rows(store, window))  # fmt: skip
-    return QuarterlyReport(
+    report = QuarterlyReport(
         council=config.council_name, period=period, prepared=prepared, analysis=analysis,
-        digest=digest, themes=theme_sections(analysis, by_measure(points)), points=points,
-        window=window, peers=for_analysis(store, config, analysis),
+        digest=digest, themes=[], points=points, window=window, peers=for_analysis(store, config, analysis),
         actions=for_report(store.actions.all(), period, today=store.clock.now().date()),
     )  # fmt: skip
+    return with_charts(report) if charts else report
+
+
+def with_charts(report: QuarterlyReport) -> QuarterlyReport:
+    """`report` with its theme sections and their charts (a third of building it: matplotlib)."""
+    return replace(report, themes=theme_sections(report.analysis, by_measure(report.points)))
 
 
 def theme_sections(analysis: Analysis, points: dict[str, list[Point]]) -> list[ThemeSection]:

@@ -10,6 +10,7 @@ never read as formulas, numbers or links.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,7 @@ class Styles:
         self.numbers = {unit: book.add_format({"num_format": f}) for unit, f in NUMBER_FORMATS.items()}
         self.rag = {word: book.add_format({"bg_color": f"#{fill}", "font_color": f"#{font}", "bold": True})
                     for word, (fill, font) in RAG_FORMATS.items()}  # fmt: skip
+        self.risky = cache(risky)  # the Data sheet repeats a few thousand strings 27,000 times
 
 
 def write_workbook(path: Path, *, summary: list[tuple[str, list[Any]]], measures: list[dict[str, Any]],
@@ -99,11 +101,13 @@ def write_cells(sheet: Worksheet, styles: Styles, row: int, values: Sequence[Any
     """One row. Numbers in the `units` columns get their unit's number format; text that could
     run as a formula is kept as text with Excel's quote prefix."""
     for column, value in enumerate(values):
-        if value is None:
+        if type(value) is str:  # most cells: the exact type first, the general cases below
+            sheet.write_string(row, column, value, styles.quoted if styles.risky(value) else style)
+        elif value is None:
             if style is not None:
                 sheet.write_blank(row, column, None, style)
         elif isinstance(value, str):
-            sheet.write_string(row, column, value, styles.quoted if risky(value) else style)
+            sheet.write_string(row, column, value, styles.quoted if styles.risky(value) else style)
         elif isinstance(value, bool):
             sheet.write_boolean(row, column, value, style)
         elif isinstance(value, int | float):

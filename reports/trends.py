@@ -13,7 +13,7 @@ from typing import Any
 from perfbot.config import Config
 from perfbot.model import Aggregation, Measure, Value
 from perfbot.periods import Period
-from perfbot.rating import numeric, period_target, rate_return, year_to_date
+from perfbot.rating import SeriesRater, numeric
 from perfbot.terms import TermsBook
 from reports.history import History
 
@@ -55,9 +55,10 @@ def trend_points(
     points = []
     for measure in measures:
         mid = measure.measure_id
-        values = history.values_of(mid)
-        override_for = lambda p, mid=mid: overrides.get((mid, p))  # noqa: E731
-        measure_for = (lambda p, m=measure: book.measure_for(m, p)) if book else (lambda p, m=measure: m)
+        rater = SeriesRater(measure, history.values_of(mid), policy=config.rag,
+                            override_for=lambda p, mid=mid: overrides.get((mid, p)),
+                            measure_for=book.in_force_for(measure) if book else None)  # fmt: skip
+        cumulative = measure.aggregation is Aggregation.CUMULATIVE
         for period in periods:
             if not measure.due_in(period):
                 continue
@@ -67,14 +68,10 @@ def trend_points(
                 continue
             item = history.get(mid, period)
             value = item.value if item else None
-            result = rate_return(measure, period, value, policy=config.rag, value_for=values.get,
-                                 override_for=override_for, measure_for=measure_for,
-                                 confirmed=bool(item and item.confirmed))  # fmt: skip
-            cumulative = measure.aggregation is Aggregation.CUMULATIVE
+            result = rater.rate(period, value, confirmed=bool(item and item.confirmed))
             points.append(Point(
-                measure=measure, period=period, value=value,
-                target=period_target(measure_for(period), period, override_for), rag=result.rag.value,
-                ytd=year_to_date(period, value, values.get) if cumulative else None,
+                measure=measure, period=period, value=value, target=rater.target(period), rag=result.rag.value,
+                ytd=rater.year_to_date(period, value) if cumulative else None,
                 commentary=item.commentary if item else "", action=item.action if item else "",
                 submitted_at=item.submitted_at.isoformat() if item and item.submitted_at else None,
             ))  # fmt: skip

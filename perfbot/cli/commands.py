@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from collectors.bulk import import_returns
-from perfbot import app as app_module
 from perfbot.cli.app_access import open_app as _app
+from perfbot.cli.app_access import open_for_reading
 from perfbot.cli.errors import UserError
 from perfbot.config import CONFIG_NAME, DEFAULT_TOML
 from perfbot.formatting import format_value, rag_label
@@ -21,8 +21,10 @@ from perfbot.services.corrections import Correction, Withdrawal
 from perfbot.submission import Submission
 from perfbot.tables import render
 from reports.analysis import analyse
+from reports.digest import digest_for
 
 if TYPE_CHECKING:
+    from perfbot.app import App
     from perfbot.rag import RagResult
     from perfbot.store import SaveOutcome
     from perfbot.store.restore import Restored
@@ -48,6 +50,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     config_path = args.data / CONFIG_NAME
     if not config_path.exists():
         config_path.write_text(DEFAULT_TOML, encoding="utf-8")
+    from perfbot import app as app_module
     from perfbot.settings import Settings, database_url
 
     app_module.build(args.data, settings=Settings(database_url=database_url(os.environ)))
@@ -146,7 +149,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
     return 0
 
 
-def _correct(app: app_module.App, args: argparse.Namespace) -> int:
+def _correct(app: App, args: argparse.Namespace) -> int:
     corrected = app.corrections.correct(Correction(
         measure_id=args.measure, period=args.period, value=args.value, reason=args.reason,
         actor=args.as_ or "performance officer", submitted_by=args.as_, commentary=args.commentary,
@@ -168,7 +171,7 @@ def _field_errors(errors: dict[str, str]) -> int:
     return 2
 
 
-def _print_saved(app: app_module.App, args: argparse.Namespace, outcome: SaveOutcome, rag: RagResult | None) -> None:
+def _print_saved(app: App, args: argparse.Namespace, outcome: SaveOutcome, rag: RagResult | None) -> None:
     measure = app.store.register.measure(args.measure)
     shown = format_value(outcome.current.value, measure.unit.value if measure else "number")
     label = rag_label(rag.rag.value) if rag else ""
@@ -186,8 +189,8 @@ def cmd_returns_withdraw(args: argparse.Namespace) -> int:
 
 
 def cmd_analyse(args: argparse.Namespace) -> int:
-    app = _app(args)
-    print(render(analyse(app.store, app.config, args.period).records(), ANALYSE_COLUMNS, args.format))
+    config, store = open_for_reading(args)
+    print(render(analyse(store, config, args.period).records(), ANALYSE_COLUMNS, args.format))
     return 0
 
 
@@ -197,14 +200,14 @@ def cmd_digest(args: argparse.Namespace) -> int:
     renderers = digest_renderers()
     if args.format not in renderers.names:
         raise UserError(f"digest format '{args.format}' is unknown; use one of {', '.join(renderers.names)}")
-    app = _app(args)
     if args.post:
-        delivery = app.cycle.post_digest(args.period, actor=args.actor)
+        delivery = _app(args).cycle.post_digest(args.period, actor=args.actor)
         for key, error in delivery.failed:
             print(f"perfbot: error: not delivered: {key}: {error}", file=sys.stderr)
         print(f"Posted the {args.period} digest: {len(delivery.sent)} sent, {len(delivery.failed)} failed.")
         return 1 if delivery.failed else 0
-    print(renderers.render(app.digest(args.period), args.format))
+    config, store = open_for_reading(args)  # the same digest as `App.digest`, without the channels
+    print(renderers.render(digest_for(store, config, args.period), args.format))
     return 0
 
 
@@ -277,6 +280,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         sock = serving.bind(args.host, args.port)
     except serving.PortError as error:
         raise UserError(str(error)) from None
+    from perfbot import app as app_module
+
     app = app_module.build(args.data, settings=settings, migrate=args.migrate)
     enabled = ", ".join(["web", *(n for n in ("slack", "m365", "email") if getattr(settings, n))])
     ready = f"perfbot serving {app.config.council_name} on http://{args.host}:{args.port} ({enabled})"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from perfbot.cli.app_access import open_app as _app
+from perfbot.cli.app_access import open_for_reading
 from perfbot.periods import Period, parse_financial_year
 
 
@@ -17,15 +17,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     from reports.docx_template import DocxTemplateError, load_template
     from reports.publish import ReportOutputError, write_annual, write_quarterly
 
-    app = _app(args)
+    config, store = open_for_reading(args)
     try:
         template = None if args.docx_template is None else load_template(args.docx_template)
         if args.annual:
             year = parse_financial_year(args.when)
-            written = write_annual(app.store, app.config, year, args.out, docx_template=template,
+            written = write_annual(store, config, year, args.out, docx_template=template,
                                    papers=not args.no_papers)  # fmt: skip
         else:
-            written = write_quarterly(app.store, app.config, Period.parse(args.when), args.out,
+            written = write_quarterly(store, config, Period.parse(args.when), args.out,
                                       docx_template=template, papers=not args.no_papers)  # fmt: skip
     except (ReportOutputError, ReportInputError, DocxTemplateError) as error:
         raise UserError(str(error)) from None
