@@ -72,7 +72,7 @@ def measure_lines(
     `previous`: the previous quarter's returns, when the caller has them already.
     """
     if previous is None:
-        previous = store.returns.for_period(period.previous())
+        previous = store.returns.of_measures(period.previous(), [m.measure_id for m in measures])
     return tuple(
         MeasureLine(
             measure_id=m.measure_id,

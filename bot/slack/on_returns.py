@@ -111,7 +111,7 @@ def _items(
 ) -> list[ModalLine]:
     """Each measure pre-filled from its stored return, or a draft read from a reply; outstanding first."""
     store = slack.perf.store
-    current = store.returns.for_period(period)
+    current = store.returns.of_measures(period, [m.measure_id for m in measures])
     measures = sorted(measures, key=lambda m: m.measure_id in current)  # stable: outstanding first
     done = recorded(store, slack.perf.config, period, measures)
     items = []

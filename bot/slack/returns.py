@@ -9,14 +9,12 @@ from dataclasses import dataclass
 
 from perfbot.config import Config
 from perfbot.formatting import format_value
-from perfbot.model import Measure, Return
+from perfbot.model import Measure
 from perfbot.notices import MeasureLine
 from perfbot.periods import Period
 from perfbot.rating import rate_in_context
 from perfbot.store import Store
 from schedules.notices import measure_lines
-
-FEW = 12  # measures read one by one rather than with their whole quarter
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +32,7 @@ def recorded(
     store: Store, config: Config, period: Period, measures: list[Measure]
 ) -> dict[str, Recorded]:
     """The stored returns of these measures for the period, rated."""
-    returns = _returns_of(store, period, measures)
+    returns = store.returns.of_measures(period, [m.measure_id for m in measures])
     found = {}
     for measure in measures:
         current = returns.get(measure.measure_id)
@@ -46,15 +44,6 @@ def recorded(
             current.commentary, current.action,
         )  # fmt: skip
     return found
-
-
-def _returns_of(store: Store, period: Period, measures: list[Measure]) -> dict[str, Return]:
-    """The current returns of these measures: each by its key when they are few (a DM's handful;
-    on PostgreSQL reading a whole quarter scans every quarter's returns), else the quarter's."""
-    if len(measures) > FEW:
-        return store.returns.for_period(period)
-    found = ((m.measure_id, store.returns.get(m.measure_id, period)) for m in measures)
-    return {measure_id: current for measure_id, current in found if current is not None}
 
 
 def lines_for(store: Store, period: Period, measures: list[Measure]) -> tuple[MeasureLine, ...]:

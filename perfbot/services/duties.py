@@ -94,9 +94,10 @@ class Duties:
     def owed(self, person: str, period: Period) -> Owed:
         """The person's returns in `period`, in register order: owned, deputised, headed."""
         who, deputies = person.strip().lower(), self._deputies()
-        returned = self._store.returns.for_period(period)
-        found = [(m, _role(who, m, deputies)) for m in self._store.register.measures() if m.due_in(period)]
-        duties = [Duty(m, role, m.measure_id in returned) for m, role in found if role is not None]
+        found = [(m, role) for m in self._store.register.measures()
+                 if m.due_in(period) and (role := _role(who, m, deputies)) is not None]  # fmt: skip
+        returned = self._store.returns.of_measures(period, [m.measure_id for m, _ in found])
+        duties = [Duty(m, role, m.measure_id in returned) for m, role in found]
         return Owed(who, period, tuple(sorted(duties, key=lambda d: list(DutyRole).index(d.role))))
 
     def open_rounds(self) -> list[Round]:

@@ -122,8 +122,7 @@ class RoundStatusService:
         if found is None:
             return None
         owed = self._duties.owed(person, found.period)
-        current = self._store.returns.for_period(found.period)
-        returned = {m.measure_id: current[m.measure_id] for m in owed.measures if m.measure_id in current}
+        returned = self._store.returns.of_measures(found.period, [m.measure_id for m in owed.measures])
         services = self.services(found.period) if self.is_officer(person) else ()
         return PersonStatus(found, owed, returned, services, self.sign_offs_for(person, found.period))
 

@@ -43,6 +43,12 @@ class Returns:
         return dict(table.derived(_BY_MEASURE, lambda _: {
             r.measure_id: r for r in table.converted("returns", Return.from_doc).values()}))  # fmt: skip
 
+    def of_measures(self, period: Period, measure_ids: Iterable[str]) -> dict[str, Return]:
+        """The current returns of these measures in `period` (the quarter's file is read and
+        indexed once, so picking from it is cheap)."""
+        current = self.for_period(period)
+        return {i: current[i] for i in dict.fromkeys(measure_ids) if i in current}
+
     def for_periods(self, periods: Iterable[Period]) -> dict[Period, dict[str, Return]]:
         """Current returns of each of `periods` that has any, by quarter, then measure id (each
         quarter is its own file: one read per quarter)."""

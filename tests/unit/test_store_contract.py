@@ -64,6 +64,19 @@ def test_current_values_gives_each_asked_quarters_current_return(any_store, reop
     assert other.current_values("M1", []) == {} and other.current_values("M9", [q1, Q3]) == {}
 
 
+def test_of_measures_gives_the_asked_measures_current_returns_in_one_quarter(any_store, reopen):
+    returns = any_store.returns
+    returns.save_many([_return(1.0), _return(9.0, "M2"), _return(7.0, "M3"), _return(4.0, period=Q4)])
+    returns.save(_return(1.5))  # a revision: the current one counts
+    returns.withdraw("M3", Q3, actor="officer", reason="wrong measure")
+    other = reopen(any_store).returns
+    found = other.of_measures(Q3, ["M1", "M3", "M9", "M1"])
+    assert {m: (r.value, r.revision) for m, r in found.items()} == {"M1": (1.5, 2)}
+    assert found["M1"] == other.get("M1", Q3)
+    assert set(other.of_measures(Q3, ["M2", "M1"])) == {"M1", "M2"}
+    assert other.of_measures(Q3, []) == {} and other.of_measures(Period(2026, 1), ["M1"]) == {}
+
+
 def test_for_periods_gives_each_asked_quarters_current_returns(any_store, reopen):
     returns = any_store.returns
     q1, q2 = Period(2025, 1), Period(2025, 2)

@@ -108,6 +108,16 @@ class Returns:
     def for_period(self, period: Period) -> dict[str, Return]:
         return self.for_periods([period]).get(period, {})
 
+    def of_measures(self, period: Period, measure_ids: Iterable[str]) -> dict[str, Return]:
+        """The current returns of these measures in `period`, by key, in one query."""
+        wanted = sorted(set(measure_ids))
+        if not wanted:
+            return {}
+        with self._db.reading() as conn:
+            rows = conn.execute("SELECT doc FROM returns WHERE period = %s AND measure_id = ANY(%s)",
+                                [str(period), wanted]).fetchall()  # fmt: skip
+        return {r.measure_id: r for r in (Return.from_doc(doc) for (doc,) in rows)}
+
     def for_periods(self, periods: Iterable[Period]) -> dict[Period, dict[str, Return]]:
         """The current returns of each of `periods` that has any, by quarter, then measure id, in
         one query (a report reads ten or twenty quarters)."""
