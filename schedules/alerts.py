@@ -17,7 +17,14 @@ from perfbot.model import Measure, Rag, Return, RoundState, Value
 from perfbot.notices import NoticeKind
 from perfbot.periods import Period
 from perfbot.rag import RagResult
-from perfbot.rating import HISTORY_QUARTERS, ValueLookup, numeric, rate_in_context, stored_values
+from perfbot.rating import (
+    HISTORY_QUARTERS,
+    ValueLookup,
+    numeric,
+    quarters_read_to_rate,
+    rate_in_context,
+    stored_values,
+)
 from perfbot.store import SaveOutcome, SaveStatus, Store
 from reports.exceptions import data_quality_flags
 from schedules.calendar import WorkingHours
@@ -93,8 +100,11 @@ class ExceptionAlerts:
             versions = self._store.returns.versions(measure.measure_id, current.period)
             if len(versions) > 1:
                 before = self._rag(measure, current.period, versions[-2].value, stored).rag
-        earlier = self._store.returns.get(measure.measure_id, current.period.previous())
-        last = self._rag(measure, earlier.period, earlier.value, stored).rag if earlier else None
+        previous = current.period.previous()
+        # the look-up's first read fetches at once every quarter the ratings below need
+        stored(quarters_read_to_rate(previous)[0])
+        earlier = stored(previous)  # a return without a figure is never green: as good as none here
+        last = self._rag(measure, previous, earlier, stored).rag if earlier is not None else None
         return Ratings(now, before, last)
 
     @staticmethod
