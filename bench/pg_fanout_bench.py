@@ -9,21 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.data import history_store
 from bench.fanout_bench import fan_out
-from bench.pg_side import start_server
+from bench.pg_side import history_in_postgres
 from bench.results import Result
-from perfbot.store.copy import to_postgres
 
 
 def run(workdir: Path) -> list[Result]:
-    server = start_server("pg_fanout")
-    if server is None:
-        return []
-    try:
-        history = history_store(workdir)
-        url = server.new_database()
-        to_postgres(history.data_dir, url)
+    with history_in_postgres(workdir, "pg_fanout") as found:
+        if found is None:
+            return []
+        history, url = found
         return fan_out(history.data_dir, database_url=url, label="pg fan-out")
-    finally:
-        server.stop()

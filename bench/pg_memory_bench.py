@@ -10,21 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.data import history_store
 from bench.memory_bench import measure
-from bench.pg_side import start_server
+from bench.pg_side import history_in_postgres
 from bench.results import Result
-from perfbot.store.copy import to_postgres
 
 
 def run(workdir: Path) -> list[Result]:
-    server = start_server("pg_memory")
-    if server is None:
-        return []
-    try:
-        history = history_store(workdir)
-        url = server.new_database()
-        to_postgres(history.data_dir, url)
+    with history_in_postgres(workdir, "pg_memory") as found:
+        if found is None:
+            return []
+        history, url = found
         return measure(workdir, history.data_dir, scale=history.scale, database_url=url, label="pg ")
-    finally:
-        server.stop()
