@@ -23,27 +23,7 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> None:
     """Append one audit record; call inside the transaction that makes the change."""
-    table.insert(
-        {
-            "at": at.isoformat(),
-            "actor": actor,
-            "action": action,
-            "subject": subject,
-            "before": before,
-            "after": after,
-        }
-    )
-
-
-def _from_doc(doc: dict[str, Any]) -> AuditRecord:
-    return AuditRecord(
-        at=datetime.fromisoformat(doc["at"]),
-        actor=doc["actor"],
-        action=doc["action"],
-        subject=doc["subject"],
-        before=doc.get("before"),
-        after=doc.get("after"),
-    )
+    table.insert(AuditRecord(at, actor, action, subject, before, after).to_doc())
 
 
 class AuditLog:
@@ -68,9 +48,9 @@ class AuditLog:
                    action=action, subject=subject, before=before, after=after)  # fmt: skip
 
     def all(self) -> list[AuditRecord]:
-        records = [_from_doc(d) for d in self._files.core.table("audit").all()]
+        records = [AuditRecord.from_doc(d) for d in self._files.core.table("audit").all()]
         for period in self._files.periods():
-            records.extend(_from_doc(d) for d in self._files.period(period).table("audit").all())
+            records.extend(AuditRecord.from_doc(d) for d in self._files.period(period).table("audit").all())
         return sorted(records, key=lambda r: r.at)
 
     def about(self, subject: str) -> list[AuditRecord]:

@@ -39,6 +39,15 @@ class AuditRecord:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
 
+    def to_doc(self) -> dict[str, Any]:
+        return {"at": self.at.isoformat(), "actor": self.actor, "action": self.action,
+                "subject": self.subject, "before": self.before, "after": self.after}  # fmt: skip
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> AuditRecord:
+        return cls(at=datetime.fromisoformat(doc["at"]), actor=doc["actor"], action=doc["action"],
+                   subject=doc["subject"], before=doc.get("before"), after=doc.get("after"))  # fmt: skip
+
 
 class SaveStatus(StrEnum):
     CREATED = "created"

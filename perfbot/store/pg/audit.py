@@ -24,27 +24,8 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> None:
     """Append one audit record; call inside the transaction that makes the change."""
-    doc = document(at=at, actor=actor, action=action, subject=subject, before=before, after=after)
+    doc = AuditRecord(at, actor, action, subject, before, after).to_doc()
     conn.execute("INSERT INTO audit (at, doc) VALUES (%s, %s)", [at, Jsonb(doc)])
-
-
-def document(
-    *,
-    at: datetime,
-    actor: str,
-    action: str,
-    subject: str,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-) -> dict[str, Any]:
-    """An audit record's document (for a statement that writes it with the change it records)."""
-    return {"at": at.isoformat(), "actor": actor, "action": action, "subject": subject,
-            "before": before, "after": after}  # fmt: skip
-
-
-def _from_doc(doc: dict[str, Any]) -> AuditRecord:
-    return AuditRecord(at=datetime.fromisoformat(doc["at"]), actor=doc["actor"], action=doc["action"],
-                       subject=doc["subject"], before=doc.get("before"), after=doc.get("after"))  # fmt: skip
 
 
 class AuditLog:
@@ -68,10 +49,10 @@ class AuditLog:
     def all(self) -> list[AuditRecord]:
         with self._db.reading() as conn:
             rows = conn.execute("SELECT doc FROM audit ORDER BY at, id").fetchall()
-        return [_from_doc(doc) for (doc,) in rows]
+        return [AuditRecord.from_doc(doc) for (doc,) in rows]
 
     def about(self, subject: str) -> list[AuditRecord]:
         with self._db.reading() as conn:
             rows = conn.execute("SELECT doc FROM audit WHERE doc ->> 'subject' = %s ORDER BY at, id",
                                 [subject]).fetchall()  # fmt: skip
-        return [_from_doc(doc) for (doc,) in rows]
+        return [AuditRecord.from_doc(doc) for (doc,) in rows]

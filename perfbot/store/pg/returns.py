@@ -15,7 +15,7 @@ from perfbot.periods import Period
 from perfbot.store.pg import audit
 from perfbot.store.pg.db import Database, lock
 from perfbot.store.pg.docs import decoded
-from perfbot.store.records import SaveOutcome, SaveStatus
+from perfbot.store.records import AuditRecord, SaveOutcome, SaveStatus
 
 _DECODED_AT_ONCE = 2000  # documents: decoding a report's 50,000 returns at once doubles its peak memory
 
@@ -212,10 +212,10 @@ class Returns:
                           submitted_at=submitted.submitted_at or (None if submitted.unknown_time else now))  # fmt: skip
         after = stamped.to_doc()
         before = previous.to_doc() if previous is not None else None
-        audit_doc = audit.document(at=now, actor=stamped.submitted_by or "unknown",
-                                   action="return.revised" if previous else "return.created",
-                                   subject=f"return {stamped.measure_id} {stamped.period}",
-                                   before=before, after=after)  # fmt: skip
+        audit_doc = AuditRecord(at=now, actor=stamped.submitted_by or "unknown",
+                                action="return.revised" if previous else "return.created",
+                                subject=f"return {stamped.measure_id} {stamped.period}",
+                                before=before, after=after).to_doc()  # fmt: skip
         written = conn.execute(_WRITE, {
             "m": stamped.measure_id, "p": str(stamped.period), "revision": stamped.revision, "doc": Jsonb(after),
             "key": key, "claimed_at": now.isoformat(), "kept_revision": previous.revision if previous else None,
