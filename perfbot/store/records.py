@@ -10,7 +10,7 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import Any
 
-from perfbot.model import Return
+from perfbot.model import Measure, Return, TargetOverride
 from perfbot.periods import Period
 from perfbot.terms import Terms, TermsBook, TermsEntry, Timeline
 
@@ -259,6 +259,21 @@ def terms_book_of(docs: Mapping[str, Mapping[str, Any]]) -> TermsBook:
     for doc in docs.values():
         by_measure.setdefault(doc["measure_id"], []).append(doc)
     return TermsBook({mid: timeline_of(found) for mid, found in by_measure.items()})
+
+
+def targets_of(overrides: Mapping[tuple[str, Period], float]) -> list[TargetOverride]:
+    """The per-period targets (the register's `targets` sheet), in measure and quarter order."""
+    return [TargetOverride(m, p, t) for (m, p), t in sorted(overrides.items())]
+
+
+def starts_of(book: TermsBook, measures: list[Measure]) -> dict[str, Period]:
+    """From which quarter each measure's latest terms apply (its `target_from`), where dated."""
+    found = {}
+    for measure in measures:
+        start = book.timeline(measure).latest.start
+        if start is not None:
+            found[measure.measure_id] = start
+    return found
 
 
 def upload_path(path: str) -> PurePosixPath:

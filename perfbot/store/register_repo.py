@@ -11,7 +11,14 @@ from perfbot.model import Measure, TargetOverride
 from perfbot.periods import Period
 from perfbot.store import audit
 from perfbot.store.files import FileSet
-from perfbot.store.records import RegisterChanges, terms_book_of, terms_entry_doc, timeline_of
+from perfbot.store.records import (
+    RegisterChanges,
+    starts_of,
+    targets_of,
+    terms_book_of,
+    terms_entry_doc,
+    timeline_of,
+)
 from perfbot.terms import Terms, TermsBook, TermsEntry, Timeline
 
 
@@ -36,17 +43,11 @@ class Register:
 
     def targets(self) -> list[TargetOverride]:
         """The per-period targets (the register's `targets` sheet)."""
-        return [TargetOverride(m, p, t) for (m, p), t in sorted(self.target_overrides().items())]
+        return targets_of(self.target_overrides())
 
     def starts(self) -> dict[str, Period]:
         """From which quarter each measure's latest terms apply (its `target_from`), where dated."""
-        book = self.terms_book()
-        found = {}
-        for measure in self.measures():
-            start = book.timeline(measure).latest.start
-            if start is not None:
-                found[measure.measure_id] = start
-        return found
+        return starts_of(self.terms_book(), self.measures())
 
     def target_overrides(self) -> dict[tuple[str, Period], float]:
         docs = self._files.core.table("targets").all()

@@ -18,7 +18,14 @@ from perfbot.model import Measure, TargetOverride
 from perfbot.periods import Period
 from perfbot.store.pg import audit
 from perfbot.store.pg.db import Database, lock
-from perfbot.store.records import RegisterChanges, terms_book_of, terms_entry_doc, timeline_of
+from perfbot.store.records import (
+    RegisterChanges,
+    starts_of,
+    targets_of,
+    terms_book_of,
+    terms_entry_doc,
+    timeline_of,
+)
 from perfbot.terms import Terms, TermsBook, TermsEntry, Timeline
 
 _VERSION = "SELECT version FROM store_versions WHERE name = 'register'"
@@ -114,16 +121,10 @@ class Register:
         return self._current().current.get(measure_id)
 
     def targets(self) -> list[TargetOverride]:
-        return [TargetOverride(m, p, t) for (m, p), t in sorted(self.target_overrides().items())]
+        return targets_of(self.target_overrides())
 
     def starts(self) -> dict[str, Period]:
-        book = self.terms_book()
-        found = {}
-        for measure in self.measures():
-            start = book.timeline(measure).latest.start
-            if start is not None:
-                found[measure.measure_id] = start
-        return found
+        return starts_of(self.terms_book(), self.measures())
 
     def target_overrides(self) -> dict[tuple[str, Period], float]:
         return dict(self._current().targets)
