@@ -16,26 +16,26 @@ from perfbot.config import Config
 from perfbot.model import Return, Value
 from perfbot.periods import Period
 from perfbot.rag import CONFIRMED_ZERO, RagResult
-from perfbot.rating import rate_in_context
+from perfbot.rating import quarters_read_around, rate_in_context, stored_values
 from perfbot.services.duties import Duties
 from perfbot.store import SaveOutcome, SaveStatus, Store
-from perfbot.submission import Assessed, FieldErrors, Submission, SubmissionResult
+from perfbot.submission import Assessed, FieldErrors, Saved, Submission, SubmissionResult
 from perfbot.write_rule import round_is_open, write_refusal
 
 log = logging.getLogger("perfbot.collector")
-OnSaved = Callable[[SaveOutcome, RagResult | None], None]
+OnSaved = Callable[[Saved], None]
 
 
 def each_observer(*observers: OnSaved) -> OnSaved:
     """One observer that tells each of `observers` in turn; one failing does not stop the rest."""
 
-    def notify(outcome: SaveOutcome, rag: RagResult | None) -> None:
+    def notify(saved: Saved) -> None:
         for observer in observers:
             try:
-                observer(outcome, rag)
+                observer(saved)
             except Exception:
                 log.exception("on_saved observer %s failed for %s",
-                              getattr(observer, "__qualname__", observer), outcome.current.measure_id)  # fmt: skip
+                              getattr(observer, "__qualname__", observer), saved.outcome.current.measure_id)  # fmt: skip
 
     return notify
 
@@ -98,12 +98,14 @@ class Collector:
         value, error = parse_value(measure, submission.value, history=history)
         if error:
             return assessed(FieldErrors({"value": error}))
+        # one read of the quarters before, for this rating and the observers' (`Saved.values`)
+        values = stored_values(self._store, measure.measure_id, staged,
+                               window=quarters_read_around(submission.period))  # fmt: skip
         rag = rate_in_context(self._store, self._config.rag, measure, submission.period, value,
-                              staged=staged, confirmed=submission.confirmed or history)  # fmt: skip
+                              confirmed=submission.confirmed or history, value_for=values)  # fmt: skip
         unusual = check_unusual(rag, confirmed=submission.confirmed or history)
-        if unusual:
-            return assessed(unusual, value, rag)
-        return assessed(check_text(submission.commentary, submission.action, rag, history=history), value, rag)
+        errors = unusual or check_text(submission.commentary, submission.action, rag, history=history)
+        return Assessed(submission, errors, value, rag, measure=measure, round=found, values=values)
 
     def submit(self, submission: Submission) -> SubmissionResult:
         """Check and, when valid, store; the result is durable before this returns."""
@@ -129,14 +131,16 @@ class Collector:
         )
         with self.submitting(), self._store.quarter_commit(submission.period):  # one commit, one fsync
             outcome = self._store.returns.save(stored, idempotency_key=submission.idempotency_key)
-            self._notify(outcome, rag)
+            self._notify(outcome, assessed)
         return SubmissionResult(outcome=outcome, rag=rag)
 
-    def _notify(self, outcome: SaveOutcome, rag: RagResult | None) -> None:
+    def _notify(self, outcome: SaveOutcome, assessed: Assessed) -> None:
         if self._on_saved is None or outcome.status is SaveStatus.UNCHANGED:
             return
+        measure, values = assessed.measure, assessed.values
+        assert measure is not None and values is not None, "a submission assessed without errors"
         try:
-            self._on_saved(outcome, rag)
+            self._on_saved(Saved(outcome, assessed.rag, measure, assessed.round, values))
         except Exception:
             log.exception("on_saved observer failed for %s", outcome.current.measure_id)
 

@@ -151,14 +151,15 @@ class SeriesRater:
 
 
 def stored_values(
-    store: Store, measure_id: str, staged: dict[tuple[str, Period], Value] | None = None
-) -> ValueLookup:
+    store: Store, measure_id: str, staged: dict[tuple[str, Period], Value] | None = None,
+    *, window: list[Period] | None = None,
+) -> ValueLookup:  # fmt: skip
     """A look-up of `measure_id`'s stored figures that reads each quarter once.
 
-    Its first read fetches, in one call, every quarter the rating that starts with that read can
-    need (`prefetch_window`); quarters outside it are read one by one. `staged` holds returns not
-    stored yet (earlier rows of a bulk import), which take precedence. Use one look-up per
-    moment: it does not see returns stored after its first read.
+    Its first read fetches, in one call, the quarters of `window`, else every quarter the rating
+    that starts with that read can need (`prefetch_window`); quarters outside it are read one by
+    one. `staged` holds returns not stored yet (earlier rows of a bulk import), which take
+    precedence. Use one look-up per moment: it does not see returns stored after its first read.
     """
     prefetched: dict[Period, Value] = {}
 
@@ -167,9 +168,9 @@ def stored_values(
         if staged and (measure_id, other) in staged:
             return staged[(measure_id, other)]
         if not prefetched:
-            window = prefetch_window(other)
-            found = store.returns.current_values(measure_id, window)
-            prefetched.update({p: found[p].value if p in found else None for p in window})
+            fetched = window or prefetch_window(other)
+            found = store.returns.current_values(measure_id, fetched)
+            prefetched.update({p: found[p].value if p in found else None for p in fetched})
         if other in prefetched:
             return prefetched[other]
         found_one = store.returns.get(measure_id, other)
@@ -212,6 +213,13 @@ def rate_in_context(
             override_for=lambda p: store.register.target_override(measure.measure_id, p),
             measure_for=lambda p: store.register.in_force(measure, p), confirmed=confirmed,
         )  # fmt: skip
+
+
+def quarters_read_around(period: Period) -> list[Period]:
+    """The quarters before `period` that rating its return, or the quarter before's, may read (a
+    return's exception alert compares the two): one read serves the check and its observers.
+    `period` itself is not among them, so a look-up of these stays true once its return is saved."""
+    return quarters_read_to_rate(period.previous())
 
 
 def quarters_read_to_rate(period: Period) -> list[Period]:

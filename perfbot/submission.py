@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from perfbot.model import Measure, Round, Value
 from perfbot.periods import Period
 from perfbot.rag import RagResult
 from perfbot.store import SaveOutcome
+
+ValueLookup = Callable[[Period], Value]  # a measure's figure for a quarter (None: none stored)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,23 @@ class Assessed:
     errors: FieldErrors
     value: object
     rag: RagResult | None
+    # what the check read, kept for `store` and its observers (set whenever there are no errors)
+    measure: Measure | None = None
+    round: Round | None = None  # the quarter's round (None: the cycle never ran it)
+    values: ValueLookup | None = None  # the measure's other quarters, as read to rate it
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """A stored change as the collector's observers hear of it (inside the return's commit):
+    what was saved and what the collector read to check and rate it, so that an observer need
+    not read it again."""
+
+    outcome: SaveOutcome
+    rag: RagResult | None
+    measure: Measure
+    round: Round | None  # the quarter's round as the figure was checked (None: the cycle never ran it)
+    values: ValueLookup  # the measure's figures of the quarters before, as read to rate it
 
 
 @dataclass(frozen=True, slots=True)

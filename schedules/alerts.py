@@ -17,15 +17,9 @@ from perfbot.model import Measure, Rag, Return, RoundState, Value
 from perfbot.notices import NoticeKind
 from perfbot.periods import Period
 from perfbot.rag import RagResult
-from perfbot.rating import (
-    HISTORY_QUARTERS,
-    ValueLookup,
-    numeric,
-    quarters_read_to_rate,
-    rate_in_context,
-    stored_values,
-)
+from perfbot.rating import HISTORY_QUARTERS, ValueLookup, numeric, rate_in_context
 from perfbot.store import SaveOutcome, SaveStatus, Store
+from perfbot.submission import Saved
 from reports.exceptions import data_quality_flags
 from schedules.calendar import WorkingHours
 from schedules.planner import action_key
@@ -67,18 +61,14 @@ class ExceptionAlerts:
         self._config = config
         self._hours = hours
 
-    def on_saved(self, outcome: SaveOutcome, rag: RagResult | None) -> None:
+    def on_saved(self, saved: Saved) -> None:
         """Called after a return is stored; adds any exceptions it raises to the alert batch."""
+        outcome, found, measure = saved.outcome, saved.round, saved.measure
         current = outcome.current
-        found = self._store.rounds.get(current.period)
         if outcome.status is SaveStatus.UNCHANGED or found is None or found.state is RoundState.CLOSED:
             return  # history and closed rounds are the quarterly report's business
-        measure = self._store.register.measure(current.measure_id)
-        if measure is None:
-            return
-        stored = stored_values(self._store, measure.measure_id)  # each quarter read once
-        ratings = self._ratings(measure, outcome, rag, stored)
-        flags = self._flags(current, ratings.now, stored, measure)
+        ratings = self._ratings(measure, outcome, saved.rag, saved.values)
+        flags = self._flags(current, ratings.now, saved.values, measure)
         items = alert_items(measure, current, ratings, flags)
         for recipient in self._config.cmt_recipients if items else ():
             key = self._store.outbox.add_to_batch(
@@ -95,14 +85,9 @@ class ExceptionAlerts:
     ) -> Ratings:
         current = outcome.current
         now = rag or self._rag(measure, current.period, current.value, stored)
-        before = None
-        if outcome.status is SaveStatus.REVISED:
-            versions = self._store.returns.versions(measure.measure_id, current.period)
-            if len(versions) > 1:
-                before = self._rag(measure, current.period, versions[-2].value, stored).rag
+        replaced = outcome.replaced if outcome.status is SaveStatus.REVISED else None
+        before = self._rag(measure, current.period, replaced.value, stored).rag if replaced else None
         previous = current.period.previous()
-        # the look-up's first read fetches at once every quarter the ratings below need
-        stored(quarters_read_to_rate(previous)[0])
         earlier = stored(previous)  # a return without a figure is never green: as good as none here
         last = self._rag(measure, previous, earlier, stored).rag if earlier is not None else None
         return Ratings(now, before, last)

@@ -16,7 +16,6 @@ from datetime import timedelta
 from perfbot.config import Config
 from perfbot.model import Measure, RoundState
 from perfbot.periods import Period
-from perfbot.rag import RagResult
 from perfbot.services.ports import SignOffNotices
 from perfbot.sign_off import (
     Need,
@@ -27,8 +26,9 @@ from perfbot.sign_off import (
     need_after_save,
 )
 from perfbot.sign_off_links import SignOffLink, SignOffLinks
-from perfbot.store import SaveOutcome, SaveStatus
+from perfbot.store import SaveStatus
 from perfbot.store.interfaces import Store
+from perfbot.submission import Saved
 
 log = logging.getLogger("perfbot.sign_off")
 LINK_LIFETIME = timedelta(days=90)
@@ -124,17 +124,14 @@ class SignOff:
 
     # -- asking ---------------------------------------------------------------------------------
 
-    def on_saved(self, outcome: SaveOutcome, rag: RagResult | None) -> None:
+    def on_saved(self, saved: Saved) -> None:
         """The collector's observer: ask for approval once a service's returns are all in, and
         again when a revision lapses an approval (inside the return's commit)."""
-        if not self.enabled or outcome.status is SaveStatus.UNCHANGED:
+        if not self.enabled or saved.outcome.status is SaveStatus.UNCHANGED:
             return
-        current = outcome.current
-        found_round = self._store.rounds.get(current.period)
-        measure = self._store.register.measure(current.measure_id)
-        if found_round is None or found_round.state is RoundState.CLOSED or measure is None:
+        if saved.round is None or saved.round.state is RoundState.CLOSED:
             return
-        self.ask_if_due(current.period, measure.service)
+        self.ask_if_due(saved.outcome.current.period, saved.measure.service)
 
     def ask_if_due(self, period: Period, service: str, *, actor: str = "perfbot") -> ServiceSignOff | None:
         """Ask (or refresh the request) when the service's returns say so; the sign-off kept."""

@@ -59,6 +59,7 @@ class SaveStatus(StrEnum):
 class SaveOutcome:
     status: SaveStatus
     current: Return
+    replaced: Return | None = None  # the version a revision superseded (REVISED only)
 
 
 @dataclass(frozen=True, slots=True)

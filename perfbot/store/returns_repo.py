@@ -160,4 +160,4 @@ class Returns:
             before=previous.to_doc() if previous else None, after=stamped.to_doc(),
         )
         status = SaveStatus.REVISED if previous else SaveStatus.CREATED
-        return SaveOutcome(status, stamped)
+        return SaveOutcome(status, stamped, previous)

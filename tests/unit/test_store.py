@@ -17,8 +17,10 @@ def _return(value, **kw) -> Return:
 
 
 def test_revisions_keep_every_earlier_version_with_who_and_when(any_store, clock):
-    any_store.returns.save(_return(80.0))
-    any_store.returns.save(_return(82.0, commentary="corrected"))
+    created = any_store.returns.save(_return(80.0))
+    revised = any_store.returns.save(_return(82.0, commentary="corrected"))
+    assert created.replaced is None
+    assert revised.replaced == created.current  # what the collector's observers rate "before"
     versions = any_store.returns.versions("M1", Q3)
     assert [v.value for v in versions] == [80.0, 82.0]
     assert [v.revision for v in versions] == [1, 2]

@@ -234,6 +234,8 @@ def test_a_batch_collects_items_until_it_is_taken(any_store, clock):
     assert any_store.outbox.claim(Q3, "batch-11", lease=timedelta(minutes=5))
     clock.advance(timedelta(minutes=-59))
     assert add(["c"]) == "batch-12"  # the 11:00 batch is being sent: the item waits for the next
+    add(["e", "c", "d"])
+    assert any_store.outbox.get(Q3, "batch-12").content == {"items": ["c", "e", "d"]}  # new ones, in order
 
 
 # -- the core tables -----------------------------------------------------------------------------
@@ -315,8 +317,10 @@ def test_publications_actions_and_sign_offs(any_store, clock):
     assert any_store.publications.latest(Q4) is None
 
     red = _return(10.0, action="Recruit two officers")
-    action = any_store.actions.track(red, owner="Owner@Council.gov.uk", due=Due.end_of(Q4))
-    assert any_store.actions.track(red, owner=OWNER, due=Due.end_of(Q4)) == action
+    with any_store.quarter_commit(Q3):  # as a submission raises it: in its return's commit
+        action = any_store.actions.track(red, owner="Owner@Council.gov.uk", due=Due.end_of(Q4))
+        assert any_store.actions.track(red, owner=OWNER, due=Due.end_of(Q4)) == action
+    assert [r.action for r in any_store.audit.about("action M1-2025-26-Q3")] == ["action.raised"]  # raised once
     reworded = any_store.actions.track(_return(10.0, action="Recruit three"), owner=OWNER, due=Due.end_of(Q4))
     assert reworded.text == "Recruit three"
     key = "M1-2025-26-Q3"

@@ -66,3 +66,37 @@ def test_a_session_whose_transaction_fails_commits_nothing_and_goes_on(database_
         assert store.returns.get("M1", Period(2025, 3)).value == 6.0
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("pipelined", [False, True], ids=["plain", "pipelined"])
+def test_a_failed_statement_caught_inside_a_transaction_fails_the_block_not_silently(
+    database_url, clock, pipelined
+):
+    # PostgreSQL answers the COMMIT of an aborted transaction with a rollback and no error:
+    # without the check the save below would look stored and be acknowledged.
+    store = PgStore.open(database_url, clock=clock)
+    try:
+        failed = pytest.raises(StoreUnavailableError, match="nothing in it was stored")
+        with failed, store.db.transaction(pipelined=pipelined) as conn:
+            store.returns.save(Return("M1", Period(2025, 3), 5.0, submitted_by="jo@x.gov.uk"))
+            with pytest.raises(psycopg.errors.DivisionByZero):
+                conn.execute("SELECT 1 / 0").fetchone()  # caught here, as an observer's failure is
+        assert store.returns.get("M1", Period(2025, 3)) is None
+        assert store.returns.save(Return("M1", Period(2025, 3), 6.0, submitted_by="jo@x.gov.uk")).status \
+            is SaveStatus.CREATED  # fmt: skip
+    finally:
+        store.close()
+
+
+def test_a_savepoint_keeps_the_save_when_a_nested_block_fails_in_a_pipelined_commit(database_url, clock):
+    store = PgStore.open(database_url, clock=clock)
+    try:
+        with store.quarter_commit(Period(2025, 3)):  # pipelined
+            store.returns.save(Return("M1", Period(2025, 3), 5.0, submitted_by="jo@x.gov.uk"))
+            with pytest.raises(psycopg.errors.DivisionByZero), store.db.transaction() as conn:  # a savepoint
+                conn.execute("SELECT 1 / 0").fetchone()
+            store.returns.save(Return("M2", Period(2025, 3), 7.0, submitted_by="jo@x.gov.uk"))
+        assert store.returns.get("M1", Period(2025, 3)).value == 5.0
+        assert store.returns.get("M2", Period(2025, 3)).value == 7.0
+    finally:
+        store.close()

@@ -99,8 +99,9 @@ class PgStore:
         return self.db.session()
 
     def quarter_commit(self, period: Period) -> AbstractContextManager[object]:
-        """Every write in the block (to any repository) commits together, or none does."""
-        return self.db.transaction()
+        """Every write in the block (to any repository) commits together, or none does; the
+        block is pipelined (repository methods fetch whatever they depend on)."""
+        return self.db.transaction(pipelined=True)
 
     def close(self) -> None:
         self.db.close()

@@ -39,8 +39,8 @@ class Actions:
             fresh = TrackedAction(measure_id=raised_by.measure_id, raised_in=raised_by.period, text=text,
                                   owner=owner.lower(), due=due, status=ActionStatus.OPEN, raised_at=now,
                                   raised_by=raised_by.submitted_by)  # fmt: skip
-            inserted = conn.execute("INSERT INTO actions (key, doc) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                                    [key, Jsonb({"key": key, **fresh.to_doc()})]).rowcount  # fmt: skip
+            inserted = conn.execute("INSERT INTO actions (key, doc) VALUES (%s, %s) ON CONFLICT DO NOTHING RETURNING 1",
+                                    [key, Jsonb({"key": key, **fresh.to_doc()})]).fetchone()  # fmt: skip
             if inserted:
                 audit.record(conn, at=now, actor=raised_by.submitted_by, action="action.raised",
                              subject=f"action {key}",

@@ -21,8 +21,8 @@ class CaseStudies:
     def add(self, study: CaseStudy) -> tuple[CaseStudy, bool]:
         """Store a case study; a repeat of the same `case_id` is not stored twice."""
         with self._db.transaction() as conn:
-            inserted = conn.execute("INSERT INTO case_studies (case_id, doc) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                                    [study.case_id, Jsonb(study.to_doc())]).rowcount  # fmt: skip
+            inserted = conn.execute("INSERT INTO case_studies (case_id, doc) VALUES (%s, %s) ON CONFLICT DO NOTHING RETURNING 1",
+                                    [study.case_id, Jsonb(study.to_doc())]).fetchone()  # fmt: skip
             if not inserted:
                 row = conn.execute("SELECT doc FROM case_studies WHERE case_id = %s", [study.case_id]).fetchone()
                 return CaseStudy.from_doc(row[0]), False

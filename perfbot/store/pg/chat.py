@@ -55,5 +55,5 @@ class ChatDirectory:
         now = self._clock.now()
         with self._db.transaction() as conn:
             conn.execute("DELETE FROM chat_handled WHERE at < %s", [now - HANDLED_FOR])
-            return conn.execute("INSERT INTO chat_handled (key, at) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                                [key, now]).rowcount == 1  # fmt: skip
+            return conn.execute("INSERT INTO chat_handled (key, at) VALUES (%s, %s) ON CONFLICT DO NOTHING RETURNING 1",
+                                [key, now]).fetchone() is not None  # fmt: skip

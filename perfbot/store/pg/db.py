@@ -17,12 +17,14 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 
 import psycopg
-from psycopg import Connection
+from psycopg import Connection, Pipeline
+from psycopg.pq import PipelineStatus, TransactionStatus
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from perfbot.store.records import StoreUnavailableError
 
 _names = itertools.count()
+_savepoints = itertools.count()
 
 
 @contextlib.contextmanager
@@ -62,6 +64,7 @@ class Database:
         n = next(_names)
         self._current: ContextVar[Connection | None] = ContextVar(f"perfbot-pg-{n}", default=None)
         self._held: ContextVar[_Held | None] = ContextVar(f"perfbot-pg-held-{n}", default=None)
+        self._pipe: ContextVar[Pipeline | None] = ContextVar(f"perfbot-pg-pipe-{n}", default=None)
 
     @contextlib.contextmanager
     def session(self) -> Iterator[None]:
@@ -92,29 +95,37 @@ class Database:
             yield conn
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        """A transaction, or a savepoint in the one this thread is running."""
+    def transaction(self, *, pipelined: bool = False) -> Iterator[Connection]:
+        """A transaction, or a savepoint in the one this thread is running.
+
+        `pipelined`: a new transaction runs in pipeline mode (`_pipelined`): statements go out
+        without waiting for the one before, so BEGIN travels with the block's first statements
+        and COMMIT with its last. Only for blocks that fetch every result they depend on (no
+        `rowcount`, no COPY): in pipeline mode errors surface at the fetch, not the `execute`."""
         running = self._current.get()
         if running is not None:
-            with running.transaction():
+            pipe = self._pipe.get()
+            with _savepoint(running, pipe) if pipe is not None else running.transaction():
                 yield running
             return
-        with self._connection() as conn, conn.transaction():
-            token = self._current.set(conn)
+        with self._connection() as conn, _pipelined(conn) if pipelined else _plain(conn) as pipe:
+            token, piped = self._current.set(conn), self._pipe.set(pipe)
             try:
                 yield conn
             finally:
+                self._pipe.reset(piped)
                 self._current.reset(token)
 
     @contextlib.contextmanager
-    def joined(self) -> Iterator[Connection]:
+    def joined(self, *, pipelined: bool = False) -> Iterator[Connection]:
         """A transaction, or the one this thread is running as it is, without a savepoint: for a
-        block whose writes are a single statement (which applies entirely or not at all)."""
+        block whose writes are a single statement (which applies entirely or not at all), and
+        whose failure fails the running transaction's block (never caught inside it)."""
         running = self._current.get()
         if running is not None:
             yield running
             return
-        with self.transaction() as conn:
+        with self.transaction(pipelined=pipelined) as conn:
             yield conn
 
     @contextlib.contextmanager
@@ -134,6 +145,66 @@ class Database:
 
     def close(self) -> None:
         self.pool.close()
+
+
+@contextlib.contextmanager
+def _plain(conn: Connection) -> Iterator[None]:
+    """psycopg's transaction block: BEGIN, the block, COMMIT (or ROLLBACK on an exception)."""
+    with conn.transaction():
+        yield None
+        _refuse_failed(conn)
+
+
+@contextlib.contextmanager
+def _pipelined(conn: Connection) -> Iterator[Pipeline]:
+    """BEGIN, the block and COMMIT in pipeline mode, sent by hand: psycopg's own transaction
+    blocks sync the pipeline on entering and leaving (and so do its savepoints), which would
+    cost back the round trips pipelining saves. Leaving the pipeline syncs it, so the block
+    returns only once the COMMIT has been answered, and a failed COMMIT raises here."""
+    with conn.pipeline() as pipe:
+        conn.execute("BEGIN")
+        try:
+            yield pipe
+            _refuse_failed(conn)
+        except BaseException:
+            _undo(conn, pipe, "ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+
+@contextlib.contextmanager
+def _savepoint(conn: Connection, pipe: Pipeline) -> Iterator[None]:
+    """A savepoint inside a pipelined transaction: a failing block is undone alone (the
+    transaction goes on), as psycopg's nested transaction blocks do outside pipeline mode."""
+    name = f"perfbot_{next(_savepoints)}"
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        _undo(conn, pipe, f"ROLLBACK TO SAVEPOINT {name}")
+        with contextlib.suppress(psycopg.Error):
+            pipe.sync()  # answered now: the transaction is usable again before the block goes on
+        raise
+    conn.execute(f"RELEASE SAVEPOINT {name}")
+
+
+def _undo(conn: Connection, pipe: Pipeline, command: str) -> None:
+    """Send `command` (a rollback) after a failure, first leaving the pipeline's aborted state
+    (the statements the server skipped report errors of their own: already reported)."""
+    with contextlib.suppress(psycopg.Error):
+        if conn.pgconn.pipeline_status == PipelineStatus.ABORTED:
+            with contextlib.suppress(psycopg.Error):
+                pipe.sync()
+        conn.execute(command)
+
+
+def _refuse_failed(conn: Connection) -> None:
+    """A statement that failed inside the block and was caught there leaves the transaction
+    aborted: PostgreSQL answers its COMMIT with a rollback and no error, which would let the
+    caller acknowledge writes that were never stored. Fail the block instead (it rolls back)."""
+    if (conn.info.transaction_status == TransactionStatus.INERROR
+            or conn.pgconn.pipeline_status == PipelineStatus.ABORTED):  # fmt: skip
+        raise StoreUnavailableError("a statement failed inside the transaction, so nothing in it was stored")
 
 
 def lock(conn: Connection, *scope: str) -> None:

@@ -38,5 +38,5 @@ class Drafts:
 
     def discard(self, *, owner: str, period: Period, measure_id: str) -> bool:
         with self._db.transaction() as conn:
-            return conn.execute("DELETE FROM drafts WHERE owner = %s AND period = %s AND measure_id = %s",
-                                [owner.lower(), str(period), measure_id]).rowcount > 0  # fmt: skip
+            return conn.execute("DELETE FROM drafts WHERE owner = %s AND period = %s AND measure_id = %s RETURNING 1",
+                                [owner.lower(), str(period), measure_id]).fetchone() is not None  # fmt: skip

@@ -22,6 +22,11 @@ from perfbot.store.records import BATCH_HOPS, OutboxMessage, OutboxStatus, claim
 
 _INSERT = ("INSERT INTO outbox (period, key, created_at, doc) VALUES (%s, %s, %s, %s) "
            "ON CONFLICT (period, key) DO NOTHING")  # fmt: skip
+_ITEMS = "coalesce(doc #> '{content,items}', '[]'::jsonb)"
+# A batch's items gain those of `items` it does not hold yet, in their order.
+_APPEND = (f"UPDATE outbox SET doc = jsonb_set(doc, '{{content,items}}', {_ITEMS} || coalesce(("
+           f"SELECT jsonb_agg(item ORDER BY n) FROM jsonb_array_elements_text(%(items)s) WITH ORDINALITY "
+           f"AS given(item, n) WHERE NOT {_ITEMS} ? item), '[]'::jsonb)) WHERE period = %(p)s AND key = %(key)s")  # fmt: skip
 
 
 def _get(conn: Connection, period: Period, key: str, *, for_update: str = "") -> OutboxMessage | None:
@@ -30,10 +35,17 @@ def _get(conn: Connection, period: Period, key: str, *, for_update: str = "") ->
     return OutboxMessage.from_doc(row[0]) if row else None
 
 
+def _status(conn: Connection, period: Period, key: str) -> OutboxStatus | None:
+    """A message's status, its row locked until the transaction ends (None: no such message)."""
+    row = conn.execute("SELECT doc->>'status' FROM outbox WHERE period = %s AND key = %s FOR UPDATE",
+                       [str(period), key]).fetchone()  # fmt: skip
+    return OutboxStatus(row[0]) if row else None
+
+
 def _insert(conn: Connection, message: OutboxMessage) -> bool:
     created = datetime.fromisoformat(message.created_at)
     params = [str(message.period), message.key, created, Jsonb(message.to_doc())]
-    return conn.execute(_INSERT, params).rowcount == 1
+    return conn.execute(_INSERT + " RETURNING 1", params).fetchone() is not None  # a fetch: pipeline-safe
 
 
 class Outbox:
@@ -78,25 +90,24 @@ class Outbox:
         slot_after: Callable[[datetime], datetime],
         key_for: Callable[[datetime], str],
     ) -> str:
-        """Add items to the batch that goes out at the next slot after now; returns its key."""
-        with self._db.transaction() as conn:
+        """Add items to the batch that goes out at the next slot after now; returns its key.
+        Pipelined: the lock travels with the first look-up, the change with the COMMIT."""
+        with self._db.transaction(pipelined=True) as conn:
             lock(conn, "outbox batch", str(period), kind, recipient)
             slot = slot_after(self._clock.now())
             for _ in range(BATCH_HOPS):
                 key = key_for(slot)
-                current = _get(conn, period, key, for_update="FOR UPDATE")
-                if current is None or current.status is OutboxStatus.PENDING:
+                status = _status(conn, period, key)
+                if status is None or status is OutboxStatus.PENDING:
                     break
                 slot = slot_after(slot)
             else:
                 raise RuntimeError(f"no open {kind} batch for {recipient} in {BATCH_HOPS} slots")
-            if current is None:
-                current = OutboxMessage(key, period, kind, recipient, {"items": []},
-                                        created_at=self._clock.now().isoformat(), not_before=slot.isoformat())  # fmt: skip
-                _insert(conn, current)
-            known = list(current.content.get("items", []))
-            known += [i for i in items if i not in known]
-            self._update(conn, period, key, content={"items": known})
+            if status is None:
+                _insert(conn, OutboxMessage(key, period, kind, recipient, {"items": []},
+                                            created_at=self._clock.now().isoformat(), not_before=slot.isoformat()))  # fmt: skip
+            # appended in the server: a batch that grows all afternoon is not read and rewritten here
+            conn.execute(_APPEND, {"items": Jsonb(list(items)), "p": str(period), "key": key})
         return key
 
     def get(self, period: Period, key: str) -> OutboxMessage | None:

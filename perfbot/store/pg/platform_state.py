@@ -53,8 +53,8 @@ class PlatformState:
 
     def delete(self, key: str) -> bool:
         with self._writing() as conn:
-            return conn.execute("DELETE FROM platform_state WHERE namespace = %s AND key = %s",
-                                [self.namespace, key]).rowcount > 0  # fmt: skip
+            return conn.execute("DELETE FROM platform_state WHERE namespace = %s AND key = %s RETURNING 1",
+                                [self.namespace, key]).fetchone() is not None  # fmt: skip
 
     def items(self, prefix: str = "") -> list[tuple[str, Any]]:
         """(key, value) of every key starting with `prefix`, sorted by key."""

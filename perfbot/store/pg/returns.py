@@ -181,8 +181,10 @@ class Returns:
 
         Three statements, joining a running transaction as they are (the change is one statement,
         so it needs no savepoint): the return's lock; what is stored, read after the lock; the
-        change with its key, the earlier version and the audit record."""
-        with self._db.joined() as conn:
+        change with its key, the earlier version and the audit record. Pipelined when it is a
+        transaction of its own: BEGIN, the lock and the read go out together (the server runs
+        them in order, and the read's snapshot is taken once the lock is held)."""
+        with self._db.joined(pipelined=True) as conn:
             lock(conn, "return", submitted.measure_id, str(submitted.period))
             return self._write(conn, submitted, _read(conn, submitted, idempotency_key), idempotency_key)
 
@@ -224,4 +226,4 @@ class Returns:
         }).fetchone()  # fmt: skip
         if written is None:  # the key was claimed meanwhile, for another return (keys are per delivery)
             return SaveOutcome(SaveStatus.UNCHANGED, _current(conn, submitted.measure_id, submitted.period) or previous)
-        return SaveOutcome(SaveStatus.REVISED if previous else SaveStatus.CREATED, stamped)
+        return SaveOutcome(SaveStatus.REVISED if previous else SaveStatus.CREATED, stamped, previous)

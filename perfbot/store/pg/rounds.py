@@ -32,8 +32,8 @@ class Rounds:
         """Open the round (idempotent). Returns the round and whether this call opened it."""
         opened = Round(period, RoundState.OPEN, self._clock.now(), deadline)
         with self._db.transaction() as conn:
-            inserted = conn.execute("INSERT INTO rounds (period, doc) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                                    [str(period), Jsonb(opened.to_doc())]).rowcount  # fmt: skip
+            inserted = conn.execute("INSERT INTO rounds (period, doc) VALUES (%s, %s) ON CONFLICT DO NOTHING RETURNING 1",
+                                    [str(period), Jsonb(opened.to_doc())]).fetchone()  # fmt: skip
             if not inserted:
                 row = conn.execute("SELECT doc FROM rounds WHERE period = %s", [str(period)]).fetchone()
                 return Round.from_doc(row[0]), False

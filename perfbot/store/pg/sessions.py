@@ -38,7 +38,7 @@ class WebSessions:
 
     def end(self, *, key: str) -> bool:
         with self._db.transaction() as conn:
-            return conn.execute("DELETE FROM web_sessions WHERE key = %s", [key]).rowcount > 0
+            return conn.execute("DELETE FROM web_sessions WHERE key = %s RETURNING 1", [key]).fetchone() is not None
 
     def active(self) -> list[WebSession]:
         """Every session that has not ended, newest first."""
@@ -52,5 +52,5 @@ class WebSessions:
         """Record a sign-in link as used; False if it was used before (each link signs in once)."""
         with self._db.transaction() as conn:
             conn.execute("DELETE FROM used_links WHERE ends < %s", [self._clock.now()])
-            return conn.execute("INSERT INTO used_links (nonce, ends) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                                [nonce, expires]).rowcount == 1  # fmt: skip
+            return conn.execute("INSERT INTO used_links (nonce, ends) VALUES (%s, %s) ON CONFLICT DO NOTHING RETURNING 1",
+                                [nonce, expires]).fetchone() is not None  # fmt: skip

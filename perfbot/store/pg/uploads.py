@@ -13,8 +13,8 @@ class Uploads:
     def put(self, path: str, data: bytes) -> bool:
         """Keep `data` at `path`; False (and the first file kept) when the path is taken."""
         with self._db.transaction() as conn:
-            return conn.execute("INSERT INTO uploads (path, content) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                                [str(upload_path(path)), data]).rowcount == 1  # fmt: skip
+            return conn.execute("INSERT INTO uploads (path, content) VALUES (%s, %s) ON CONFLICT DO NOTHING RETURNING 1",
+                                [str(upload_path(path)), data]).fetchone() is not None  # fmt: skip
 
     def get(self, path: str) -> bytes | None:
         with self._db.reading() as conn:
