@@ -170,7 +170,7 @@ def stored_values(
         if not prefetched:
             fetched = window or prefetch_window(other)
             found = store.returns.current_values(measure_id, fetched)
-            prefetched.update({p: found[p].value if p in found else None for p in fetched})
+            prefetched.update({p: found.get(p) for p in fetched})
         if other in prefetched:
             return prefetched[other]
         found_one = store.returns.get(measure_id, other)

@@ -30,6 +30,7 @@ from perfbot.model import (
     Round,
     RoundState,
     TargetOverride,
+    Value,
 )
 from perfbot.people import Absence, Person
 from perfbot.periods import Period
@@ -78,7 +79,10 @@ class Returns(Protocol):
     """The current revision of each (measure, quarter), every earlier version kept."""
 
     def get(self, measure_id: str, period: Period) -> Return | None: ...
-    def current_values(self, measure_id: str, periods: Iterable[Period]) -> dict[Period, Return]: ...
+    def current_values(self, measure_id: str, periods: Iterable[Period]) -> dict[Period, Value]:
+        """The figures of `measure_id`'s current returns in `periods`, by quarter (quarters without
+        a return left out; a return without a figure gives None): what a rating reads."""
+        ...
     def for_period(self, period: Period) -> dict[str, Return]: ...
     def of_measures(self, period: Period, measure_ids: Iterable[str]) -> dict[str, Return]:
         """The current returns of these measures in `period`, by measure id (a person's handful:

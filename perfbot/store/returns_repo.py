@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from perfbot.clock import Clock
-from perfbot.model import Return
+from perfbot.model import Return, Value
 from perfbot.periods import Period
 from perfbot.store import audit
 from perfbot.store.files import FileSet
@@ -31,11 +31,11 @@ class Returns:
         table = self._files.period(period).table("returns")
         return table.find_one_converted("measure_id", measure_id, "returns", Return.from_doc)
 
-    def current_values(self, measure_id: str, periods: Iterable[Period]) -> dict[Period, Return]:
-        """The current returns of `measure_id` in `periods`, by quarter (quarters without one left
-        out). Each quarter is its own file, so this is one look-up per quarter."""
+    def current_values(self, measure_id: str, periods: Iterable[Period]) -> dict[Period, Value]:
+        """The figures of `measure_id`'s current returns in `periods`, by quarter (quarters without
+        one left out). Each quarter is its own file, so this is one look-up per quarter."""
         found = {period: self.get(measure_id, period) for period in set(periods)}
-        return {period: ret for period, ret in found.items() if ret is not None}
+        return {period: ret.value for period, ret in found.items() if ret is not None}
 
     def for_period(self, period: Period) -> dict[str, Return]:
         """Current returns of a quarter, by measure id."""

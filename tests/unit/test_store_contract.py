@@ -51,16 +51,17 @@ def test_returns_keep_versions_withdrawals_and_never_reuse_a_revision(any_store,
         returns.withdraw("M9", Q3, actor="officer", reason="none there")
 
 
-def test_current_values_gives_each_asked_quarters_current_return(any_store, reopen):
+def test_current_values_gives_each_asked_quarters_current_figure(any_store, reopen):
     returns = any_store.returns
-    q1, q2 = Period(2025, 1), Period(2025, 2)
-    returns.save_many([_return(1.0, period=q1), _return(9.0, "M2", q1), _return(3.0, period=Q3), _return(4.0, period=Q4)])
+    q1, q2, q4 = Period(2025, 1), Period(2025, 2), Period(2026, 4)
+    returns.save_many([_return(1.0, period=q1), _return(9.0, "M2", q1), _return(3.0, period=Q3), _return(4.0, period=Q4),
+                       _return("n/a", period=q2), _return(None, period=q4)])  # fmt: skip
     returns.save(_return(3.5))  # a revision: the current one counts
     returns.withdraw("M1", Q4, actor="officer", reason="wrong quarter")
     other = reopen(any_store).returns
-    found = other.current_values("M1", [q1, q2, Q3, Q4, Period(2026, 1)])
-    assert {p: (r.value, r.revision) for p, r in found.items()} == {q1: (1.0, 1), Q3: (3.5, 2)}
-    assert found[Q3] == other.get("M1", Q3)
+    found = other.current_values("M1", [q1, q2, Q3, Q4, q4, Period(2026, 1)])
+    assert found == {q1: 1.0, q2: "n/a", Q3: 3.5, q4: None}
+    assert found[Q3] == other.get("M1", Q3).value
     assert other.current_values("M1", []) == {} and other.current_values("M9", [q1, Q3]) == {}
 
 

@@ -10,7 +10,7 @@ from psycopg import Connection
 from psycopg.types.json import Jsonb
 
 from perfbot.clock import Clock
-from perfbot.model import Return
+from perfbot.model import Return, Value
 from perfbot.periods import Period
 from perfbot.store.pg import audit
 from perfbot.store.pg.db import Database, lock
@@ -94,16 +94,16 @@ class Returns:
         with self._db.reading() as conn:
             return _current(conn, measure_id, period)
 
-    def current_values(self, measure_id: str, periods: Iterable[Period]) -> dict[Period, Return]:
-        """The current returns of `measure_id` in `periods`, by quarter (quarters without one left
-        out), in one query."""
+    def current_values(self, measure_id: str, periods: Iterable[Period]) -> dict[Period, Value]:
+        """The figures of `measure_id`'s current returns in `periods`, by quarter (quarters without
+        one left out), in one query that sends only the figures (a rating's hot path)."""
         wanted = sorted({str(p) for p in periods})
         if not wanted:
             return {}
         with self._db.reading() as conn:
-            rows = conn.execute("SELECT doc FROM returns WHERE measure_id = %s AND period = ANY(%s)",
+            rows = conn.execute("SELECT period, doc->'value' FROM returns WHERE measure_id = %s AND period = ANY(%s)",
                                 [measure_id, wanted]).fetchall()  # fmt: skip
-        return {r.period: r for r in (Return.from_doc(doc) for (doc,) in rows)}
+        return {Period.parse(period): value for period, value in rows}
 
     def for_period(self, period: Period) -> dict[str, Return]:
         return self.for_periods([period]).get(period, {})
