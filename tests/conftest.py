@@ -42,9 +42,11 @@ def pg_server() -> Iterator[PgServer]:
 
 
 @pytest.fixture
-def database_url(pg_server) -> str:
-    """A fresh database with perfbot's schema."""
-    return pg_server.new_database(template=pg_server.template)
+def database_url(pg_server) -> Iterator[str]:
+    """A fresh database with perfbot's schema, dropped after the test."""
+    url = pg_server.new_database(template=pg_server.template)
+    yield url
+    pg_server.drop_database(url)
 
 
 @pytest.fixture(params=BACKENDS)

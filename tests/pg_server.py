@@ -75,6 +75,14 @@ class PgServer:
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         return self.url(name)
 
+    def drop_database(self, url: str) -> None:
+        """Drop a database made by `new_database`, ending the sessions still open on it (a test's
+        app that was never closed keeps a pool's connections: enough of them and the server
+        refuses new clients)."""
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.home / "data"), "-m", "fast", "-w", "stop")
         shutil.rmtree(self.home, ignore_errors=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from perfbot.model import Return
+from perfbot.model import Return, RoundState
 from perfbot.periods import Period
 from perfbot.store.pg import PgStore
 from perfbot.store.records import SaveStatus, StoreUnavailableError
@@ -34,6 +34,7 @@ def _checkouts(store: PgStore) -> int:
 def test_a_session_reads_and_saves_on_one_connection_and_gives_it_back(database_url, clock):
     store = PgStore.open(database_url, clock=clock)
     try:
+        store.rounds.all()  # the rounds read into memory (their version checked, then read)
         before = _checkouts(store)
         store.rounds.all()
         store.returns.get("M1", Period(2025, 3))
@@ -100,3 +101,27 @@ def test_a_savepoint_keeps_the_save_when_a_nested_block_fails_in_a_pipelined_com
         assert store.returns.get("M2", Period(2025, 3)).value == 7.0
     finally:
         store.close()
+
+
+def test_rounds_kept_in_memory_see_a_change_made_elsewhere_at_the_next_request(database_url, clock):
+    # two replicas: the rounds one keeps are re-read when the version moves, and a change made
+    # outside perfbot (psql, an older replica) moves it too (a trigger, migration 0004)
+    one, other = PgStore.open(database_url, clock=clock), PgStore.open(database_url, clock=clock)
+    try:
+        q3 = Period(2025, 3)
+        other.rounds.open(q3, deadline=clock.now(), actor="officer")
+        assert one.rounds.get(q3).state is RoundState.OPEN
+        other.rounds.set_state(q3, RoundState.CLOSED, actor="officer")
+        with one.session():  # a request: one version check for the register and the rounds
+            assert one.rounds.get(q3).state is RoundState.CLOSED
+            assert one.register.measure("M1") is None
+        with psycopg.connect(database_url, autocommit=True) as admin:
+            admin.execute("UPDATE rounds SET doc = jsonb_set(doc, '{state}', '\"open\"')")
+        assert one.rounds.get(q3).state is RoundState.OPEN
+        with one.session(), one.quarter_commit(q3):  # inside a transaction: read afresh
+            one.rounds.set_state(q3, RoundState.CLOSED, actor="officer")
+            assert one.rounds.get(q3).state is RoundState.CLOSED
+        assert one.rounds.all()[0].state is RoundState.CLOSED
+    finally:
+        one.close()
+        other.close()

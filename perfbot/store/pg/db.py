@@ -42,6 +42,7 @@ class _Held:
     def __init__(self, pool: ConnectionPool) -> None:
         self._pool = pool
         self.conn: Connection | None = None
+        self.versions: dict[str, int] | None = None  # `Database.versions`, read once per session
 
     def connection(self) -> Connection:
         if self.conn is None:
@@ -115,6 +116,27 @@ class Database:
             finally:
                 self._pipe.reset(piped)
                 self._current.reset(token)
+                self._forget_versions()  # what the transaction wrote may have moved them
+
+    def versions(self) -> dict[str, int]:
+        """The change counters of what processes keep in memory (`store_versions`: the register,
+        the rounds), by name. Read once in a `session` block (a request sees one state, and a
+        change another process makes is seen by the next request) and after each transaction
+        in it; read afresh outside a session and inside a transaction."""
+        held = self._held.get()
+        cacheable = held is not None and not self.in_transaction()
+        if cacheable and held.versions is not None:
+            return held.versions
+        with self.reading() as conn:
+            found = dict(conn.execute("SELECT name, version FROM store_versions").fetchall())
+        if cacheable:
+            held.versions = found
+        return found
+
+    def _forget_versions(self) -> None:
+        held = self._held.get()
+        if held is not None:
+            held.versions = None
 
     @contextlib.contextmanager
     def joined(self, *, pipelined: bool = False) -> Iterator[Connection]:

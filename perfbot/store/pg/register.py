@@ -28,8 +28,6 @@ from perfbot.store.records import (
 )
 from perfbot.terms import Terms, TermsBook, TermsEntry, Timeline
 
-_VERSION = "SELECT version FROM store_versions WHERE name = 'register'"
-
 # The register each Register read in the innermost `pinned` scope of this thread (or task).
 _PINNED: ContextVar[dict[Register, _Loaded] | None] = ContextVar("perfbot_pg_register_pinned", default=None)
 
@@ -104,11 +102,11 @@ class Register:
 
     def _checked(self) -> _Loaded:
         """The register at its current version (one small query when it has not moved)."""
+        version = self._db.versions()["register"]
+        loaded = self._loaded
+        if loaded is not None and loaded.version == version:
+            return loaded
         with self._db.reading() as conn:
-            version = conn.execute(_VERSION).fetchone()[0]
-            loaded = self._loaded
-            if loaded is not None and loaded.version == version:
-                return loaded
             fresh = _Loaded.read(conn, version)
         if not self._db.in_transaction():  # what a transaction reads may yet roll back
             self._loaded = fresh
