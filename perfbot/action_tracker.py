@@ -23,7 +23,7 @@ class ActionTracker:
     def track(self, stored: Return, rag: RagResult | None) -> TrackedAction | None:
         """Raise or reword `stored`'s action when it is Red with an action in a quarter the
         cycle ran; None otherwise."""
-        if not should_track(rag, stored.action) or self._store.rounds.get(stored.period) is None:
+        if self._store.rounds.get(stored.period) is None:
             return None
         return self._raise(stored, rag, self._store.register.measure(stored.measure_id))
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from perfbot.model import Measure, Round, Value
+from perfbot.model import Measure, Round
 from perfbot.periods import Period
 from perfbot.rag import RagResult
+from perfbot.rating import ValueLookup
 from perfbot.store import SaveOutcome
-
-ValueLookup = Callable[[Period], Value]  # a measure's figure for a quarter (None: none stored)
 
 
 @dataclass(frozen=True, slots=True)
