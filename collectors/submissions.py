@@ -82,6 +82,10 @@ class Collector:
         def assessed(errors: FieldErrors, value: object = None, rag: RagResult | None = None) -> Assessed:
             return Assessed(submission, errors, value, rag)
 
+        # the quarters before, read once for this rating and the observers' (`Saved.values`);
+        # read first, as a database brings the register's and rounds' change counters with it
+        values = stored_values(self._store, submission.measure_id, staged,
+                               window=quarters_read_around(submission.period))  # fmt: skip
         measure = self._store.register.measure(submission.measure_id)
         if measure is None:
             return assessed(FieldErrors({"measure": f"There is no measure '{submission.measure_id}'"}))
@@ -98,9 +102,6 @@ class Collector:
         value, error = parse_value(measure, submission.value, history=history)
         if error:
             return assessed(FieldErrors({"value": error}))
-        # one read of the quarters before, for this rating and the observers' (`Saved.values`)
-        values = stored_values(self._store, measure.measure_id, staged,
-                               window=quarters_read_around(submission.period))  # fmt: skip
         rag = rate_in_context(self._store, self._config.rag, measure, submission.period, value,
                               confirmed=submission.confirmed or history, value_for=values)  # fmt: skip
         unusual = check_unusual(rag, confirmed=submission.confirmed or history)

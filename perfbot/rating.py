@@ -156,21 +156,27 @@ def stored_values(
 ) -> ValueLookup:  # fmt: skip
     """A look-up of `measure_id`'s stored figures that reads each quarter once.
 
-    Its first read fetches, in one call, the quarters of `window`, else every quarter the rating
-    that starts with that read can need (`prefetch_window`); quarters outside it are read one by
-    one. `staged` holds returns not stored yet (earlier rows of a bulk import), which take
-    precedence. Use one look-up per moment: it does not see returns stored after its first read.
+    The quarters of `window` are read now, in one call; without one, the first look-up reads
+    every quarter the rating that starts with it can need (`prefetch_window`). Quarters outside
+    that are read one by one. `staged` holds returns not stored yet (earlier rows of a bulk
+    import), which take precedence. Use one look-up per moment: it does not see returns stored
+    after its first read.
     """
     prefetched: dict[Period, Value] = {}
+
+    def fetch(fetched: list[Period]) -> None:
+        found = store.returns.current_values(measure_id, fetched)
+        prefetched.update({p: found.get(p) for p in fetched})
+
+    if window:
+        fetch(window)
 
     @cache
     def value_for(other: Period) -> Value:
         if staged and (measure_id, other) in staged:
             return staged[(measure_id, other)]
         if not prefetched:
-            fetched = window or prefetch_window(other)
-            found = store.returns.current_values(measure_id, fetched)
-            prefetched.update({p: found.get(p) for p in fetched})
+            fetch(prefetch_window(other))
         if other in prefetched:
             return prefetched[other]
         found_one = store.returns.get(measure_id, other)

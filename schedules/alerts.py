@@ -71,11 +71,11 @@ class ExceptionAlerts:
         flags = self._flags(current, ratings.now, saved.values, measure)
         items = alert_items(measure, current, ratings, flags)
         for recipient in self._config.cmt_recipients if items else ():
-            key = self._store.outbox.add_to_batch(
+            self._store.outbox.add_to_batch(
                 current.period, kind=NoticeKind.ALERT.value, recipient=recipient, items=items,
                 slot_after=self._hours.next_slot, key_for=_key_for(current.period, recipient),
             )  # fmt: skip
-            log.info("alert %s: %d new items", key, len(items))
+            log.info("alert for %s about %s: %d items", recipient, current.measure_id, len(items))
 
     def _rag(self, measure: Measure, period: Period, value: Value, stored: ValueLookup) -> RagResult:
         return rate_in_context(self._store, self._config.rag, measure, period, value, value_for=stored)

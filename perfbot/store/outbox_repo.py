@@ -86,8 +86,8 @@ class Outbox:
         items: Iterable[str],
         slot_after: Callable[[datetime], datetime],
         key_for: Callable[[datetime], str],
-    ) -> str:
-        """Add items to the batch that goes out at the next slot after now; returns its key.
+    ) -> None:
+        """Add items to the batch that goes out at the next slot after now.
 
         The time is read under the store lock, as it is when a batch is claimed, so an item never
         joins a batch that is already being sent: it goes to the next slot instead.
@@ -104,7 +104,6 @@ class Outbox:
             else:
                 raise RuntimeError(f"no open {kind} batch for {recipient} in {BATCH_HOPS} slots")
             self._merge(period, key, kind=kind, recipient=recipient, items=list(items), slot=slot)
-        return key
 
     def _merge(
         self, period: Period, key: str, *, kind: str, recipient: str, items: list[str], slot: datetime

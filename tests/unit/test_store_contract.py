@@ -221,22 +221,42 @@ def test_many_claimers_on_two_stores_send_each_message_once(any_store, reopen):
     assert sorted(won) == sorted(f"k{n}" for n in range(20))
 
 
+def _hourly(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+
+
+def _add_to_batch(store, items: list[str]) -> None:
+    store.outbox.add_to_batch(Q3, kind="digest", recipient=OWNER, items=items, slot_after=_hourly,
+                              key_for=lambda s: f"batch-{s:%H}")  # fmt: skip
+
+
 def test_a_batch_collects_items_until_it_is_taken(any_store, clock):
-    def slot_after(moment: datetime) -> datetime:
-        return moment.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-
-    def add(items: list[str]) -> str:
-        return any_store.outbox.add_to_batch(Q3, kind="digest", recipient=OWNER, items=items,
-                                             slot_after=slot_after, key_for=lambda s: f"batch-{s:%H}")  # fmt: skip
-
-    assert add(["a"]) == add(["b", "a"]) == "batch-11"
+    _add_to_batch(any_store, ["a"])
+    _add_to_batch(any_store, ["b", "a"])
+    assert [m.key for m in any_store.outbox.for_period(Q3)] == ["batch-11"]
     assert any_store.outbox.get(Q3, "batch-11").content == {"items": ["a", "b"]}
     clock.advance(timedelta(hours=1))
     assert any_store.outbox.claim(Q3, "batch-11", lease=timedelta(minutes=5))
     clock.advance(timedelta(minutes=-59))
-    assert add(["c"]) == "batch-12"  # the 11:00 batch is being sent: the item waits for the next
-    add(["e", "c", "d"])
+    _add_to_batch(any_store, ["c"])  # the 11:00 batch is being sent: the item waits for the next
+    _add_to_batch(any_store, ["e", "c", "d"])
+    assert any_store.outbox.get(Q3, "batch-11").content == {"items": ["a", "b"]}
     assert any_store.outbox.get(Q3, "batch-12").content == {"items": ["c", "e", "d"]}  # new ones, in order
+
+
+def test_items_skip_as_many_taken_batches_as_a_clock_far_behind_finds(any_store, clock):
+    started = clock.now()
+    for hour in range(4):  # 11:00 to 14:00, each taken for sending (PostgreSQL looks at three at once)
+        clock.set(started + timedelta(hours=hour))
+        _add_to_batch(any_store, [f"item {hour}"])
+    clock.set(started + timedelta(hours=4))
+    for hour in range(11, 15):
+        assert any_store.outbox.claim(Q3, f"batch-{hour}", lease=timedelta(minutes=5))
+    clock.set(started)  # a clock four hours behind the one that sent them
+    _add_to_batch(any_store, ["late"])
+    assert any_store.outbox.get(Q3, "batch-15").content == {"items": ["late"]}
+    assert [any_store.outbox.get(Q3, f"batch-{11 + n}").content["items"] for n in range(4)] == \
+        [[f"item {n}"] for n in range(4)]  # fmt: skip
 
 
 # -- the core tables -----------------------------------------------------------------------------

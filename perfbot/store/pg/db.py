@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 
 import psycopg
@@ -23,7 +24,9 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from perfbot.store.records import StoreUnavailableError
 
+log = logging.getLogger("perfbot.store")
 _names = itertools.count()
+_VERSIONS = "SELECT name, version FROM store_versions"
 _savepoints = itertools.count()
 
 
@@ -66,6 +69,7 @@ class Database:
         self._current: ContextVar[Connection | None] = ContextVar(f"perfbot-pg-{n}", default=None)
         self._held: ContextVar[_Held | None] = ContextVar(f"perfbot-pg-held-{n}", default=None)
         self._pipe: ContextVar[Pipeline | None] = ContextVar(f"perfbot-pg-pipe-{n}", default=None)
+        self._after: ContextVar[list[Callable[[], object]] | None] = ContextVar(f"perfbot-pg-after-{n}", default=None)
 
     @contextlib.contextmanager
     def session(self) -> Iterator[None]:
@@ -103,20 +107,41 @@ class Database:
         without waiting for the one before, so BEGIN travels with the block's first statements
         and COMMIT with its last. Only for blocks that fetch every result they depend on (no
         `rowcount`, no COPY): in pipeline mode errors surface at the fetch, not the `execute`."""
-        running = self._current.get()
+        running, after = self._current.get(), self._after.get()
         if running is not None:
-            pipe = self._pipe.get()
-            with _savepoint(running, pipe) if pipe is not None else running.transaction():
-                yield running
+            assert after is not None, "set with the running transaction"
+            pipe, kept = self._pipe.get(), len(after)
+            try:
+                with _savepoint(running, pipe) if pipe is not None else running.transaction():
+                    yield running
+            except BaseException:
+                del after[kept:]  # what the undone block asked for after the commit is undone too
+                raise
             return
+        after = []
         with self._connection() as conn, _pipelined(conn) if pipelined else _plain(conn) as pipe:
-            token, piped = self._current.set(conn), self._pipe.set(pipe)
+            tokens = self._current.set(conn), self._pipe.set(pipe), self._after.set(after)
             try:
                 yield conn
             finally:
-                self._pipe.reset(piped)
-                self._current.reset(token)
+                self._after.reset(tokens[2])
+                self._pipe.reset(tokens[1])
+                self._current.reset(tokens[0])
                 self._forget_versions()  # what the transaction wrote may have moved them
+        for callback in after:
+            try:
+                callback()
+            except Exception:
+                log.exception("after a commit: %s failed (the commit stands)", getattr(callback, "__qualname__", callback))
+
+    def after_commit(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once the running transaction has committed (never if it, or the block
+        that asked, rolls back): for a check of a result that travelled with the COMMIT. Its
+        failure is logged; the commit stands."""
+        after = self._after.get()
+        if after is None:
+            raise RuntimeError("after_commit outside a transaction")
+        after.append(callback)
 
     def versions(self) -> dict[str, int]:
         """The change counters of what processes keep in memory (`store_versions`: the register,
@@ -128,10 +153,25 @@ class Database:
         if cacheable and held.versions is not None:
             return held.versions
         with self.reading() as conn:
-            found = dict(conn.execute("SELECT name, version FROM store_versions").fetchall())
+            found = dict(conn.execute(_VERSIONS).fetchall())
         if cacheable:
             held.versions = found
         return found
+
+    def fetch_all(self, query: str, params: Sequence[object] | Mapping[str, object]) -> list[tuple]:
+        """The rows of one read (as `reading`). A session's first read brings the change counters
+        (`versions`) in the same round trip: a request that reads its figures first checks the
+        register and the rounds without a round trip of its own."""
+        held = self._held.get()
+        if held is None or held.versions is not None or self.in_transaction():
+            with self.reading() as conn:
+                return conn.execute(query, params).fetchall()
+        with self._connection() as conn:
+            with conn.pipeline():  # both go out before either is waited for; leaving syncs once
+                versions = conn.execute(_VERSIONS)
+                rows = conn.execute(query, params)
+            held.versions = dict(versions.fetchall())
+            return rows.fetchall()
 
     def _forget_versions(self) -> None:
         held = self._held.get()
@@ -182,16 +222,24 @@ def _pipelined(conn: Connection) -> Iterator[Pipeline]:
     """BEGIN, the block and COMMIT in pipeline mode, sent by hand: psycopg's own transaction
     blocks sync the pipeline on entering and leaving (and so do its savepoints), which would
     cost back the round trips pipelining saves. Leaving the pipeline syncs it, so the block
-    returns only once the COMMIT has been answered, and a failed COMMIT raises here."""
-    with conn.pipeline() as pipe:
-        conn.execute("BEGIN")
-        try:
-            yield pipe
-            _refuse_failed(conn)
-        except BaseException:
-            _undo(conn, pipe, "ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+    returns only once the COMMIT has been answered, and a failed COMMIT raises here.
+
+    A write whose result the block did not wait for may fail a constraint only then (a key
+    claimed by another writer at the same moment): nothing is committed, and the caller is told
+    to try again, as when the database does not answer."""
+    try:
+        with conn.pipeline() as pipe:
+            conn.execute("BEGIN")
+            try:
+                yield pipe
+                _refuse_failed(conn)
+            except BaseException:
+                _undo(conn, pipe, "ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+    except psycopg.IntegrityError as error:
+        raise StoreUnavailableError(f"nothing was stored: a write clashed with one made at the same moment "
+                                    f"({error.diag.constraint_name}); try again") from error  # fmt: skip
 
 
 @contextlib.contextmanager

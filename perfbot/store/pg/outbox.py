@@ -7,6 +7,7 @@ backend's (see `perfbot.store.outbox_repo`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,6 +21,8 @@ from perfbot.store.pg import audit
 from perfbot.store.pg.db import Database, lock
 from perfbot.store.records import BATCH_HOPS, OutboxMessage, OutboxStatus, claimable_now
 
+log = logging.getLogger("perfbot.outbox")
+
 _INSERT = ("INSERT INTO outbox (period, key, created_at, doc) VALUES (%s, %s, %s, %s) "
            "ON CONFLICT (period, key) DO NOTHING")  # fmt: skip
 _ITEMS = "coalesce(doc #> '{content,items}', '[]'::jsonb)"
@@ -27,6 +30,25 @@ _ITEMS = "coalesce(doc #> '{content,items}', '[]'::jsonb)"
 _APPEND = (f"UPDATE outbox SET doc = jsonb_set(doc, '{{content,items}}', {_ITEMS} || coalesce(("
            f"SELECT jsonb_agg(item ORDER BY n) FROM jsonb_array_elements_text(%(items)s) WITH ORDINALITY "
            f"AS given(item, n) WHERE NOT {_ITEMS} ? item), '[]'::jsonb)) WHERE period = %(p)s AND key = %(key)s")  # fmt: skip
+
+_BATCH_ITEMS = "coalesce(o.doc #> '{content,items}', '[]'::jsonb)"
+# One statement adds items to the first of the candidate slots' batches that is open (none yet,
+# or pending), so that its result can travel with the COMMIT: the candidates' rows are locked
+# first (a claim under way is waited for, then seen as taken), a new batch is one of `docs`, an
+# existing one gains the items it does not hold yet, in their order. No row back: none was open.
+_ADD_TO_BATCH = (
+    "WITH existing AS (SELECT key, doc->>'status' AS status FROM outbox "
+    "WHERE period = %(p)s AND key = ANY(%(keys)s) FOR UPDATE), "
+    "target AS (SELECT c.key, c.n FROM unnest(%(keys)s::text[]) WITH ORDINALITY AS c(key, n) "
+    "LEFT JOIN existing e ON e.key = c.key WHERE e.key IS NULL OR e.status = %(pending)s ORDER BY c.n LIMIT 1) "
+    "INSERT INTO outbox AS o (period, key, created_at, doc) "
+    "SELECT %(p)s, t.key, %(at)s, %(docs)s::jsonb -> (t.n::integer - 1) FROM target t "
+    f"ON CONFLICT (period, key) DO UPDATE SET doc = jsonb_set(o.doc, '{{content,items}}', {_BATCH_ITEMS} || coalesce(("
+    "SELECT jsonb_agg(item ORDER BY n) FROM jsonb_array_elements_text(excluded.doc #> '{content,items}') "
+    f"WITH ORDINALITY AS given(item, n) WHERE NOT {_BATCH_ITEMS} ? item), '[]'::jsonb)) "
+    "RETURNING key"
+)
+_CANDIDATES = 3  # slots offered to that statement: beyond them (a clock far behind), after the commit
 
 
 def _get(conn: Connection, period: Period, key: str, *, for_update: str = "") -> OutboxMessage | None:
@@ -89,9 +111,36 @@ class Outbox:
         items: Iterable[str],
         slot_after: Callable[[datetime], datetime],
         key_for: Callable[[datetime], str],
-    ) -> str:
-        """Add items to the batch that goes out at the next slot after now; returns its key.
-        Pipelined: the lock travels with the first look-up, the change with the COMMIT."""
+    ) -> None:
+        """Add items to the batch that goes out at the next slot after now whose batch is not
+        taken for sending yet. One statement, not waited for: in a pipelined commit (a return and
+        the alert it raises) it travels with the COMMIT. When the next `_CANDIDATES` slots are all
+        taken (a clock far behind the sender's), the items are added slot by slot once the
+        commit is answered."""
+        items = list(items)
+        now = self._clock.now()
+        slots = [slot_after(now)]
+        while len(slots) < _CANDIDATES:
+            slots.append(slot_after(slots[-1]))
+        keys = [key_for(slot) for slot in slots]
+        docs = [OutboxMessage(key, period, kind, recipient, {"items": items}, created_at=now.isoformat(),
+                              not_before=slot.isoformat()).to_doc() for key, slot in zip(keys, slots, strict=True)]  # fmt: skip
+        with self._db.joined(pipelined=True) as conn:
+            lock(conn, "outbox batch", str(period), kind, recipient)
+            added = conn.execute(_ADD_TO_BATCH, {"p": str(period), "keys": keys, "pending": OutboxStatus.PENDING.value,
+                                                 "at": now, "docs": Jsonb(docs)})  # fmt: skip
+
+            def added_or_later() -> None:
+                if added.fetchone() is None:
+                    log.warning("%s batch for %s: the next %d slots are taken for sending; added slot by slot",
+                                kind, recipient, _CANDIDATES)  # fmt: skip
+                    self._add_slot_by_slot(period, kind, recipient, items, slot_after, key_for)
+
+            self._db.after_commit(added_or_later)
+
+    def _add_slot_by_slot(self, period: Period, kind: str, recipient: str, items: list[str],
+                          slot_after: Callable[[datetime], datetime], key_for: Callable[[datetime], str]) -> str:  # fmt: skip
+        """`add_to_batch`, looking at one slot's batch at a time (as far as `BATCH_HOPS`)."""
         with self._db.transaction(pipelined=True) as conn:
             lock(conn, "outbox batch", str(period), kind, recipient)
             slot = slot_after(self._clock.now())
@@ -106,8 +155,7 @@ class Outbox:
             if status is None:
                 _insert(conn, OutboxMessage(key, period, kind, recipient, {"items": []},
                                             created_at=self._clock.now().isoformat(), not_before=slot.isoformat()))  # fmt: skip
-            # appended in the server: a batch that grows all afternoon is not read and rewritten here
-            conn.execute(_APPEND, {"items": Jsonb(list(items)), "p": str(period), "key": key})
+            conn.execute(_APPEND, {"items": Jsonb(items), "p": str(period), "key": key})
         return key
 
     def get(self, period: Period, key: str) -> OutboxMessage | None:

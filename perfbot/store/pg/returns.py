@@ -50,19 +50,18 @@ _READ = (
 )
 # The whole change in one statement (each part of a data-modifying WITH runs), so that it applies
 # entirely or not at all without a savepoint of its own: the delivery's key claimed, the revision
-# it replaces kept, the new one current and the audit record. Nothing is written when the key
-# is already claimed; the audit record's row says whether it was.
+# it replaces kept, the new one current and the audit record. Its result is not waited for: in a
+# pipelined commit it travels with the COMMIT. The key is read as unclaimed under the return's
+# lock, so a claim can only clash with a different return given the same key at the same moment
+# (keys are per return): the primary key of `applied` then fails the whole transaction.
 _WRITE = (
     "WITH claimed AS (INSERT INTO applied (period, key, at) SELECT %(p)s, %(key)s, %(claimed_at)s "
-    "WHERE %(key)s::text IS NOT NULL ON CONFLICT DO NOTHING RETURNING 1), "
-    "go AS (SELECT %(key)s::text IS NULL OR EXISTS (SELECT FROM claimed) AS ok), "
+    "WHERE %(key)s::text IS NOT NULL), "
     "kept AS (INSERT INTO return_history (measure_id, period, revision, doc) "
-    "SELECT %(m)s, %(p)s, %(kept_revision)s::integer, %(kept)s::jsonb FROM go "
-    "WHERE go.ok AND %(kept)s::jsonb IS NOT NULL), "
-    "current AS (INSERT INTO returns (measure_id, period, revision, doc) "
-    "SELECT %(m)s, %(p)s, %(revision)s, %(doc)s FROM go WHERE go.ok "
+    "SELECT %(m)s, %(p)s, %(kept_revision)s::integer, %(kept)s::jsonb WHERE %(kept)s::jsonb IS NOT NULL), "
+    "current AS (INSERT INTO returns (measure_id, period, revision, doc) VALUES (%(m)s, %(p)s, %(revision)s, %(doc)s) "
     "ON CONFLICT (measure_id, period) DO UPDATE SET revision = excluded.revision, doc = excluded.doc) "
-    "INSERT INTO audit (at, doc) SELECT %(at)s, %(audit)s FROM go WHERE go.ok RETURNING 1"
+    "INSERT INTO audit (at, doc) VALUES (%(at)s, %(audit)s)"
 )
 
 
@@ -100,9 +99,8 @@ class Returns:
         wanted = sorted({str(p) for p in periods})
         if not wanted:
             return {}
-        with self._db.reading() as conn:
-            rows = conn.execute("SELECT period, doc->'value' FROM returns WHERE measure_id = %s AND period = ANY(%s)",
-                                [measure_id, wanted]).fetchall()  # fmt: skip
+        rows = self._db.fetch_all("SELECT period, doc->'value' FROM returns WHERE measure_id = %s AND period = ANY(%s)",
+                                  [measure_id, wanted])  # fmt: skip
         return {Period.parse(period): value for period, value in rows}
 
     def for_period(self, period: Period) -> dict[str, Return]:
@@ -183,7 +181,8 @@ class Returns:
         so it needs no savepoint): the return's lock; what is stored, read after the lock; the
         change with its key, the earlier version and the audit record. Pipelined when it is a
         transaction of its own: BEGIN, the lock and the read go out together (the server runs
-        them in order, and the read's snapshot is taken once the lock is held)."""
+        them in order, and the read's snapshot is taken once the lock is held), and the change
+        with the COMMIT (its outcome is known from the read)."""
         with self._db.joined(pipelined=True) as conn:
             lock(conn, "return", submitted.measure_id, str(submitted.period))
             return self._write(conn, submitted, _read(conn, submitted, idempotency_key), idempotency_key)
@@ -218,12 +217,10 @@ class Returns:
                                 action="return.revised" if previous else "return.created",
                                 subject=f"return {stamped.measure_id} {stamped.period}",
                                 before=before, after=after).to_doc()  # fmt: skip
-        written = conn.execute(_WRITE, {
+        conn.execute(_WRITE, {
             "m": stamped.measure_id, "p": str(stamped.period), "revision": stamped.revision, "doc": Jsonb(after),
             "key": key, "claimed_at": now.isoformat(), "kept_revision": previous.revision if previous else None,
             "kept": Jsonb(before | {"superseded_at": now.isoformat()}) if before is not None else None,
             "at": now, "audit": Jsonb(audit_doc),
-        }).fetchone()  # fmt: skip
-        if written is None:  # the key was claimed meanwhile, for another return (keys are per delivery)
-            return SaveOutcome(SaveStatus.UNCHANGED, _current(conn, submitted.measure_id, submitted.period) or previous)
+        })  # fmt: skip
         return SaveOutcome(SaveStatus.REVISED if previous else SaveStatus.CREATED, stamped, previous)
