@@ -29,7 +29,8 @@ log = logging.getLogger("perfbot.alerts")
 
 @dataclass(frozen=True, slots=True)
 class Ratings:
-    """A return's rating beside the ones it is compared with."""
+    """A return's rating beside the ones it is compared with (when it is red: only a red alert
+    says what it was before)."""
 
     now: RagResult
     before_revision: Rag | None = None  # the return's previous revision, when it was revised
@@ -85,6 +86,8 @@ class ExceptionAlerts:
     ) -> Ratings:
         current = outcome.current
         now = rag or self._rag(measure, current.period, current.value, stored)
+        if now.rag is not Rag.RED:
+            return Ratings(now)  # the two comparisons only qualify a red alert (`alert_items`)
         replaced = outcome.replaced if outcome.status is SaveStatus.REVISED else None
         before = self._rag(measure, current.period, replaced.value, stored).rag if replaced else None
         previous = current.period.previous()
