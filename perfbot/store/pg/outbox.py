@@ -25,34 +25,35 @@ log = logging.getLogger("perfbot.outbox")
 
 _INSERT = ("INSERT INTO outbox (period, key, created_at, doc) VALUES (%s, %s, %s, %s) "
            "ON CONFLICT (period, key) DO NOTHING")  # fmt: skip
-_ITEMS = "coalesce(doc #> '{content,items}', '[]'::jsonb)"
-# A batch's items gain those of `items` it does not hold yet, in their order.
-_APPEND = (f"UPDATE outbox SET doc = jsonb_set(doc, '{{content,items}}', {_ITEMS} || coalesce(("
-           f"SELECT jsonb_agg(item ORDER BY n) FROM jsonb_array_elements_text(%(items)s) WITH ORDINALITY "
-           f"AS given(item, n) WHERE NOT {_ITEMS} ? item), '[]'::jsonb)) WHERE period = %(p)s AND key = %(key)s")  # fmt: skip
-
-_BATCH_ITEMS = "coalesce(o.doc #> '{content,items}', '[]'::jsonb)"
+# A message's document with its batch items: those the document holds (a batch written before
+# migration 0005, or copied in), then those added since, rows of `outbox_items` (for `o`).
+FULL_DOC = ("coalesce(jsonb_set(o.doc, '{content,items}', coalesce(o.doc #> '{content,items}', '[]'::jsonb) || "
+            "(SELECT jsonb_agg(i.item ORDER BY i.n) FROM outbox_items i WHERE i.period = o.period AND i.key = o.key)), "
+            "o.doc)")  # fmt: skip
+# A batch (`target`: its key, and the items its document holds) gains the given items it does not
+# hold yet, in their order: one small row each, the batch document untouched.
+_ADD_ITEMS = ("INSERT INTO outbox_items (period, key, item) SELECT %(p)s, t.key, given.item "
+              "FROM target t, jsonb_array_elements_text(%(items)s::jsonb) WITH ORDINALITY AS given(item, i) "
+              "WHERE NOT coalesce(t.held ? given.item, false) ORDER BY given.i ON CONFLICT DO NOTHING")  # fmt: skip
 # One statement adds items to the first of the candidate slots' batches that is open (none yet,
-# or pending), so that its result can travel with the COMMIT: the candidates' rows are locked
-# first (a claim under way is waited for, then seen as taken), a new batch is one of `docs`, an
-# existing one gains the items it does not hold yet, in their order. No row back: none was open.
+# or pending), so that it can travel with the COMMIT: the candidates' rows are locked first (a
+# claim under way is waited for, then seen as taken); a new batch is one of `docs`. It answers
+# the batch's key, or no row when none was open.
 _ADD_TO_BATCH = (
-    "WITH existing AS (SELECT key, doc->>'status' AS status FROM outbox "
+    "WITH existing AS (SELECT key, doc->>'status' AS status, doc #> '{content,items}' AS held FROM outbox "
     "WHERE period = %(p)s AND key = ANY(%(keys)s) FOR UPDATE), "
-    "target AS (SELECT c.key, c.n FROM unnest(%(keys)s::text[]) WITH ORDINALITY AS c(key, n) "
-    "LEFT JOIN existing e ON e.key = c.key WHERE e.key IS NULL OR e.status = %(pending)s ORDER BY c.n LIMIT 1) "
-    "INSERT INTO outbox AS o (period, key, created_at, doc) "
-    "SELECT %(p)s, t.key, %(at)s, %(docs)s::jsonb -> (t.n::integer - 1) FROM target t "
-    f"ON CONFLICT (period, key) DO UPDATE SET doc = jsonb_set(o.doc, '{{content,items}}', {_BATCH_ITEMS} || coalesce(("
-    "SELECT jsonb_agg(item ORDER BY n) FROM jsonb_array_elements_text(excluded.doc #> '{content,items}') "
-    f"WITH ORDINALITY AS given(item, n) WHERE NOT {_BATCH_ITEMS} ? item), '[]'::jsonb)) "
-    "RETURNING key"
-)
+    "target AS (SELECT c.key, c.n, e.key IS NULL AS new, e.held FROM unnest(%(keys)s::text[]) WITH ORDINALITY AS c(key, n) "
+    "LEFT JOIN existing e ON e.key = c.key WHERE e.key IS NULL OR e.status = %(pending)s ORDER BY c.n LIMIT 1), "
+    "created AS (INSERT INTO outbox (period, key, created_at, doc) "
+    "SELECT %(p)s, t.key, %(at)s, %(docs)s::jsonb -> (t.n::integer - 1) FROM target t WHERE t.new), "
+    f"added AS ({_ADD_ITEMS}) "
+    "SELECT key FROM target"
+)  # fmt: skip
 _CANDIDATES = 3  # slots offered to that statement: beyond them (a clock far behind), after the commit
 
 
 def _get(conn: Connection, period: Period, key: str, *, for_update: str = "") -> OutboxMessage | None:
-    row = conn.execute(f"SELECT doc FROM outbox WHERE period = %s AND key = %s {for_update}",
+    row = conn.execute(f"SELECT {FULL_DOC} FROM outbox o WHERE period = %s AND key = %s {for_update}",
                        [str(period), key]).fetchone()  # fmt: skip
     return OutboxMessage.from_doc(row[0]) if row else None
 
@@ -123,12 +124,11 @@ class Outbox:
         while len(slots) < _CANDIDATES:
             slots.append(slot_after(slots[-1]))
         keys = [key_for(slot) for slot in slots]
-        docs = [OutboxMessage(key, period, kind, recipient, {"items": items}, created_at=now.isoformat(),
-                              not_before=slot.isoformat()).to_doc() for key, slot in zip(keys, slots, strict=True)]  # fmt: skip
+        docs = [_new_batch(key, period, kind, recipient, created=now, slot=slot) for key, slot in zip(keys, slots, strict=True)]
         with self._db.joined(pipelined=True) as conn:
             lock(conn, "outbox batch", str(period), kind, recipient)
             added = conn.execute(_ADD_TO_BATCH, {"p": str(period), "keys": keys, "pending": OutboxStatus.PENDING.value,
-                                                 "at": now, "docs": Jsonb(docs)})  # fmt: skip
+                                                 "at": now, "docs": Jsonb(docs), "items": Jsonb(items)})  # fmt: skip
 
             def added_or_later() -> None:
                 if added.fetchone() is None:
@@ -153,9 +153,10 @@ class Outbox:
             else:
                 raise RuntimeError(f"no open {kind} batch for {recipient} in {BATCH_HOPS} slots")
             if status is None:
-                _insert(conn, OutboxMessage(key, period, kind, recipient, {"items": []},
-                                            created_at=self._clock.now().isoformat(), not_before=slot.isoformat()))  # fmt: skip
-            conn.execute(_APPEND, {"items": Jsonb(items), "p": str(period), "key": key})
+                _insert(conn, OutboxMessage.from_doc(_new_batch(key, period, kind, recipient, created=self._clock.now(), slot=slot)))
+            conn.execute(f"WITH target AS (SELECT key, doc #> '{{content,items}}' AS held FROM outbox "
+                         f"WHERE period = %(p)s AND key = %(key)s) {_ADD_ITEMS}",
+                         {"p": str(period), "key": key, "items": Jsonb(items)})  # fmt: skip
         return key
 
     def get(self, period: Period, key: str) -> OutboxMessage | None:
@@ -165,7 +166,7 @@ class Outbox:
     def for_period(self, period: Period) -> list[OutboxMessage]:
         """Every message of a quarter, in the order they were recorded."""
         with self._db.reading() as conn:
-            rows = conn.execute("SELECT doc FROM outbox WHERE period = %s ORDER BY created_at, seq",
+            rows = conn.execute(f"SELECT {FULL_DOC} FROM outbox o WHERE period = %s ORDER BY created_at, seq",
                                 [str(period)]).fetchall()  # fmt: skip
         return [OutboxMessage.from_doc(doc) for (doc,) in rows]
 
@@ -208,3 +209,9 @@ class Outbox:
     def _update(conn: Connection, period: Period, key: str, **fields: Any) -> None:
         conn.execute("UPDATE outbox SET doc = doc || %s WHERE period = %s AND key = %s",
                      [Jsonb(fields), str(period), key])  # fmt: skip
+
+
+def _new_batch(key: str, period: Period, kind: str, recipient: str, *, created: datetime, slot: datetime) -> dict[str, Any]:
+    """A batch's document when it is created: its items are rows of `outbox_items`."""
+    return OutboxMessage(key, period, kind, recipient, {"items": []}, created_at=created.isoformat(),
+                         not_before=slot.isoformat()).to_doc()  # fmt: skip

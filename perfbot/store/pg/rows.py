@@ -15,6 +15,7 @@ from psycopg.types.json import Jsonb
 
 from perfbot.store.pg.db import Database
 from perfbot.store.pg.docs import decoded
+from perfbot.store.pg.outbox import FULL_DOC
 from perfbot.store.records import StoreWriteError
 
 Doc = dict[str, Any]
@@ -91,7 +92,7 @@ SELECT: dict[str, tuple[str, Callable[[tuple], Doc]]] = {
     "returns": (_DOC.format("returns", "period, measure_id"), lambda r: r[0]),
     "return_history": (_DOC.format("return_history", "period, measure_id, revision"), lambda r: r[0]),
     "applied": ("SELECT period, key, at FROM applied ORDER BY 1, 2", lambda r: {"period": r[0], "key": r[1], "at": r[2]}),
-    "outbox": (_DOC.format("outbox", "created_at, seq"), lambda r: r[0]),
+    "outbox": (f"SELECT {FULL_DOC} FROM outbox o ORDER BY created_at, seq", lambda r: r[0]),
     "chat_messages": (_DOC.format("chat_messages", "seq"), lambda r: r[0]),
     "publications": ("SELECT period, doc FROM publications ORDER BY period, edition", lambda r: r[1] | {"period": r[0]}),
     "sign_offs": (_DOC.format("sign_offs", "period, service"), lambda r: r[0]),
