@@ -87,7 +87,8 @@ class Outbox:
         slot_after: Callable[[datetime], datetime],
         key_for: Callable[[datetime], str],
     ) -> None:
-        """Add items to the batch that goes out at the next slot after now.
+        """Add items to the batch that goes out at the next slot after now (those it does not
+        hold yet, once each, in their order).
 
         The time is read under the store lock, as it is when a batch is claimed, so an item never
         joins a batch that is already being sent: it goes to the next slot instead.
@@ -116,7 +117,7 @@ class Outbox:
             self._table(period).insert(message.to_doc())
             current = message
         known = list(current.content.get("items", []))
-        known += [i for i in items if i not in known]
+        known += [i for i in dict.fromkeys(items) if i not in known]  # each item once
         self._table(period).update({"content": {"items": known}}, doc_ids=self._ids(period, key))
 
     def get(self, period: Period, key: str) -> OutboxMessage | None:

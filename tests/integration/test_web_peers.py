@@ -3,6 +3,7 @@ form, and the dashboard and the measure page showing the group's median, quartil
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from perfbot.cli import main
 from tests.e2e.council import CMT, OWNER, PERIOD, Council, small_council, small_measures
 from tests.e2e.web_client import client_for, post_form, sign_in
+from tests.pg_server import TEST_DATABASE
 
 ATTACK = "<script>alert('x')</script>"
 PEERS_CSV = f"""metric,area_code,area_name,period,value
@@ -27,9 +29,11 @@ DECISIONS,E07000904,Dunmere,2024/25,95
 
 
 @pytest.fixture
-def council(tmp_path) -> Council:
+def council(tmp_path, monkeypatch) -> Council:
     """The small council, with HO02 and HO04 naming comparison metrics, and peer values."""
     small = small_council(tmp_path)
+    if os.environ.get(TEST_DATABASE):  # PERFBOT_TEST_BACKEND=postgres: the CLI imports into the app's database
+        monkeypatch.setenv("PERFBOT_DATABASE_URL", os.environ[TEST_DATABASE])
     metrics = {"HO02": "TA", "HO04": "DECISIONS"}
     measures = [replace(m, benchmark_metric=metrics.get(m.measure_id, "")) for m in small_measures()]
     small.app.store.register.apply(measures, [], actor="test")
