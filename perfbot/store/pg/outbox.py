@@ -139,7 +139,7 @@ class Outbox:
             self._db.after_commit(added_or_later)
 
     def _add_slot_by_slot(self, period: Period, kind: str, recipient: str, items: list[str],
-                          slot_after: Callable[[datetime], datetime], key_for: Callable[[datetime], str]) -> str:  # fmt: skip
+                          slot_after: Callable[[datetime], datetime], key_for: Callable[[datetime], str]) -> None:  # fmt: skip
         """`add_to_batch`, looking at one slot's batch at a time (as far as `BATCH_HOPS`)."""
         with self._db.transaction(pipelined=True) as conn:
             lock(conn, "outbox batch", str(period), kind, recipient)
@@ -157,7 +157,6 @@ class Outbox:
             conn.execute(f"WITH target AS (SELECT key, doc #> '{{content,items}}' AS held FROM outbox "
                          f"WHERE period = %(p)s AND key = %(key)s) {_ADD_ITEMS}",
                          {"p": str(period), "key": key, "items": Jsonb(items)})  # fmt: skip
-        return key
 
     def get(self, period: Period, key: str) -> OutboxMessage | None:
         with self._db.reading() as conn:
