@@ -88,7 +88,7 @@ class ExceptionAlerts:
         now = rag or self._rag(measure, current.period, current.value, stored)
         if now.rag is not Rag.RED:
             return Ratings(now)  # the two comparisons only qualify a red alert (`alert_items`)
-        replaced = outcome.replaced if outcome.status is SaveStatus.REVISED else None
+        replaced = outcome.replaced  # set for a revision only
         before = self._rag(measure, current.period, replaced.value, stored).rag if replaced else None
         previous = current.period.previous()
         earlier = stored(previous)  # a return without a figure is never green: as good as none here

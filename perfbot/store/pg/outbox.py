@@ -124,7 +124,8 @@ class Outbox:
         while len(slots) < _CANDIDATES:
             slots.append(slot_after(slots[-1]))
         keys = [key_for(slot) for slot in slots]
-        docs = [_new_batch(key, period, kind, recipient, created=now, slot=slot) for key, slot in zip(keys, slots, strict=True)]
+        docs = [_new_batch(key, period, kind, recipient, created=now, slot=slot).to_doc()
+                for key, slot in zip(keys, slots, strict=True)]  # fmt: skip
         with self._db.joined(pipelined=True) as conn:
             lock(conn, "outbox batch", str(period), kind, recipient)
             added = conn.execute(_ADD_TO_BATCH, {"p": str(period), "keys": keys, "pending": OutboxStatus.PENDING.value,
@@ -153,7 +154,7 @@ class Outbox:
             else:
                 raise RuntimeError(f"no open {kind} batch for {recipient} in {BATCH_HOPS} slots")
             if status is None:
-                _insert(conn, OutboxMessage.from_doc(_new_batch(key, period, kind, recipient, created=self._clock.now(), slot=slot)))
+                _insert(conn, _new_batch(key, period, kind, recipient, created=self._clock.now(), slot=slot))
             conn.execute(f"WITH target AS (SELECT key, doc #> '{{content,items}}' AS held FROM outbox "
                          f"WHERE period = %(p)s AND key = %(key)s) {_ADD_ITEMS}",
                          {"p": str(period), "key": key, "items": Jsonb(items)})  # fmt: skip
@@ -210,7 +211,7 @@ class Outbox:
                      [Jsonb(fields), str(period), key])  # fmt: skip
 
 
-def _new_batch(key: str, period: Period, kind: str, recipient: str, *, created: datetime, slot: datetime) -> dict[str, Any]:
-    """A batch's document when it is created: its items are rows of `outbox_items`."""
+def _new_batch(key: str, period: Period, kind: str, recipient: str, *, created: datetime, slot: datetime) -> OutboxMessage:
+    """A batch as it is created: its items are rows of `outbox_items`."""
     return OutboxMessage(key, period, kind, recipient, {"items": []}, created_at=created.isoformat(),
-                         not_before=slot.isoformat()).to_doc()  # fmt: skip
+                         not_before=slot.isoformat())  # fmt: skip
